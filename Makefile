@@ -1,0 +1,51 @@
+# Two commands do all the set-up: `make run` serves the app, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test install translations lint format bench browser-deps clean
+
+# The virtual environment is rebuilt whenever setup.cfg (the dependency list) changes.
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are build products (git-ignored); rebuilt when a .po file is newer.
+translations: install
+	@$(BIN)/python scripts/compile_translations.py
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	$(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
+
+browser-deps:
+	@scripts/ensure-browser.sh
+
+test: install translations browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+format: install
+	$(BIN)/ruff format app tests bench
+	$(BIN)/ruff check --fix app tests bench
+
+# Refresh the catalogues after changing user-facing strings.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+
+bench: install translations
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,78 @@
+"""Shahrvand: residents report problems and propose ideas; the city answers in public."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; test_config replaces instance/config.py and the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from app.config import load_config
+
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.core import errors, web
+
+    errors.register(app)
+    web.register(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.core.db import configure_engine
+    from app.core.i18n import select_locale
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    import_models()
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def import_models() -> None:
+    """Import every model module so that string relationships resolve and Alembic sees all tables."""
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.core import cache as _cache  # noqa: F401
+    from app.departments import models as _departments  # noqa: F401
+    from app.moderation import models as _moderation  # noqa: F401
+    from app.posts import models as _posts  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts_bp
+    from app.moderation.routes import bp as moderation_bp
+    from app.posts.routes import bp as posts_bp
+
+    app.register_blueprint(posts_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(moderation_bp)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.accounts.cli import users_cli
+    from app.demo.seed import seed_demo_command
+    from app.posts.maintenance import posts_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(posts_cli)
+    app.cli.add_command(seed_demo_command)

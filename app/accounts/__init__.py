@@ -1,0 +1,1 @@
+"""Users, roles, sign-up, sign-in and profiles."""

@@ -1,0 +1,97 @@
+"""Configuration defaults; instance/config.py and SHAHRVAND_* environment variables override them."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    """Settings for the embedded default: SQLite and the search index in instance/."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # derived from instance_path when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SEARCH_INDEX_DIR: str | None = None  # derived from instance_path when unset
+    UPLOAD_DIR: str | None = None
+
+    BABEL_DEFAULT_LOCALE = "fa"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tehran"
+    LANGUAGES = ("fa", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production with several workers
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    # Per-account slow-down: after this many failed sign-ins, each further try waits longer.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+
+    # Argon2id cost; tests lower it.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+
+    POSTS_PER_PAGE = 20
+    COMMENT_EDIT_MINUTES = 15
+    PAGE_CACHE_SIZE = 512  # rendered pages kept per process for visitors (0 turns the cache off)
+
+    MAIL_FROM = "Shahrvand <no-reply@shahrvand.local>"
+    SMTP_HOST = "localhost"
+    SMTP_PORT = 25
+    SMTP_USER = None
+    SMTP_PASSWORD = None
+    SMTP_STARTTLS = False
+
+    SITE_NAME = "Shahrvand"
+    SEED_DEMO_ON_FIRST_RUN = False
+
+
+def load_config(app, test_config: dict | None = None) -> None:
+    """Fill app.config: defaults, then instance/config.py, then the environment, then test_config."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("SHAHRVAND")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(os.environ["DATABASE_URL"])
+    else:
+        app.config.from_mapping(test_config)
+
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'shahrvand.sqlite3'}"
+    app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Accept the usual postgres:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """Read the secret key kept in instance/, generating it on first run (never committed)."""
+    path = instance / "secret_key.json"
+    if path.exists():
+        return json.loads(path.read_text())["secret_key"]
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker wrote it first
+        return json.loads(path.read_text())["secret_key"]
+    with os.fdopen(fd, "w") as fh:
+        json.dump({"secret_key": key}, fh)
+    return key

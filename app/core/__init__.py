@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: database setup, permissions, errors, pagination, redirects, dates, text."""

@@ -1,0 +1,74 @@
+"""Engine setup shared by every domain: SQLite pragmas and write transactions that never deadlock."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# SQLite upgrades a read transaction to a write one only if nobody committed in between; otherwise
+# it fails at once with "database is locked". A request that may write therefore starts its
+# transaction with BEGIN IMMEDIATE, which waits (busy_timeout) for the write lock instead.
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, timezone-aware (stored naive-UTC by the models)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_write_intent(value: bool):
+    """Mark the transactions started from now on in this context as writers; returns a reset token."""
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token) -> None:
+    _write_intent.reset(token)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    """Within the block, new transactions take SQLite's write lock up front."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def configure_engine(engine: Engine) -> None:
+    """Attach the per-dialect connection settings to an engine."""
+    if engine.dialect.name != "sqlite":
+        return
+    is_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event below issues BEGIN
+        cursor = dbapi_connection.cursor()
+        if not is_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def insert_ignoring_conflict(model, *, returning=None, **values):
+    """INSERT … ON CONFLICT DO NOTHING for SQLite and PostgreSQL; returns the statement to execute."""
+    from app.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    return statement.returning(returning) if returning is not None else statement

@@ -1,0 +1,54 @@
+"""Error pages in the user's language; nothing a user sends may end in a bare 500."""
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please check what you sent.")),
+        403: (_("Not allowed"), _("You do not have permission to do this.")),
+        404: (_("Not found"), _("The page you are looking for does not exist or is not public.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        409: (_("Conflict"), _("Someone else changed this at the same moment. Please try again.")),
+        413: (_("Too large"), _("What you sent is too large.")),
+        429: (_("Too many requests"), _("You are going too fast. Please wait a little and try again.")),
+        500: (_("Something went wrong"), _("An error on our side stopped this page. It has been logged.")),
+    }
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, _("Your form expired or was sent from another site. Please reload the page and try again.")), 400
+
+    @app.errorhandler(401)
+    def unauthorized(error):
+        if request.method == "GET":
+            flash(_("Please sign in to continue."), "info")
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return _render(401, _("Please sign in to continue.")), 401
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500), error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if app.testing:
+            raise error
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return _render(500), 500
+
+
+def _render(code: int, detail: str | None = None):
+    title, text = _messages().get(code, (_("Error"), _("Something went wrong.")))
+    if code == 401:
+        title = _("Sign in required")
+    return render_template("errors/error.html", code=code, title=title, detail=detail or text)

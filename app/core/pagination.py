@@ -1,0 +1,28 @@
+"""Page-number pagination that never counts the whole table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+from app.extensions import db
+
+
+@dataclass
+class Page:
+    items: list[Any]
+    number: int
+    per_page: int
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
+def paginate(query: Select, page: int, per_page: int) -> Page:
+    """One page of a query, fetching one extra row to learn whether a next page exists."""
+    page = max(1, page)
+    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
+    return Page(items=list(rows[:per_page]), number=page, per_page=per_page, has_next=len(rows) > per_page)

@@ -1,0 +1,74 @@
+"""What every page shares: the request's transaction mode, template helpers, the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, g, make_response, redirect, request
+from flask_login import current_user
+
+from app.core import l10n
+from app.core.db import reset_write_intent, set_write_intent
+from app.core.i18n import LANGUAGE_COOKIE, text_direction
+from app.core.redirects import safe_next_url
+from app.core.text import render_plain
+from app.extensions import db
+
+bp = Blueprint("core", __name__)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def localized(obj, field: str = "name") -> str:
+    """obj.name_fa or obj.name_en, by the page's language."""
+    language = l10n.current_language()
+    return getattr(obj, f"{field}_{language}", None) or getattr(obj, f"{field}_fa")
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language for this browser and, when signed in, for the user."""
+    language = request.form.get("language", "")
+    response = make_response(redirect(safe_next_url()))
+    if language in current_app.config["LANGUAGE_CHOICES"]:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return "ok"
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("LANGUAGE_CHOICES", app.config["LANGUAGES"])
+    app.register_blueprint(bp)
+
+    @app.before_request
+    def _transaction_mode():
+        # Requests that change state take SQLite's write lock when their transaction begins.
+        if request.method not in _SAFE_METHODS:
+            g.write_intent_token = set_write_intent(True)
+
+    @app.teardown_request
+    def _reset_transaction_mode(_error):
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    @app.context_processor
+    def _page_context():
+        language = l10n.current_language()
+        return {"page_language": language, "page_direction": text_direction(language)}
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    # Proxies as globals, so that imported macros (which do not see the context) can use them too.
+    app.jinja_env.globals.update(localized=localized, current_user=current_user, request=request)
+    app.jinja_env.filters.update(
+        plain=render_plain,
+        date=l10n.format_date,
+        datetime=l10n.format_datetime,
+        ago=l10n.time_ago,
+        iso=l10n.iso,
+        num=l10n.format_number,
+        digits=l10n.localize_digits,
+    )

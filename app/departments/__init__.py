@@ -1,0 +1,1 @@
+"""Departments of the city, their triage dashboard, responses and statistics."""

@@ -1,0 +1,1 @@
+"""Moderation: the workflow that owns a post's status, the queue, flags and the audit log."""

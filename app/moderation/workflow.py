@@ -1,0 +1,184 @@
+"""The life of a post: the one table of allowed status changes, and the only code that changes status.
+
+Every transition checks that the actor may make it, writes a StatusChange (the public timeline),
+announces it (notifications, search) and is undone by nothing but another transition.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from app.accounts.permissions import can_moderate, is_staff_of
+from app.core.db import utcnow
+from app.core.text import clean_text
+from app.extensions import db
+from app.moderation.models import StatusChange
+from app.moderation.signals import post_status_changed
+from app.posts import hot
+from app.posts.follows import follow_post
+from app.posts.labels import status_label
+from app.posts.models import Post
+from app.posts.models import PostStatus as S
+
+NOTE_MAX = 2000
+
+
+class TransitionError(Exception):
+    """The move is not possible from the post's current status (HTTP 409)."""
+
+
+class TransitionForbidden(Exception):
+    """The actor may not make this move on this post (HTTP 403)."""
+
+
+def _moderator(user, post: Post) -> bool:
+    return can_moderate(user)
+
+
+def _department_staff(user, post: Post) -> bool:
+    return is_staff_of(user, post.department_id)
+
+
+def _moderator_or_staff(user, post: Post) -> bool:
+    return can_moderate(user) or is_staff_of(user, post.department_id)
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[S]
+    target: S
+    allowed: Callable[[object, Post], bool]
+    label: object  # lazy translated verb for buttons
+    needs_note: bool = False
+    official: bool = False  # a department's public response
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("approve", frozenset({S.PENDING}), S.PUBLISHED, _moderator, _l("Approve")),
+        Transition("reject", frozenset({S.PENDING}), S.REJECTED, _moderator, _l("Reject"), needs_note=True),
+        Transition(
+            "mark_duplicate", frozenset({S.PENDING, S.PUBLISHED}), S.DUPLICATE, _moderator, _l("Mark as duplicate")
+        ),
+        Transition("forward", frozenset({S.PUBLISHED}), S.FORWARDED, _moderator, _l("Forward to a department")),
+        Transition(
+            "hand_back",
+            frozenset({S.FORWARDED, S.IN_PROGRESS}),
+            S.PUBLISHED,
+            _moderator_or_staff,
+            _l("Hand back to moderation"),
+            needs_note=True,
+        ),
+        Transition(
+            "acknowledge", frozenset({S.FORWARDED}), S.FORWARDED, _department_staff, _l("Acknowledge"),
+            needs_note=True, official=True,
+        ),
+        Transition(
+            "start", frozenset({S.FORWARDED}), S.IN_PROGRESS, _department_staff, _l("Start work"), official=True
+        ),
+        Transition(
+            "resolve", frozenset({S.FORWARDED, S.IN_PROGRESS}), S.RESOLVED, _department_staff, _l("Resolve"),
+            needs_note=True, official=True,
+        ),
+        Transition(
+            "decline", frozenset({S.FORWARDED, S.IN_PROGRESS}), S.DECLINED, _department_staff, _l("Decline"),
+            needs_note=True, official=True,
+        ),
+        Transition("reopen", frozenset({S.RESOLVED, S.DECLINED}), S.FORWARDED, _moderator, _l("Reopen")),
+    )
+}
+
+
+def available_transitions(user, post: Post) -> list[Transition]:
+    """The moves this user may make on this post now (for buttons; transition() re-checks)."""
+    return [t for t in TRANSITIONS.values() if post.status in t.sources and t.allowed(user, post)]
+
+
+def transition(
+    post: Post,
+    action: str,
+    actor,
+    *,
+    note: str | None = None,
+    department=None,
+    original: Post | None = None,
+) -> StatusChange:
+    """Move the post by the named action; raises TransitionError or TransitionForbidden."""
+    move = TRANSITIONS.get(action)
+    if move is None:
+        raise TransitionError(_("Unknown action."))
+    if actor is not None and not move.allowed(actor, post):
+        raise TransitionForbidden(_("You may not do this to this post."))
+    if post.status not in move.sources:
+        raise TransitionError(_("This cannot be done to a post that is %(status)s.", status=status_label(post.status).lower()))
+    note = clean_text(note, multiline=True) or None
+    if move.needs_note and not note:
+        raise TransitionError(_("Please write a note: the author and the public will read it."))
+    if note and len(note) > NOTE_MAX:
+        raise TransitionError(_("The note must be at most %(max)d characters long.", max=NOTE_MAX))
+
+    _apply_side_effects(post, action, actor, department=department, original=original)
+    change = StatusChange(
+        post_id=post.id,
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        from_status=post.status,
+        to_status=move.target,
+        note=note,
+        department_id=post.department_id,
+        is_official=move.official,
+    )
+    post.status = move.target
+    post.last_activity_at = utcnow()
+    db.session.add(change)
+    db.session.flush()
+    post_status_changed.send(post, change=change)
+    return change
+
+
+def _apply_side_effects(post: Post, action: str, actor, *, department, original: Post | None) -> None:
+    if action == "approve" and post.published_at is None:
+        post.published_at = utcnow()
+        # Publication counts as one vote in the hot order, so new posts start near the top.
+        db.session.execute(
+            update(Post).where(Post.id == post.id).values(hot_score=Post.hot_score + hot.weight(post.published_at)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.refresh(post, ["hot_score"])
+    elif action == "forward":
+        department = department or (post.category.default_department if post.category else None)
+        if department is None or not department.is_active:
+            raise TransitionError(_("Choose the department to forward to."))
+        post.department_id = department.id
+    elif action == "hand_back":
+        post.department_id = None
+    elif action == "mark_duplicate":
+        _mark_duplicate(post, original)
+
+
+def _mark_duplicate(post: Post, original: Post | None) -> None:
+    if original is None or original.id == post.id:
+        raise TransitionError(_("Choose the original post this one duplicates."))
+    if not original.is_public or original.status is S.DUPLICATE:
+        raise TransitionError(_("The original must be a public post that is not itself a duplicate."))
+    post.duplicate_of_id = original.id
+    db.session.execute(
+        update(Post).where(Post.id == original.id).values(duplicate_count=Post.duplicate_count + 1),
+        execution_options={"synchronize_session": False},
+    )
+    follow_post(post.author, original)  # the author hears about the original from now on
+
+
+def timeline(post: Post) -> list[StatusChange]:
+    """The post's status changes, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(StatusChange).where(StatusChange.post_id == post.id).order_by(StatusChange.created_at, StatusChange.id)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Posts (problems and ideas), categories, comments, votes and follows."""

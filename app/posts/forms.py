@@ -1,0 +1,77 @@
+"""Forms for posts and comments; the posting rules themselves live in app.posts.rules."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.core.text import clean_text
+from app.posts import rules
+from app.posts.models import PostKind
+
+
+def int_or_none(value) -> int | None:
+    """Coerce a submitted id; anything that is not a whole number becomes None (then rejected)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def multiline(value: str | None) -> str:
+    return clean_text(value, multiline=True)
+
+
+class PostForm(FlaskForm):
+    kind = RadioField(
+        _l("What would you like to share?"),
+        choices=[(PostKind.PROBLEM.value, _l("A problem")), (PostKind.IDEA.value, _l("An idea"))],
+        default=PostKind.PROBLEM.value,
+        validators=[DataRequired(_l("Choose a problem or an idea."))],
+    )
+    title = StringField(
+        _l("Title"),
+        filters=[clean_text],
+        description=_l("A short summary, %(min)d to %(max)d characters.", min=rules.TITLE_MIN, max=rules.TITLE_MAX),
+        validators=[
+            DataRequired(_l("Enter a title.")),
+            Length(rules.TITLE_MIN, rules.TITLE_MAX, _l("The title must be %(min)d to %(max)d characters long.")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Description"),
+        filters=[multiline],
+        description=_l("What, where, since when? %(min)d to %(max)d characters.", min=rules.BODY_MIN, max=rules.BODY_MAX),
+        validators=[
+            DataRequired(_l("Enter a description.")),
+            Length(rules.BODY_MIN, rules.BODY_MAX, _l("The description must be %(min)d to %(max)d characters long.")),
+        ],
+    )
+    category = SelectField(
+        _l("Category"),
+        coerce=int_or_none,
+        validate_choice=False,  # the service checks the category, with a clearer message
+        validators=[DataRequired(_l("Choose a category."))],
+    )
+    address = StringField(
+        _l("Address or nearest landmark (optional)"),
+        filters=[clean_text],
+        validators=[Optional(), Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long."))],
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[multiline],
+        validators=[
+            DataRequired(_l("Write a comment first.")),
+            Length(rules.COMMENT_MIN, rules.COMMENT_MAX, _l("A comment must be %(min)d to %(max)d characters long.")),
+        ],
+    )
+    parent_id = HiddenField(filters=[int_or_none])
+
+
+class VoteForm(FlaskForm):
+    value = HiddenField(filters=[int_or_none], validators=[DataRequired()])

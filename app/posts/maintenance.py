@@ -1,0 +1,70 @@
+"""Operator tools: recount the stored counters of posts from the rows they summarise."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import case, func, select, update
+
+from app.core.db import write_intent
+from app.extensions import db
+from app.posts import hot
+from app.posts.models import Comment, Post, Vote
+
+posts_cli = AppGroup("posts", help="Maintenance of posts.")
+
+
+def recount_counters(post_ids: list[int] | None = None) -> int:
+    """Recompute votes, support, hot score and comment counts from the rows; returns posts changed."""
+    votes = (
+        select(
+            Vote.post_id,
+            func.sum(case((Vote.value == 1, 1), else_=0)).label("up"),
+            func.sum(case((Vote.value == -1, 1), else_=0)).label("down"),
+        )
+        .group_by(Vote.post_id)
+    )
+    vote_rows = {row.post_id: (row.up, row.down) for row in db.session.execute(votes)}
+    comment_rows = dict(
+        db.session.execute(
+            select(Comment.post_id, func.count()).where(Comment.is_hidden.is_(False)).group_by(Comment.post_id)
+        ).all()
+    )
+    duplicate_rows = dict(
+        db.session.execute(
+            select(Post.duplicate_of_id, func.count()).where(Post.duplicate_of_id.is_not(None)).group_by(Post.duplicate_of_id)
+        ).all()
+    )
+    heat: dict[int, float] = {}
+    for post_id, value, created_at in db.session.execute(select(Vote.post_id, Vote.value, Vote.created_at)):
+        heat[post_id] = heat.get(post_id, 0.0) + value * hot.weight(created_at)
+    query = select(Post.id, Post.published_at)
+    if post_ids is not None:
+        query = query.where(Post.id.in_(post_ids))
+    changed = 0
+    for post_id, published_at in db.session.execute(query).all():
+        up, down = vote_rows.get(post_id, (0, 0))
+        base = hot.weight(published_at) if published_at else 0.0
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post_id)
+            .values(
+                up_count=up,
+                down_count=down,
+                support=up - down,
+                hot_score=base + heat.get(post_id, 0.0),
+                comment_count=comment_rows.get(post_id, 0),
+                duplicate_count=duplicate_rows.get(post_id, 0),
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        changed += 1
+    return changed
+
+
+@posts_cli.command("recount")
+def recount_command():
+    """Recompute every post's counters from its votes and comments."""
+    with write_intent():
+        changed = recount_counters()
+        db.session.commit()
+    click.echo(f"Recounted {changed} posts.")

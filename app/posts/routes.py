@@ -1,0 +1,272 @@
+"""Pages for reading and writing posts, votes, comments and follows."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts import permissions as account_permissions
+from app.core.cache import cached_for_visitors
+from app.core.permissions import require
+from app.core.redirects import safe_next_url
+from app.extensions import db
+from app.posts import comments as comment_service
+from app.posts import follows, labels, permissions, queries, services, votes
+from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
+from app.posts.models import Category, Comment, Post, PostKind, PostStatus
+
+bp = Blueprint("posts", __name__)
+MAX_PAGE = 10_000
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    state.app.jinja_env.globals.update(
+        can_participate=account_permissions.can_participate,
+        can_moderate=account_permissions.can_moderate,
+        can_administer=account_permissions.can_administer,
+        can_edit_post=permissions.can_edit_post,
+        can_edit_comment=permissions.can_edit_comment,
+        can_comment=permissions.can_comment,
+        PostKind=PostKind,
+        PostStatus=PostStatus,
+        status_label=labels.status_label,
+        kind_label=labels.kind_label,
+    )
+
+
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+def _enum_arg(name: str, enum_type):
+    value = request.args.get(name)
+    try:
+        return enum_type(value) if value else None
+    except ValueError:
+        return None
+
+
+def _list_filters() -> queries.PostFilter:
+    return queries.PostFilter(
+        kind=_enum_arg("kind", PostKind),
+        category_id=int_or_none(request.args.get("category")),
+        status=_enum_arg("status", PostStatus),
+    )
+
+
+@bp.get("/")
+@cached_for_visitors
+def index():
+    per_page = current_app.config["POSTS_PER_PAGE"]
+    hot = queries.list_public_posts(queries.PostFilter(), queries.Sort.HOT, 1, per_page // 2)
+    problems = queries.list_public_posts(queries.PostFilter(kind=PostKind.PROBLEM), queries.Sort.NEWEST, 1, 5)
+    ideas = queries.list_public_posts(queries.PostFilter(kind=PostKind.IDEA), queries.Sort.SUPPORTED, 1, 5)
+    return render_template(
+        "posts/index.html",
+        hot=hot.items,
+        problems=problems.items,
+        ideas=ideas.items,
+        my_votes=_my_votes(hot.items + problems.items + ideas.items),
+    )
+
+
+@bp.get("/posts")
+@cached_for_visitors
+def list_posts():
+    filters = _list_filters()
+    sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
+    page = queries.list_public_posts(filters, sort, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template(
+        "posts/list.html",
+        page=page,
+        filters=filters,
+        sort=sort,
+        categories=services.active_categories(),
+        statuses=sorted(queries.PUBLIC_STATUSES),
+        my_votes=_my_votes(page.items),
+    )
+
+
+def _my_votes(posts: list[Post]) -> dict[int, int]:
+    return votes.user_votes(current_user, [post.id for post in posts])
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@login_required
+def new_post():
+    require(account_permissions.can_participate(current_user))
+    form = PostForm()
+    if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
+        form.kind.data = request.args["kind"]
+    form.category.choices = _category_choices()
+    if form.validate_on_submit():
+        try:
+            post = services.submit_post(current_user, **_post_fields(form))
+        except services.PostingError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Thank you! Your post is waiting for a moderator and will be public once approved."), "success")
+            return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("posts/new.html", form=form), 422 if form.errors else 200
+
+
+def _category_choices() -> list[tuple[int | str, str]]:
+    from app.core.web import localized
+
+    return [("", _("Choose a category"))] + [(c.id, localized(c)) for c in services.active_categories()]
+
+
+def _post_fields(form: PostForm) -> dict:
+    category = db.session.get(Category, form.category.data) if form.category.data else None
+    return dict(
+        kind=PostKind(form.kind.data),
+        title=form.title.data,
+        body=form.body.data,
+        category=category,
+        address=form.address.data,
+    )
+
+
+def _form_error(form, error: Exception) -> None:
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+@bp.get("/posts/<int:post_id>")
+@cached_for_visitors
+def show(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_view_post(current_user, post), hide=True)
+    return render_template(
+        "posts/show.html",
+        post=post,
+        thread=comment_service.thread(post),
+        comment_form=CommentForm(),
+        my_vote=votes.user_vote(current_user, post),
+        is_following=follows.is_following(current_user, post),
+    )
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_view_post(current_user, post), hide=True)
+    require(permissions.can_edit_post(current_user, post))
+    form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
+    form.category.choices = _category_choices()
+    if form.validate_on_submit():
+        fields = _post_fields(form)
+        fields.pop("kind")  # the kind of a post never changes
+        try:
+            services.edit_post(post, **fields)
+        except services.PostingError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("posts.show", post_id=post.id))
+    return render_template("posts/edit.html", form=form, post=post), 422 if form.errors else 200
+
+
+@bp.post("/posts/<int:post_id>/vote")
+@login_required
+def vote(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_view_post(current_user, post), hide=True)
+    form = VoteForm()
+    try:
+        if not form.validate_on_submit():
+            raise votes.VoteError(_("Unknown vote."))
+        held = votes.cast_vote(current_user, post, form.value.data)
+    except votes.VoteError as error:
+        db.session.rollback()
+        if request.headers.get("HX-Request"):
+            return render_template("posts/_vote.html", post=post, my_vote=votes.user_vote(current_user, post),
+                                   vote_error=str(error)), 422
+        flash(str(error), "danger")
+        return redirect(_back_to(post))
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        return render_template("posts/_vote.html", post=post, my_vote=held)
+    return redirect(_back_to(post))
+
+
+def _back_to(post: Post) -> str:
+    """Where to go after a vote without JavaScript: the page it was cast from, else the post."""
+    return safe_next_url() if request.form.get("next") else url_for("posts.show", post_id=post.id)
+
+
+@bp.post("/posts/<int:post_id>/follow")
+@login_required
+def follow(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_follow(current_user, post), hide=True)
+    if request.form.get("action") == "unfollow":
+        follows.unfollow_post(current_user, post)
+        message = _("You no longer follow this post.")
+    else:
+        follows.follow_post(current_user, post)
+        message = _("You follow this post: you will hear about its changes.")
+    db.session.commit()
+    if request.headers.get("HX-Request"):
+        return render_template("posts/_follow.html", post=post, is_following=follows.is_following(current_user, post))
+    flash(message, "success")
+    return redirect(url_for("posts.show", post_id=post.id))
+
+
+@bp.post("/posts/<int:post_id>/comments")
+@login_required
+def add_comment(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_view_post(current_user, post), hide=True)
+    require(permissions.can_comment(current_user, post))
+    form = CommentForm()
+    parent = db.session.get(Comment, form.parent_id.data) if form.parent_id.data else None
+    if form.validate_on_submit():
+        try:
+            comment = comment_service.add_comment(post, current_user, form.body.data, parent=parent)
+        except comment_service.CommentError as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your comment is posted."), "success")
+            return redirect(url_for("posts.show", post_id=post.id, _anchor=f"comment-{comment.id}"))
+    db.session.rollback()
+    return render_template(
+        "posts/show.html",
+        post=post,
+        thread=comment_service.thread(post),
+        comment_form=form,
+        reply_to=parent,
+        my_vote=votes.user_vote(current_user, post),
+        is_following=follows.is_following(current_user, post),
+    ), 422
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_comment(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    require(permissions.can_view_post(current_user, comment.post) and not comment.is_hidden, hide=True)
+    require(permissions.can_edit_comment(current_user, comment))
+    form = CommentForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            comment_service.edit_comment(comment, form.body.data)
+        except comment_service.CommentError as error:
+            form.body.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your comment is saved."), "success")
+            return redirect(url_for("posts.show", post_id=comment.post_id, _anchor=f"comment-{comment.id}"))
+    return render_template("posts/edit_comment.html", form=form, comment=comment), 422 if form.errors else 200
+
+
+@bp.get("/me/posts")
+@login_required
+def my_posts():
+    page = queries.posts_by_author(current_user.id, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("posts/mine.html", page=page)

@@ -1,0 +1,107 @@
+"""Writing posts: the posting rules, submission and the author's edits while a post is pending."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.accounts.permissions import can_participate
+from app.core.db import utcnow
+from app.core.text import clean_text
+from app.extensions import db
+from app.posts import rules
+from app.posts.follows import follow_post
+from app.posts.models import Category, Post, PostKind, PostStatus
+from app.posts.signals import post_edited, post_submitted
+
+
+class PostingError(Exception):
+    """A posting rule was broken; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def active_categories(kind: PostKind | None = None) -> list[Category]:
+    """Categories open for new posts (of one kind, if given), in their display order."""
+    query = select(Category).where(Category.is_active.is_(True)).order_by(Category.position, Category.id)
+    if kind is PostKind.PROBLEM:
+        query = query.where(Category.accepts_problems.is_(True))
+    elif kind is PostKind.IDEA:
+        query = query.where(Category.accepts_ideas.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _checked_fields(
+    kind: PostKind, title: str, body: str, category: Category | None, address: str | None
+) -> tuple[str, str, str | None]:
+    title, body = clean_text(title), clean_text(body, multiline=True)
+    address = clean_text(address) or None
+    if not rules.TITLE_MIN <= len(title) <= rules.TITLE_MAX:
+        raise PostingError(
+            _("The title must be %(min)d to %(max)d characters long.", min=rules.TITLE_MIN, max=rules.TITLE_MAX),
+            "title",
+        )
+    if not rules.BODY_MIN <= len(body) <= rules.BODY_MAX:
+        raise PostingError(
+            _("The description must be %(min)d to %(max)d characters long.", min=rules.BODY_MIN, max=rules.BODY_MAX),
+            "body",
+        )
+    if category is None or not category.accepts(kind):
+        raise PostingError(_("Choose one of the listed categories."), "category")
+    if address is not None and len(address) > rules.ADDRESS_MAX:
+        raise PostingError(_("The address must be at most %(max)d characters long.", max=rules.ADDRESS_MAX), "address")
+    return title, body, address
+
+
+def submit_post(
+    author,
+    *,
+    kind: PostKind,
+    title: str,
+    body: str,
+    category: Category | None,
+    address: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> Post:
+    """Create a pending post for moderation; its author follows it."""
+    if not can_participate(author):
+        raise PostingError(_("Your account may not post."))
+    title, body, address = _checked_fields(kind, title, body, category, address)
+    post = Post(
+        kind=kind,
+        status=PostStatus.PENDING,
+        title=title,
+        body=body,
+        category=category,
+        author=author,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+    )
+    db.session.add(post)
+    db.session.flush()
+    follow_post(author, post)
+    post_submitted.send(post)
+    return post
+
+
+def edit_post(
+    post: Post,
+    *,
+    title: str,
+    body: str,
+    category: Category | None,
+    address: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+) -> None:
+    """Change a post's text while it waits for moderation (after that the text is public record)."""
+    if post.status is not PostStatus.PENDING:
+        raise PostingError(_("Only posts awaiting moderation can be edited."))
+    post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
+    post.category = category
+    post.latitude, post.longitude = latitude, longitude
+    post.updated_at = utcnow()
+    post_edited.send(post)

@@ -1,0 +1,114 @@
+"""Votes: one per user per post, with counters changed by SQL increments so they stay exact."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select, update
+
+from app.accounts.permissions import can_participate
+from app.core.db import insert_ignoring_conflict, utcnow
+from app.extensions import db
+from app.posts import hot
+from app.posts.models import OPEN_STATUSES, Post, PostKind, Vote
+from app.posts.signals import vote_changed
+
+SUPPORT, OPPOSE = 1, -1
+
+
+class VoteError(Exception):
+    """The vote is not allowed (closed post, own post, opposing a problem, blocked user)."""
+
+
+def user_vote(user, post: Post) -> int:
+    """The user's current vote on the post: 1, -1 or 0."""
+    if not user.is_authenticated:
+        return 0
+    return db.session.scalar(select(Vote.value).where(Vote.user_id == user.id, Vote.post_id == post.id)) or 0
+
+
+def user_votes(user, post_ids: list[int]) -> dict[int, int]:
+    """The user's votes on many posts at once (one query for a whole list page)."""
+    if not user.is_authenticated or not post_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.post_id, Vote.value).where(Vote.user_id == user.id, Vote.post_id.in_(post_ids))
+    )
+    return dict(rows.all())
+
+
+def check_vote_allowed(user, post: Post, value: int) -> None:
+    """Raise VoteError unless the user may cast this vote on this post."""
+    if not can_participate(user):
+        raise VoteError(_("Your account may not vote."))
+    if value not in (SUPPORT, OPPOSE):
+        raise VoteError(_("Unknown vote."))
+    if post.status not in OPEN_STATUSES or post.is_hidden:
+        raise VoteError(_("This post is closed for votes."))
+    if post.author_id == user.id:
+        raise VoteError(_("You cannot vote on your own post."))
+    if post.kind is PostKind.PROBLEM and value == OPPOSE:
+        raise VoteError(_("Problems can only be supported."))
+
+
+def cast_vote(user, post: Post, value: int) -> int:
+    """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held."""
+    check_vote_allowed(user, post, value)
+    for _attempt in range(3):  # another request of the same user may change the row between steps
+        current = db.session.execute(
+            select(Vote.value, Vote.created_at).where(Vote.user_id == user.id, Vote.post_id == post.id)
+        ).first()
+        now = utcnow()
+        if current is None:
+            inserted = db.session.execute(
+                insert_ignoring_conflict(
+                    Vote, returning=Vote.id, user_id=user.id, post_id=post.id, value=value, created_at=now
+                )
+            ).first()
+            if inserted is None:
+                continue
+            _change_counters(post, added=(value, now))
+            result = value
+        elif current.value == value:
+            removed = db.session.execute(
+                delete(Vote).where(Vote.user_id == user.id, Vote.post_id == post.id, Vote.value == value)
+            )
+            if removed.rowcount != 1:
+                continue
+            _change_counters(post, removed=(current.value, current.created_at))
+            result = 0
+        else:
+            changed = db.session.execute(
+                update(Vote)
+                .where(Vote.user_id == user.id, Vote.post_id == post.id, Vote.value == current.value)
+                .values(value=value, created_at=now)
+            )
+            if changed.rowcount != 1:
+                continue
+            _change_counters(post, removed=(current.value, current.created_at), added=(value, now))
+            result = value
+        vote_changed.send(post, user=user, value=result)
+        return result
+    raise VoteError(_("Your vote changed at the same moment elsewhere. Please try again."))
+
+
+def _change_counters(post: Post, *, added=None, removed=None) -> None:
+    up = down = 0
+    heat = 0.0
+    for sign, vote in ((1, added), (-1, removed)):
+        if vote is None:
+            continue
+        value, moment = vote
+        up += sign * (value == SUPPORT)
+        down += sign * (value == OPPOSE)
+        heat += sign * value * hot.weight(moment)
+    db.session.execute(
+        update(Post)
+        .where(Post.id == post.id)
+        .values(
+            up_count=Post.up_count + up,
+            down_count=Post.down_count + down,
+            support=Post.support + up - down,
+            hot_score=Post.hot_score + heat,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(post, ["up_count", "down_count", "support", "hot_score"])

@@ -1,0 +1,104 @@
+"""Factories that build real rows through the app's own services (and commit, like a request)."""
+from __future__ import annotations
+
+import itertools
+
+from app.accounts import services as accounts
+from app.accounts.models import Role, User
+from app.departments.models import Department
+from app.extensions import db
+from app.moderation import workflow
+from app.posts import comments
+from app.posts.models import Category, Comment, Post, PostKind, PostStatus
+from app.posts.services import submit_post
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+# How to reach each status from a fresh post: the actions, and who makes them.
+_PATHS: dict[PostStatus, list[str]] = {
+    PostStatus.PENDING: [],
+    PostStatus.PUBLISHED: ["approve"],
+    PostStatus.REJECTED: ["reject"],
+    PostStatus.FORWARDED: ["approve", "forward"],
+    PostStatus.IN_PROGRESS: ["approve", "forward", "start"],
+    PostStatus.RESOLVED: ["approve", "forward", "resolve"],
+    PostStatus.DECLINED: ["approve", "forward", "decline"],
+}
+
+
+class Factories:
+    def department(self, **fields) -> Department:
+        n = next(_counter)
+        department = Department(slug=f"dept-{n}", name_fa=f"اداره {n}", name_en=f"Department {n}", **fields)
+        db.session.add(department)
+        db.session.commit()
+        return department
+
+    def category(self, *, department: Department | None = None, **fields) -> Category:
+        n = next(_counter)
+        category = Category(
+            slug=f"cat-{n}",
+            name_fa=f"دسته {n}",
+            name_en=f"Category {n}",
+            default_department=department or self.department(),
+            **fields,
+        )
+        db.session.add(category)
+        db.session.commit()
+        return category
+
+    def user(self, role: Role = Role.RESIDENT, *, department: Department | None = None, **fields) -> User:
+        n = next(_counter)
+        if role is Role.STAFF and department is None:
+            department = self.department()
+        user = accounts.create_user(
+            email=fields.pop("email", f"user{n}@example.org"),
+            display_name=fields.pop("display_name", f"User {n}"),
+            password=fields.pop("password", PASSWORD),
+            role=role,
+            department=department,
+        )
+        for name, value in fields.items():
+            setattr(user, name, value)
+        db.session.commit()
+        return user
+
+    def post(
+        self,
+        status: PostStatus = PostStatus.PUBLISHED,
+        *,
+        author: User | None = None,
+        category: Category | None = None,
+        kind: PostKind = PostKind.PROBLEM,
+        title: str = "چاله‌ی بزرگ در خیابان امام رضا",
+        body: str = "یک چاله‌ی عمیق وسط خیابان است که شب‌ها دیده نمی‌شود.",
+        **fields,
+    ) -> Post:
+        author = author or self.user()
+        category = category or self.category()
+        post = submit_post(author, kind=kind, title=title, body=body, category=category, **fields)
+        db.session.commit()
+        self.move(post, status)
+        return post
+
+    def move(self, post: Post, status: PostStatus) -> Post:
+        """Walk the post along the workflow to the given status, as the right people would."""
+        moderator = self._moderator()
+        for action in _PATHS[status]:
+            actor = moderator
+            if action in ("start", "resolve", "decline"):
+                actor = self.user(Role.STAFF, department=post.department)
+            note = "یادداشت" if workflow.TRANSITIONS[action].needs_note else None
+            workflow.transition(post, action, actor, note=note)
+            db.session.commit()
+        return post
+
+    def comment(self, post: Post, *, author: User | None = None, body: str = "من هم همین را دیدم.", parent=None) -> Comment:
+        comment = comments.add_comment(post, author or self.user(), body, parent=parent)
+        db.session.commit()
+        return comment
+
+    def _moderator(self) -> User:
+        moderator = db.session.scalar(db.select(User).where(User.role == Role.MODERATOR).limit(1))
+        return moderator or self.user(Role.MODERATOR)

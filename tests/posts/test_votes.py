@@ -1,0 +1,119 @@
+"""Vote arithmetic, vote rules, the hot order and exact counters under concurrency."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.db import utcnow
+from app.extensions import db
+from app.posts import hot
+from app.posts.models import Post, PostKind, PostStatus, Vote
+from app.posts.votes import OPPOSE, SUPPORT, VoteError, cast_vote, user_vote
+
+
+def test_support_then_again_takes_the_vote_back(make):
+    post, voter = make.post(), make.user()
+    assert cast_vote(voter, post, SUPPORT) == SUPPORT
+    assert (post.up_count, post.support) == (1, 1)
+    assert cast_vote(voter, post, SUPPORT) == 0
+    assert (post.up_count, post.support) == (0, 0)
+    assert user_vote(voter, post) == 0
+
+
+def test_changing_an_idea_vote_moves_it_between_counters(make):
+    idea, voter = make.post(kind=PostKind.IDEA), make.user()
+    cast_vote(voter, idea, SUPPORT)
+    assert cast_vote(voter, idea, OPPOSE) == OPPOSE
+    assert (idea.up_count, idea.down_count, idea.support) == (0, 1, -1)
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 1
+
+
+def test_many_voters_add_up(make):
+    idea = make.post(kind=PostKind.IDEA)
+    for value in (SUPPORT, SUPPORT, SUPPORT, OPPOSE):
+        cast_vote(make.user(), idea, value)
+    assert (idea.up_count, idea.down_count, idea.support) == (3, 1, 2)
+
+
+def test_problems_can_only_be_supported(make):
+    with pytest.raises(VoteError):
+        cast_vote(make.user(), make.post(kind=PostKind.PROBLEM), OPPOSE)
+
+
+def test_nobody_votes_on_their_own_post(make):
+    post = make.post()
+    with pytest.raises(VoteError):
+        cast_vote(post.author, post, SUPPORT)
+
+
+@pytest.mark.parametrize("status", [PostStatus.PENDING, PostStatus.REJECTED, PostStatus.RESOLVED, PostStatus.DECLINED])
+def test_closed_or_unpublished_posts_take_no_votes(make, status):
+    with pytest.raises(VoteError):
+        cast_vote(make.user(), make.post(status), SUPPORT)
+
+
+def test_blocked_users_and_unknown_values_are_refused(make):
+    post = make.post()
+    with pytest.raises(VoteError):
+        cast_vote(make.user(is_blocked=True), post, SUPPORT)
+    with pytest.raises(VoteError):
+        cast_vote(make.user(), post, 2)
+
+
+def test_a_vote_counts_half_after_one_half_life():
+    now = utcnow()
+    assert hot.weight(now) / hot.weight(now - timedelta(days=hot.HALF_LIFE_DAYS)) == pytest.approx(2.0)
+    assert hot.decayed_support(hot.weight(now), now) == pytest.approx(1.0)
+
+
+def test_recent_votes_beat_more_but_older_votes_in_the_hot_order():
+    now = utcnow()
+    fresh = sum(hot.weight(now - timedelta(days=1)) for _ in range(5))
+    stale = sum(hot.weight(now - timedelta(days=40)) for _ in range(20))
+    assert fresh > stale
+    # ... but among posts of the same age, more support ranks higher.
+    assert 6 * hot.weight(now) > 5 * hot.weight(now)
+
+
+def test_taking_a_vote_back_restores_the_hot_score(make):
+    post, voter = make.post(), make.user()
+    before = post.hot_score
+    cast_vote(voter, post, SUPPORT)
+    assert post.hot_score > before
+    cast_vote(voter, post, SUPPORT)
+    assert post.hot_score == pytest.approx(before)
+
+
+def test_concurrent_votes_through_the_web_keep_counters_exact(app, make):
+    post = make.post(kind=PostKind.IDEA)
+    post_id = post.id
+    emails = [make.user().email for _ in range(24)]
+    errors: list[str] = []
+
+    def vote_as(email, value, times):
+        client = app.test_client()
+        response = client.post("/login", data={"email": email, "password": "correct horse battery"})
+        if response.status_code != 302:
+            errors.append(f"login {response.status_code}")
+        for _ in range(times):
+            response = client.post(f"/posts/{post_id}/vote", data={"value": str(value)})
+            if response.status_code != 302:
+                errors.append(f"vote {response.status_code}")
+
+    # Each voter votes an odd number of times, so each ends holding one vote.
+    threads = [
+        threading.Thread(target=vote_as, args=(email, SUPPORT if i % 3 else OPPOSE, 1 + 2 * (i % 2)))
+        for i, email in enumerate(emails)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.rollback()  # end this thread's read snapshot before looking
+    post = db.session.get(Post, post_id)
+    ups = db.session.scalar(select(func.count()).where(Vote.post_id == post_id, Vote.value == 1))
+    downs = db.session.scalar(select(func.count()).where(Vote.post_id == post_id, Vote.value == -1))
+    assert (ups, downs) == (16, 8)
+    assert (post.up_count, post.down_count, post.support) == (ups, downs, ups - downs)
