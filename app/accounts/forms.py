@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.core.text import clean_text
@@ -71,4 +71,4 @@ class ProfileForm(FlaskForm):
             Length(NAME_MIN, NAME_MAX, _l("The name must be %(min)d to %(max)d characters long.")),
         ],
     )
-    locale = SelectField(_l("Language"), choices=[("fa", "فارسی"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("fa", "فارسی"), SelectChoice("en", "English")])

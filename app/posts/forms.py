@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.text import clean_text
@@ -26,7 +26,7 @@ def multiline(value: str | None) -> str:
 class PostForm(FlaskForm):
     kind = RadioField(
         _l("What would you like to share?"),
-        choices=[(PostKind.PROBLEM.value, _l("A problem")), (PostKind.IDEA.value, _l("An idea"))],
+        choices=[SelectChoice(PostKind.PROBLEM.value, _l("A problem")), SelectChoice(PostKind.IDEA.value, _l("An idea"))],
         default=PostKind.PROBLEM.value,
         validators=[DataRequired(_l("Choose a problem or an idea."))],
     )

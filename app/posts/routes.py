@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
 from app.core.cache import cached_for_visitors
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
+from app.core.web import localized
 from app.extensions import db
 from app.posts import comments as comment_service
 from app.posts import follows, labels, permissions, queries, services, votes
@@ -112,10 +114,10 @@ def new_post():
     return render_template("posts/new.html", form=form), 422 if form.errors else 200
 
 
-def _category_choices() -> list[tuple[int | str, str]]:
-    from app.core.web import localized
-
-    return [("", _("Choose a category"))] + [(c.id, localized(c)) for c in services.active_categories()]
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("Choose a category"))] + [
+        SelectChoice(c.id, localized(c)) for c in services.active_categories()
+    ]
 
 
 def _post_fields(form: PostForm) -> dict:
