@@ -1,9 +1,11 @@
 """Fixtures in flaskr's shape: app, client, runner, auth; plus factories for every model."""
 from __future__ import annotations
 
+import contextvars
 import os
 
 import pytest
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.core.cache import ensure_generation_row
@@ -36,9 +38,18 @@ def app_config(tmp_path) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server does: its own app context, `g` and
+    database session, never the test's (which would hide stale caches and identity maps)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,0 +1,151 @@
+"""Sign-up, sign-in, sign-out, remember me, safe redirects and the slow-down of password guessing."""
+import pytest
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.extensions import db
+from tests.factories import PASSWORD
+
+
+def signup(client, **overrides):
+    data = {
+        "email": "Maryam@Example.org",
+        "display_name": "مریم",
+        "password": "a-good-password",
+        "confirm": "a-good-password",
+    } | overrides
+    return client.post("/signup", data=data)
+
+
+def test_signup_creates_a_resident_and_signs_them_in(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "maryam@example.org"))
+    assert user.role.value == "resident"
+    assert user.password_hash.startswith("$argon2id$")
+    assert "مریم" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("email", ""),
+        ("email", "not-an-email"),
+        ("email", "a" * 250 + "@x.org"),
+        ("display_name", ""),
+        ("display_name", "م"),
+        ("display_name", "م" * 61),
+        ("password", "short"),
+        ("password", "x" * 129),
+        ("confirm", "something-else"),
+    ],
+)
+def test_signup_refuses_bad_input_and_keeps_what_was_typed(client, field, value):
+    response = signup(client, **{field: value})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "is-invalid" in page
+    if field != "display_name":
+        assert "مریم" in page  # the other fields keep their values
+
+
+def test_signup_with_a_taken_address_says_so(client, make):
+    make.user(email="taken@example.org")
+    response = signup(client, email="TAKEN@example.org")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True) or "از قبل وجود دارد" in response.get_data(as_text=True)
+
+
+def test_login_and_logout(client, make):
+    user = make.user()
+    response = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert user.display_name in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 302
+    assert user.display_name not in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, make):
+    user = make.user()
+    for email in (user.email, "nobody@example.org"):
+        response = client.post("/login", data={"email": email, "password": "wrong password"})
+        assert response.status_code == 422
+        assert "is-invalid" in response.get_data(as_text=True)
+
+
+def test_remember_me_sets_a_lasting_cookie(client, make):
+    user = make.user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/posts?kind=idea", "/posts?kind=idea"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_redirect_stays_on_this_site(client, make, target, expected):
+    user = make.user()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "next": target})
+    assert response.headers["Location"] == expected
+
+
+def test_repeated_failures_slow_down_that_account(client, make, app):
+    user = make.user()
+    for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+        client.post("/login", data={"email": user.email, "password": "wrong"})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429  # even the right password waits its turn
+    db.session.rollback()
+    assert db.session.get(User, user.id).failed_logins == app.config["LOGIN_FREE_FAILURES"]
+
+
+def test_success_clears_the_failure_count(client, make):
+    user = make.user()
+    client.post("/login", data={"email": user.email, "password": "wrong"})
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    db.session.rollback()
+    assert db.session.get(User, user.id).failed_logins == 0
+
+
+def test_many_failed_sign_ins_from_one_address_are_rate_limited(app_config, make):
+    from app import create_app
+
+    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app_config["LOGIN_FREE_FAILURES"] = 100
+    limited = create_app(app_config)
+    client = limited.test_client()
+    codes = [client.post("/login", data={"email": f"x{i}@example.org", "password": "nope"}).status_code
+             for i in range(5)]
+    assert codes[:3] == [422, 422, 422]
+    assert codes[3:] == [429, 429]
+
+
+def test_changing_the_password_signs_out_other_sessions(client, make):
+    from app.accounts.services import set_password
+
+    user = make.user()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    set_password(user, "another password")
+    db.session.commit()
+    assert client.get("/profile").status_code == 302  # back to the sign-in page
+
+
+def test_profile_changes_name_and_language(client, make, auth):
+    user = make.user()
+    auth.login(user)
+    response = client.post("/profile", data={"display_name": "  نام تازه  ", "locale": "en"})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert (db.session.get(User, user.id).display_name, db.session.get(User, user.id).locale) == ("نام تازه", "en")
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_profile_refuses_an_unknown_language(client, make, auth):
+    auth.login(make.user())
+    assert client.post("/profile", data={"display_name": "نام", "locale": "xx"}).status_code == 422

@@ -1,0 +1,83 @@
+"""The access matrix, role by role, through the routes (the server decides, not hidden buttons)."""
+import pytest
+
+from app.accounts.models import Role
+from app.posts.models import PostStatus
+
+ROLES = ["visitor", "resident", "author", "moderator", "staff", "admin", "blocked"]
+
+
+@pytest.fixture
+def actor(make, auth):
+    """Sign in as the named role; returns a function so each test picks its role and post."""
+
+    def sign_in(role: str, post):
+        if role == "visitor":
+            return None
+        if role == "author":
+            user = post.author
+        elif role == "blocked":
+            user = make.user(is_blocked=True)
+        else:
+            user = make.user(Role(role))
+        auth.login(user)
+        return user
+
+    return sign_in
+
+
+# Expected status code for: view a pending post, edit it, approve it.
+PENDING_MATRIX = {
+    "visitor": (404, 302, 401),
+    "resident": (404, 404, 404),
+    "author": (200, 200, 403),
+    "moderator": (200, 403, 302),
+    "staff": (404, 404, 404),
+    "admin": (200, 403, 302),
+    "blocked": (404, 404, 404),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pending_post_access(client, make, actor, role):
+    post = make.post(PostStatus.PENDING)
+    actor(role, post)
+    view, edit, approve = PENDING_MATRIX[role]
+    assert client.get(f"/posts/{post.id}").status_code == view
+    assert client.get(f"/posts/{post.id}/edit").status_code == edit
+    assert client.post(f"/moderation/posts/{post.id}/transition", data={"action": "approve"}).status_code == approve
+
+
+# Expected status code for: view a published post, vote on it, comment on it, open the moderation queue.
+PUBLISHED_MATRIX = {
+    "visitor": (200, 401, 401, 302),
+    "resident": (200, 302, 302, 403),
+    "author": (200, 302, 302, 403),  # the vote is refused with a message, not an error page
+    "moderator": (200, 302, 302, 200),
+    "staff": (200, 302, 302, 403),
+    "admin": (200, 302, 302, 200),
+    "blocked": (200, 302, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_published_post_access(client, make, actor, role):
+    post = make.post()
+    actor(role, post)
+    view, vote, comment, queue = PUBLISHED_MATRIX[role]
+    assert client.get(f"/posts/{post.id}").status_code == view
+    assert client.post(f"/posts/{post.id}/vote", data={"value": "1"}).status_code == vote
+    assert client.post(f"/posts/{post.id}/comments", data={"body": "دیدگاهی برای آزمون"}).status_code == comment
+    assert client.get("/moderation/").status_code == queue
+
+
+def test_staff_see_forwarded_posts_of_their_department_only(client, make, auth):
+    post = make.post(PostStatus.FORWARDED)
+    own = make.user(Role.STAFF, department=post.department)
+    other = make.user(Role.STAFF)
+    auth.login(other)
+    start = {"action": "start"}
+    assert client.post(f"/moderation/posts/{post.id}/transition", data=start).status_code == 403
+    auth.logout()
+    auth.login(own)
+    assert client.post(f"/moderation/posts/{post.id}/transition", data=start).status_code == 302
