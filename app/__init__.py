@@ -1,6 +1,8 @@
 """Shahrvand: residents report problems and propose ideas; the city answers in public."""
+
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application; test_config replaces instance/config.py and the environment."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=os.environ.get("SHAHRVAND_INSTANCE_PATH") or str(ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -1,4 +1,5 @@
 """Configuration defaults; instance/config.py and SHAHRVAND_* environment variables override them."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ class Defaults:
     """Settings for the embedded default: SQLite and the search index in instance/."""
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # derived from instance_path when unset
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SEARCH_INDEX_DIR: str | None = None  # derived from instance_path when unset
     UPLOAD_DIR: str | None = None
 
@@ -77,7 +77,7 @@ def _sqlalchemy_url(url: str) -> str:
     """Accept the usual postgres:// URLs and use the psycopg 3 driver for them."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,4 +1,5 @@
 """Fixtures in flaskr's shape: app, client, runner, auth; plus factories for every model."""
+
 from __future__ import annotations
 
 import contextvars

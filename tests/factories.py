@@ -1,4 +1,5 @@
 """Factories that build real rows through the app's own services (and commit, like a request)."""
+
 from __future__ import annotations
 
 import itertools
@@ -94,7 +95,9 @@ class Factories:
             db.session.commit()
         return post
 
-    def comment(self, post: Post, *, author: User | None = None, body: str = "من هم همین را دیدم.", parent=None) -> Comment:
+    def comment(
+        self, post: Post, *, author: User | None = None, body: str = "من هم همین را دیدم.", parent=None
+    ) -> Comment:
         comment = comments.add_comment(post, author or self.user(), body, parent=parent)
         db.session.commit()
         return comment

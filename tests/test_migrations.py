@@ -1,4 +1,5 @@
 """The app runs on migrations: they build an empty database to head, and match the models."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

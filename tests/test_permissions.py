@@ -1,4 +1,5 @@
 """The access matrix, role by role, through the routes (the server decides, not hidden buttons)."""
+
 import pytest
 
 from app.accounts.models import Role

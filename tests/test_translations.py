@@ -1,4 +1,5 @@
 """Persian first: every user-facing string in the sources has a Persian translation."""
+
 from __future__ import annotations
 
 import re

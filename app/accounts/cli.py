@@ -1,4 +1,5 @@
 """`flask users …`: accounts for operators."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Sign-up, sign-in and profile forms."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

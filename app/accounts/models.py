@@ -1,4 +1,5 @@
 """The user and their role."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Who may do what, as plain predicates shared by routes, templates and the API."""
+
 from __future__ import annotations
 
 from app.accounts.models import Role, User

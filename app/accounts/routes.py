@@ -1,4 +1,5 @@
 """Sign-up, sign-in, sign-out and the user's own settings."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -57,7 +58,7 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
-        except services.LoginThrottled as error:
+        except services.LoginThrottledError as error:
             form.password.errors.append(str(error))
             return render_template("accounts/login.html", form=form), 429
         db.session.commit()  # records the failure or clears the count

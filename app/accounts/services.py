@@ -1,7 +1,10 @@
 """Accounts: creating users, checking passwords, slowing down password guessing."""
+
 from __future__ import annotations
 
+import contextlib
 import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -22,7 +25,7 @@ class AccountError(Exception):
         self.field = field
 
 
-class LoginThrottled(AccountError):
+class LoginThrottledError(AccountError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after
@@ -48,9 +51,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
-def create_user(
-    *, email: str, display_name: str, password: str, role: Role = Role.RESIDENT, department=None
-) -> User:
+def create_user(*, email: str, display_name: str, password: str, role: Role = Role.RESIDENT, department=None) -> User:
     """Add a user; raises AccountError if the e-mail address is taken."""
     if find_user_by_email(email) is not None:
         raise AccountError(_("An account with this e-mail address already exists."), "email")
@@ -84,19 +85,17 @@ def _login_delay(user: User) -> int:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user with this e-mail and password, or None; raises LoginThrottled while slowed down."""
+    """The user with this e-mail and password, or None; raises LoginThrottledError while slowed down."""
     user = find_user_by_email(email)
     hasher = _hasher()
     if user is None:
         # Spend the same time as a real check, so that response times do not reveal accounts.
-        try:
+        with contextlib.suppress(VerificationError):
             hasher.verify(_dummy_hash(hasher), password + "x")
-        except VerificationError:
-            pass
         return None
     wait = _login_delay(user)
     if wait:
-        raise LoginThrottled(
+        raise LoginThrottledError(
             _("Too many failed attempts. Please wait %(seconds)s seconds and try again.", seconds=wait),
             retry_after=wait,
         )

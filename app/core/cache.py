@@ -4,6 +4,7 @@ A one-row table holds the site's content generation. Any flush or ORM statement 
 model registered with `public_content()` bumps it inside the same transaction, so a page cached
 under generation N can never be served once a write that changes public content has committed.
 """
+
 from __future__ import annotations
 
 import threading
@@ -14,7 +15,6 @@ from functools import wraps
 from flask import current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -22,7 +22,6 @@ from app.extensions import db
 
 # table name -> the attributes whose change is visible to visitors (None: any change)
 _PUBLIC_TABLES: dict[str, frozenset[str] | None] = {}
-_TOKEN_PLACEHOLDER = "\x00csrf-token\x00"
 
 
 class SiteGeneration(db.Model):
@@ -42,7 +41,11 @@ def public_content(model: type | None = None, *, only: tuple[str, ...] | None = 
 
 def current_generation() -> int | None:
     """The content generation, or None when the row is missing (then nothing is cached)."""
-    return db.session.scalar(select(SiteGeneration.value).where(SiteGeneration.id == 1))
+    with db.engine.connect() as connection:
+        return connection.execute(_GENERATION_QUERY).scalar()
+
+
+_GENERATION_QUERY = select(SiteGeneration.value).where(SiteGeneration.id == 1)
 
 
 def _bump(connection) -> None:
@@ -128,15 +131,12 @@ def cached_for_visitors(view: Callable) -> Callable:
         page = page_cache().get(key)
         if page is None:
             response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
+            # A page that needed the visitor's session (a form token, a message) is theirs alone.
+            if response.status_code != 200 or response.direct_passthrough or session.modified:
                 return response
-            body = response.get_data().replace(generate_csrf().encode(), _TOKEN_PLACEHOLDER.encode())
-            page = (body, response.content_type)
+            page = (response.get_data(), response.content_type)
             page_cache().put(key, page, current_app.config["PAGE_CACHE_SIZE"])
-        response = current_app.response_class(
-            page[0].replace(_TOKEN_PLACEHOLDER.encode(), generate_csrf().encode()),
-            content_type=page[1],
-        )
+        response = current_app.response_class(page[0], content_type=page[1])
         response.headers["Vary"] = "Cookie, Accept-Language"
         return response
 

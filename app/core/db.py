@@ -1,4 +1,5 @@
 """Engine setup shared by every domain: SQLite pragmas and write transactions that never deadlock."""
+
 from __future__ import annotations
 
 import contextlib

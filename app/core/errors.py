@@ -1,4 +1,5 @@
 """Error pages in the user's language; nothing a user sends may end in a bare 500."""
+
 from __future__ import annotations
 
 from flask import Flask, flash, redirect, render_template, request, url_for
@@ -25,7 +26,9 @@ def _messages() -> dict[int, tuple[str, str]]:
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, _("Your form expired or was sent from another site. Please reload the page and try again.")), 400
+        return _render(
+            400, _("Your form expired or was sent from another site. Please reload the page and try again.")
+        ), 400
 
     @app.errorhandler(401)
     def unauthorized(error):

@@ -1,4 +1,5 @@
 """Dates and numbers in the viewer's language: Solar Hijri with Persian digits in Persian."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -7,7 +8,6 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_timedelta
-from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import get_locale
 
@@ -38,9 +38,10 @@ def localize_digits(text: object) -> str:
 
 def format_number(value: int | float) -> str:
     """A count with the viewer's digits and grouping (۱۲٬۳۴۵ / 12,345)."""
+    text = f"{value:,}"
     if current_language() == "fa":
-        return persian_digits(format_decimal(value, locale="en").replace(",", "٬"))
-    return format_decimal(value, locale="en")
+        return persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text
 
 
 def _local(moment: datetime) -> datetime:

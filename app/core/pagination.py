@@ -1,4 +1,5 @@
 """Page-number pagination that never counts the whole table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Turning permission predicates into HTTP answers."""
+
 from __future__ import annotations
 
 from flask import abort

@@ -1,4 +1,5 @@
 """What every page shares: the request's transaction mode, template helpers, the language switch."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, g, make_response, redirect, request
@@ -6,10 +7,10 @@ from flask_login import current_user
 
 from app.core import l10n
 from app.core.db import reset_write_intent, set_write_intent
-from app.core.i18n import LANGUAGE_COOKIE, text_direction
+from app.core.i18n import LANGUAGE_COOKIE, install_fast_template_gettext, text_direction
 from app.core.redirects import safe_next_url
 from app.core.text import render_plain
-from app.extensions import db
+from app.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -22,8 +23,11 @@ def localized(obj, field: str = "name") -> str:
 
 
 @bp.post("/language")
+@csrf.exempt  # checked below for signed-in users; a visitor's choice is only a cookie
 def set_language():
     """Remember the chosen language for this browser and, when signed in, for the user."""
+    if current_user.is_authenticated:
+        csrf.protect()  # the stored preference is account state
     language = request.form.get("language", "")
     response = make_response(redirect(safe_next_url()))
     if language in current_app.config["LANGUAGE_CHOICES"]:
@@ -61,6 +65,7 @@ def register(app: Flask) -> None:
         return {"page_language": language, "page_direction": text_direction(language)}
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    install_fast_template_gettext(app)
     # Proxies as globals, so that imported macros (which do not see the context) can use them too.
     app.jinja_env.globals.update(localized=localized, current_user=current_user, request=request)
     app.jinja_env.filters.update(

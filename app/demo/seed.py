@@ -1,4 +1,5 @@
 """`flask seed-demo`: a living demo city on an empty database (does nothing on one with users)."""
+
 from __future__ import annotations
 
 import gzip
@@ -24,7 +25,7 @@ from app.posts.maintenance import recount_counters
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus, Vote
 from app.posts.services import submit_post
 
-DEMO_PASSWORD = "shahrvand-demo"
+DEMO_PASSWORD = "shahrvand-demo"  # noqa: S105 - printed for the demo accounts; never a real account
 SAMPLE = Path(__file__).with_name("boston_sample.jsonl.gz")
 
 
@@ -57,8 +58,13 @@ def seed_demo(*, post_count: int = 400, rng: random.Random | None = None) -> dic
     categories = {}
     for position, (slug, fa, en, department, problems, ideas) in enumerate(data.CATEGORIES):
         categories[slug] = Category(
-            slug=slug, name_fa=fa, name_en=en, default_department=departments[department],
-            accepts_problems=problems, accepts_ideas=ideas, position=position,
+            slug=slug,
+            name_fa=fa,
+            name_en=en,
+            default_department=departments[department],
+            accepts_problems=problems,
+            accepts_ideas=ideas,
+            position=position,
         )
     db.session.add_all(categories.values())
     db.session.flush()
@@ -81,14 +87,22 @@ def _users(departments: dict[str, Department], rng: random.Random) -> dict[str, 
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for every demo account keeps seeding fast
 
     def make(email: str, name: str, role: Role, department=None) -> User:
-        user = User(email=email, display_name=name, password_hash=password_hash, role=role,
-                    department=department, session_token=secrets.token_hex(16))
+        user = User(
+            email=email,
+            display_name=name,
+            password_hash=password_hash,
+            role=role,
+            department=department,
+            session_token=secrets.token_hex(16),
+        )
         db.session.add(user)
         return user
 
     admin = make("admin@shahrvand.local", "مدیر سامانه", Role.ADMIN)
-    moderators = [make("moderator@shahrvand.local", "ناظر محتوا", Role.MODERATOR),
-                  make("moderator2@shahrvand.local", "Content moderator", Role.MODERATOR)]
+    moderators = [
+        make("moderator@shahrvand.local", "ناظر محتوا", Role.MODERATOR),
+        make("moderator2@shahrvand.local", "Content moderator", Role.MODERATOR),
+    ]
     staff = [
         make(f"staff-{slug}@shahrvand.local", f"کارشناس {department.name_fa}", Role.STAFF, department)
         for slug, department in departments.items()
@@ -118,16 +132,21 @@ def _posts(count: int, categories: dict[str, Category], residents: list[User], r
         if roll < 0.6:
             slug, title, body = rng.choice(data.PROBLEMS)
             place, lat, lon = rng.choice(data.PLACES)
-            fields = dict(kind=PostKind.PROBLEM, title=title.format(place=place), body=body.format(place=place),
-                          address=place, latitude=lat + rng.uniform(-0.004, 0.004),
-                          longitude=lon + rng.uniform(-0.004, 0.004))
+            fields = {
+                "kind": PostKind.PROBLEM,
+                "title": title.format(place=place),
+                "body": body.format(place=place),
+                "address": place,
+                "latitude": lat + rng.uniform(-0.004, 0.004),
+                "longitude": lon + rng.uniform(-0.004, 0.004),
+            }
         elif roll < 0.75 or not english:
             slug, title, body = rng.choice(data.IDEAS)
-            fields = dict(kind=PostKind.IDEA, title=title, body=body)
+            fields = {"kind": PostKind.IDEA, "title": title, "body": body}
         else:
             sample = english.pop()
             slug = sample["category"]
-            fields = dict(kind=PostKind.PROBLEM, title=sample["title"], body=sample["body"])
+            fields = {"kind": PostKind.PROBLEM, "title": sample["title"], "body": sample["body"]}
         post = submit_post(author, category=categories[slug], **fields)
         post.created_at = now - timedelta(days=rng.uniform(0, 120), minutes=number)
         post.last_activity_at = post.updated_at = post.created_at
@@ -182,8 +201,13 @@ def _votes(posts: list[Post], residents: list[User], rng: random.Random) -> int:
     """Residents support what they care about; popular posts attract more."""
     rows = []
     for post in posts:
-        if post.status not in (PostStatus.PUBLISHED, PostStatus.FORWARDED, PostStatus.IN_PROGRESS,
-                               PostStatus.RESOLVED, PostStatus.DECLINED):
+        if post.status not in (
+            PostStatus.PUBLISHED,
+            PostStatus.FORWARDED,
+            PostStatus.IN_PROGRESS,
+            PostStatus.RESOLVED,
+            PostStatus.DECLINED,
+        ):
             continue
         appeal = rng.paretovariate(1.2)
         voters = rng.sample(residents, k=min(len(residents), int(appeal * 2)))

@@ -1,4 +1,5 @@
 """The form behind every workflow button."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

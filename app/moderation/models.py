@@ -1,4 +1,5 @@
 """The public record of a post's life: one row per status change."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Moderators' pages and the endpoint behind every workflow button."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -58,7 +59,7 @@ def transition(post_id: int):
         workflow.transition(
             post, form.action.data, current_user, note=form.note.data, department=department, original=original
         )
-    except workflow.TransitionForbidden as error:
+    except workflow.TransitionForbiddenError as error:
         return _refused(post, str(error), 403)
     except workflow.TransitionError as error:
         return _refused(post, str(error), 409)

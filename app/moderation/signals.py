@@ -1,4 +1,5 @@
 """Announcements of the workflow, for notifications and search."""
+
 from blinker import Namespace
 
 _signals = Namespace()

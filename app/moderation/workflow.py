@@ -3,6 +3,7 @@
 Every transition checks that the actor may make it, writes a StatusChange (the public timeline),
 announces it (notifications, search) and is undone by nothing but another transition.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,7 +32,7 @@ class TransitionError(Exception):
     """The move is not possible from the post's current status (HTTP 409)."""
 
 
-class TransitionForbidden(Exception):
+class TransitionForbiddenError(Exception):
     """The actor may not make this move on this post (HTTP 403)."""
 
 
@@ -76,19 +77,34 @@ TRANSITIONS: dict[str, Transition] = {
             needs_note=True,
         ),
         Transition(
-            "acknowledge", frozenset({S.FORWARDED}), S.FORWARDED, _department_staff, _l("Acknowledge"),
-            needs_note=True, official=True,
+            "acknowledge",
+            frozenset({S.FORWARDED}),
+            S.FORWARDED,
+            _department_staff,
+            _l("Acknowledge"),
+            needs_note=True,
+            official=True,
         ),
         Transition(
             "start", frozenset({S.FORWARDED}), S.IN_PROGRESS, _department_staff, _l("Start work"), official=True
         ),
         Transition(
-            "resolve", frozenset({S.FORWARDED, S.IN_PROGRESS}), S.RESOLVED, _department_staff, _l("Resolve"),
-            needs_note=True, official=True,
+            "resolve",
+            frozenset({S.FORWARDED, S.IN_PROGRESS}),
+            S.RESOLVED,
+            _department_staff,
+            _l("Resolve"),
+            needs_note=True,
+            official=True,
         ),
         Transition(
-            "decline", frozenset({S.FORWARDED, S.IN_PROGRESS}), S.DECLINED, _department_staff, _l("Decline"),
-            needs_note=True, official=True,
+            "decline",
+            frozenset({S.FORWARDED, S.IN_PROGRESS}),
+            S.DECLINED,
+            _department_staff,
+            _l("Decline"),
+            needs_note=True,
+            official=True,
         ),
         Transition("reopen", frozenset({S.RESOLVED, S.DECLINED}), S.FORWARDED, _moderator, _l("Reopen")),
     )
@@ -109,14 +125,16 @@ def transition(
     department=None,
     original: Post | None = None,
 ) -> StatusChange:
-    """Move the post by the named action; raises TransitionError or TransitionForbidden."""
+    """Move the post by the named action; raises TransitionError or TransitionForbiddenError."""
     move = TRANSITIONS.get(action)
     if move is None:
         raise TransitionError(_("Unknown action."))
     if actor is not None and not move.allowed(actor, post):
-        raise TransitionForbidden(_("You may not do this to this post."))
+        raise TransitionForbiddenError(_("You may not do this to this post."))
     if post.status not in move.sources:
-        raise TransitionError(_("This cannot be done to a post that is %(status)s.", status=status_label(post.status).lower()))
+        raise TransitionError(
+            _("This cannot be done to a post that is %(status)s.", status=status_label(post.status).lower())
+        )
     note = clean_text(note, multiline=True) or None
     if move.needs_note and not note:
         raise TransitionError(_("Please write a note: the author and the public will read it."))
@@ -179,6 +197,8 @@ def timeline(post: Post) -> list[StatusChange]:
     """The post's status changes, oldest first."""
     return list(
         db.session.scalars(
-            db.select(StatusChange).where(StatusChange.post_id == post.id).order_by(StatusChange.created_at, StatusChange.id)
+            db.select(StatusChange)
+            .where(StatusChange.post_id == post.id)
+            .order_by(StatusChange.created_at, StatusChange.id)
         )
     )

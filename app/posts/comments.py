@@ -1,4 +1,5 @@
 """Comments: plain text, replies one level deep, editable by their author for a short while."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -43,9 +44,7 @@ def add_comment(post: Post, author, body: str, *, parent: Comment | None = None)
     db.session.add(comment)
     now = utcnow()
     db.session.execute(
-        update(Post)
-        .where(Post.id == post.id)
-        .values(comment_count=Post.comment_count + 1, last_activity_at=now),
+        update(Post).where(Post.id == post.id).values(comment_count=Post.comment_count + 1, last_activity_at=now),
         execution_options={"synchronize_session": False},
     )
     db.session.flush()
@@ -65,8 +64,12 @@ def is_editable(comment: Comment, now=None) -> bool:
 def edit_comment(comment: Comment, body: str) -> None:
     """Change a comment's text within the edit window."""
     if not is_editable(comment):
-        raise CommentError(_("Comments can only be edited in the first %(minutes)d minutes.",
-                             minutes=current_app.config["COMMENT_EDIT_MINUTES"]))
+        raise CommentError(
+            _(
+                "Comments can only be edited in the first %(minutes)d minutes.",
+                minutes=current_app.config["COMMENT_EDIT_MINUTES"],
+            )
+        )
     comment.body = _checked_body(body)
     comment.edited_at = utcnow()
     comment_edited.send(comment)

@@ -1,4 +1,5 @@
 """Following a post: hearing about its changes."""
+
 from __future__ import annotations
 
 from sqlalchemy import delete, select

@@ -1,4 +1,5 @@
 """Forms for posts and comments; the posting rules themselves live in app.posts.rules."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +27,10 @@ def multiline(value: str | None) -> str:
 class PostForm(FlaskForm):
     kind = RadioField(
         _l("What would you like to share?"),
-        choices=[SelectChoice(PostKind.PROBLEM.value, _l("A problem")), SelectChoice(PostKind.IDEA.value, _l("An idea"))],
+        choices=[
+            SelectChoice(PostKind.PROBLEM.value, _l("A problem")),
+            SelectChoice(PostKind.IDEA.value, _l("An idea")),
+        ],
         default=PostKind.PROBLEM.value,
         validators=[DataRequired(_l("Choose a problem or an idea."))],
     )
@@ -42,7 +46,9 @@ class PostForm(FlaskForm):
     body = TextAreaField(
         _l("Description"),
         filters=[multiline],
-        description=_l("What, where, since when? %(min)d to %(max)d characters.", min=rules.BODY_MIN, max=rules.BODY_MAX),
+        description=_l(
+            "What, where, since when? %(min)d to %(max)d characters.", min=rules.BODY_MIN, max=rules.BODY_MAX
+        ),
         validators=[
             DataRequired(_l("Enter a description.")),
             Length(rules.BODY_MIN, rules.BODY_MAX, _l("The description must be %(min)d to %(max)d characters long.")),
@@ -57,7 +63,10 @@ class PostForm(FlaskForm):
     address = StringField(
         _l("Address or nearest landmark (optional)"),
         filters=[clean_text],
-        validators=[Optional(), Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long."))],
+        validators=[
+            Optional(),
+            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
+        ],
     )
 
 

@@ -10,6 +10,7 @@ so "hot" is one index range like the other orders. Publication counts as one vot
 posts with no votes yet are ordered by age. Float range: S stays finite for ~19 years after EPOCH
 with a 7-day half-life (2^1023); before then a migration divides every score by weight(new EPOCH).
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """How kinds and statuses read in the interface."""
+
 from flask_babel import lazy_gettext as _l
 
 from app.posts.models import PostKind, PostStatus

@@ -1,4 +1,5 @@
 """Operator tools: recount the stored counters of posts from the rows they summarise."""
+
 from __future__ import annotations
 
 import click
@@ -15,14 +16,11 @@ posts_cli = AppGroup("posts", help="Maintenance of posts.")
 
 def recount_counters(post_ids: list[int] | None = None) -> int:
     """Recompute votes, support, hot score and comment counts from the rows; returns posts changed."""
-    votes = (
-        select(
-            Vote.post_id,
-            func.sum(case((Vote.value == 1, 1), else_=0)).label("up"),
-            func.sum(case((Vote.value == -1, 1), else_=0)).label("down"),
-        )
-        .group_by(Vote.post_id)
-    )
+    votes = select(
+        Vote.post_id,
+        func.sum(case((Vote.value == 1, 1), else_=0)).label("up"),
+        func.sum(case((Vote.value == -1, 1), else_=0)).label("down"),
+    ).group_by(Vote.post_id)
     vote_rows = {row.post_id: (row.up, row.down) for row in db.session.execute(votes)}
     comment_rows = dict(
         db.session.execute(
@@ -31,7 +29,9 @@ def recount_counters(post_ids: list[int] | None = None) -> int:
     )
     duplicate_rows = dict(
         db.session.execute(
-            select(Post.duplicate_of_id, func.count()).where(Post.duplicate_of_id.is_not(None)).group_by(Post.duplicate_of_id)
+            select(Post.duplicate_of_id, func.count())
+            .where(Post.duplicate_of_id.is_not(None))
+            .group_by(Post.duplicate_of_id)
         ).all()
     )
     heat: dict[int, float] = {}

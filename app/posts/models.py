@@ -1,4 +1,5 @@
 """Posts and what residents attach to them: votes, comments, follows; and the categories they sit in."""
+
 from __future__ import annotations
 
 import enum
@@ -76,9 +77,7 @@ class Category(db.Model):
     default_department = relationship("Department")
 
     def accepts(self, kind: PostKind) -> bool:
-        return self.is_active and (
-            self.accepts_problems if kind is PostKind.PROBLEM else self.accepts_ideas
-        )
+        return self.is_active and (self.accepts_problems if kind is PostKind.PROBLEM else self.accepts_ideas)
 
     def __repr__(self) -> str:
         return f"<Category {self.slug}>"
@@ -127,9 +126,7 @@ class Post(db.Model):
         Index("ix_post_listed_hot", "is_listed", "hot_score"),
         Index("ix_post_status_created", "status", "created_at"),
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="latitude_range"),
-        CheckConstraint(
-            "longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="longitude_range"
-        ),
+        CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="longitude_range"),
     )
 
     @property
@@ -201,9 +198,7 @@ class Follow(db.Model):
     """A user who wants to hear about a post's changes; authors follow their own posts."""
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
-    post_id: Mapped[int] = mapped_column(
-        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), primary_key=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
 """Who may see and change posts and comments."""
+
 from __future__ import annotations
 
 from app.accounts.permissions import can_moderate, can_participate, is_signed_in, is_staff_of

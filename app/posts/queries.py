@@ -1,4 +1,5 @@
 """Reading lists of posts: filters and orders that each use one index range."""
+
 from __future__ import annotations
 
 import enum

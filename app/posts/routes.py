@@ -1,4 +1,5 @@
 """Pages for reading and writing posts, votes, comments and follows."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -122,13 +123,13 @@ def _category_choices() -> list[SelectChoice]:
 
 def _post_fields(form: PostForm) -> dict:
     category = db.session.get(Category, form.category.data) if form.category.data else None
-    return dict(
-        kind=PostKind(form.kind.data),
-        title=form.title.data,
-        body=form.body.data,
-        category=category,
-        address=form.address.data,
-    )
+    return {
+        "kind": PostKind(form.kind.data),
+        "title": form.title.data,
+        "body": form.body.data,
+        "category": category,
+        "address": form.address.data,
+    }
 
 
 def _form_error(form, error: Exception) -> None:
@@ -186,8 +187,9 @@ def vote(post_id: int):
     except votes.VoteError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
-            return render_template("posts/_vote.html", post=post, my_vote=votes.user_vote(current_user, post),
-                                   vote_error=str(error)), 422
+            return render_template(
+                "posts/_vote.html", post=post, my_vote=votes.user_vote(current_user, post), vote_error=str(error)
+            ), 422
         flash(str(error), "danger")
         return redirect(_back_to(post))
     db.session.commit()

@@ -1,4 +1,5 @@
 """Writing posts: the posting rules, submission and the author's edits while a post is pending."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _

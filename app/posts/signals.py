@@ -3,6 +3,7 @@
 posts never imports those domains; they subscribe here. Receivers run inside the open transaction
 and must only add rows or queue work for after the commit.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

@@ -1,4 +1,5 @@
 """Votes: one per user per post, with counters changed by SQL increments so they stay exact."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _

@@ -1,4 +1,5 @@
 """Sign-up, sign-in, sign-out, remember me, safe redirects and the slow-down of password guessing."""
+
 import pytest
 from sqlalchemy import select
 
@@ -120,8 +121,9 @@ def test_many_failed_sign_ins_from_one_address_are_rate_limited(app_config, make
     app_config["LOGIN_FREE_FAILURES"] = 100
     limited = create_app(app_config)
     client = limited.test_client()
-    codes = [client.post("/login", data={"email": f"x{i}@example.org", "password": "nope"}).status_code
-             for i in range(5)]
+    codes = [
+        client.post("/login", data={"email": f"x{i}@example.org", "password": "nope"}).status_code for i in range(5)
+    ]
     assert codes[:3] == [422, 422, 422]
     assert codes[3:] == [429, 429]
 

@@ -1,4 +1,5 @@
 """Browser tests: the app served on a free local port, driven by Debian's Chromium via Playwright."""
+
 from __future__ import annotations
 
 import os

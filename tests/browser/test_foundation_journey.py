@@ -1,4 +1,5 @@
 """A resident's first visit, in a real browser: sign up, post, see it pending; a moderator approves."""
+
 import re
 
 from playwright.sync_api import Page, expect
@@ -33,7 +34,11 @@ def test_resident_posts_a_problem_and_a_moderator_approves_it(page: Page, make, 
     page.get_by_label("شرح").fill("چراغ‌های کوچه از هفته‌ی پیش خاموش است و شب‌ها تاریک است.")
     page.get_by_label("دسته").select_option(label=category.name_fa)
     page.get_by_role("button", name="ارسال برای بررسی").click()
-    expect(page.get_by_text("عنوان باید بین ۸ تا ۱۵۰ نویسه باشد.").or_(page.get_by_text("عنوان باید بین 8 تا 150 نویسه باشد."))).to_be_visible()
+    expect(
+        page.get_by_text("عنوان باید بین ۸ تا ۱۵۰ نویسه باشد.").or_(
+            page.get_by_text("عنوان باید بین 8 تا 150 نویسه باشد.")
+        )
+    ).to_be_visible()
     expect(page.get_by_label("شرح")).to_have_value(re.compile("چراغ‌های کوچه"))
     page.get_by_label("عنوان").fill("چراغ‌های کوچه‌ی ما خاموش است")
     page.get_by_role("button", name="ارسال برای بررسی").click()

@@ -1,4 +1,5 @@
 """With CSRF protection on (as in production), a POST without the token is refused clearly."""
+
 import re
 
 import pytest

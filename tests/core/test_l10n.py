@@ -1,4 +1,5 @@
 """Dates and numbers in the viewer's language."""
+
 from datetime import datetime
 
 from app.core import l10n

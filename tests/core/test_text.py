@@ -1,4 +1,5 @@
 """Cleaning what users type and rendering it safely."""
+
 import pytest
 
 from app.core.redirects import is_safe_path
@@ -21,8 +22,12 @@ def test_ascii_digits_accepts_persian_and_arabic_indic_digits():
 
 @pytest.mark.parametrize(
     "hostile",
-    ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', "javascript:alert(1)",
-     '<a href="javascript:alert(1)">x</a>'],
+    [
+        "<img src=x onerror=alert(1)>",
+        '"><script>alert(1)</script>',
+        "javascript:alert(1)",
+        '<a href="javascript:alert(1)">x</a>',
+    ],
 )
 def test_render_plain_never_lets_html_through(hostile):
     html = render_plain(hostile)
@@ -37,8 +42,17 @@ def test_render_plain_links_only_web_addresses():
 
 @pytest.mark.parametrize(
     ("target", "safe"),
-    [("/posts", True), ("/posts?x=1#y", True), ("//evil.example", False), ("https://evil.example", False),
-     ("/\\evil", False), ("", False), (None, False), ("posts", False), ("/\tx", False)],
+    [
+        ("/posts", True),
+        ("/posts?x=1#y", True),
+        ("//evil.example", False),
+        ("https://evil.example", False),
+        ("/\\evil", False),
+        ("", False),
+        (None, False),
+        ("posts", False),
+        ("/\tx", False),
+    ],
 )
 def test_safe_paths(target, safe):
     assert is_safe_path(target) is safe

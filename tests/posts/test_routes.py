@@ -1,4 +1,5 @@
 """The post pages as residents meet them: lists, a post, writing, voting, commenting, following."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -37,7 +38,9 @@ def test_filters_by_kind_category_and_status(client, make):
     idea = make.post(kind=PostKind.IDEA, category=category, title="ایده‌ای برای پارک محله")
     problem = make.post(title="مشکلی در خیابان اصلی")
     resolved = make.post(PostStatus.RESOLVED, title="مشکلی که حل شده است")
-    assert idea.title in text(client.get("/posts?kind=idea")) and problem.title not in text(client.get("/posts?kind=idea"))
+    assert idea.title in text(client.get("/posts?kind=idea")) and problem.title not in text(
+        client.get("/posts?kind=idea")
+    )
     assert idea.title in text(client.get(f"/posts?category={category.id}"))
     assert problem.title not in text(client.get(f"/posts?category={category.id}"))
     page = text(client.get("/posts?status=resolved"))
@@ -46,8 +49,18 @@ def test_filters_by_kind_category_and_status(client, make):
 
 @pytest.mark.parametrize(
     "query",
-    ["kind=zzz", "category=abc", "status=pending", "status=<script>", "sort=evil", "page=-3", "page=abc",
-     "page=99999999999999999999", "category=99999", "endpoint=x&_external=1"],
+    [
+        "kind=zzz",
+        "category=abc",
+        "status=pending",
+        "status=<script>",
+        "sort=evil",
+        "page=-3",
+        "page=abc",
+        "page=99999999999999999999",
+        "category=99999",
+        "endpoint=x&_external=1",
+    ],
 )
 def test_nonsense_in_the_query_string_never_breaks_the_list(client, make, query):
     make.post()

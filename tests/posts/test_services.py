@@ -1,4 +1,5 @@
 """Posting rules: what a resident may submit and edit."""
+
 import pytest
 
 from app.accounts.models import Role
@@ -20,8 +21,11 @@ def test_new_post_waits_for_moderation_and_its_author_follows_it(make):
 
 def test_title_and_body_are_trimmed_and_arabic_letters_become_persian(make):
     post = submit_post(
-        make.user(), kind=PostKind.PROBLEM, title="   چراغ خيابان كوچه خاموش   ",
-        body="  " + GOOD_BODY + "\r\n\r\n\r\n\r\nادامه  ", category=make.category(),
+        make.user(),
+        kind=PostKind.PROBLEM,
+        title="   چراغ خيابان كوچه خاموش   ",
+        body="  " + GOOD_BODY + "\r\n\r\n\r\n\r\nادامه  ",
+        category=make.category(),
     )
     assert post.title == "چراغ خیابان کوچه خاموش"
     assert post.body == GOOD_BODY + "\n\nادامه"
@@ -67,8 +71,9 @@ def test_inactive_or_missing_category_is_refused(make):
 
 def test_blocked_user_cannot_post(make):
     with pytest.raises(PostingError):
-        submit_post(make.user(is_blocked=True), kind=PostKind.IDEA, title=GOOD_TITLE, body=GOOD_BODY,
-                    category=make.category())
+        submit_post(
+            make.user(is_blocked=True), kind=PostKind.IDEA, title=GOOD_TITLE, body=GOOD_BODY, category=make.category()
+        )
 
 
 def test_author_edits_a_pending_post_but_not_a_published_one(make):

@@ -1,4 +1,5 @@
 """Vote arithmetic, vote rules, the hot order and exact counters under concurrency."""
+
 import threading
 from datetime import timedelta
 

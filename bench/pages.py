@@ -1,0 +1,185 @@
+"""Requests per second of the main pages against a bare route on the same gunicorn server.
+
+Builds the demo city in a temporary instance folder, scales it to 1,000 and to 100,000 posts, serves
+it with gunicorn (2 workers) and measures, with wrk when installed (else a Python client), the bare
+`/healthz` route, the post list, a post page and the home page. Every figure is printed as a ratio
+to the bare route measured in the same run, because these machines are shared and noisy.
+
+    .venv/bin/python bench/pages.py [--seconds 5] [--sizes 1000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(instance: Path, size: int) -> list[int]:
+    """Migrate, seed the demo city and scale it to `size` posts; returns ids of public posts."""
+    env = os.environ | {"FLASK_APP": "app", "SHAHRVAND_INSTANCE_PATH": str(instance)}
+    db_url = f"sqlite:///{instance / 'bench.sqlite3'}"
+    env["DATABASE_URL"] = db_url
+    subprocess.run([BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([BIN / "flask", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    from bench.scale import scale_posts
+
+    return scale_posts(db_url, size)
+
+
+class Server:
+    def __init__(self, instance: Path, cache: bool):
+        self.port = free_port()
+        env = os.environ | {
+            "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
+            "SHAHRVAND_INSTANCE_PATH": str(instance),
+            "SHAHRVAND_PAGE_CACHE_SIZE": "4096" if cache else "0",
+        }
+        self.process = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "app:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).request("GET", "/healthz")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk_rps(port: int, paths: list[str], seconds: float) -> float:
+    quoted = ",".join(f'"{p}"' for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(
+            f"paths = {{{quoted}}}\nrequest = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
+        )
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{max(1, round(seconds))}s", "-s", script.name, f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(script.name)
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors while measuring {paths[:2]}:\n{out}")
+    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
+
+
+def python_rps(port: int, paths: list[str], seconds: float) -> float:
+    done = [0]
+    stop = time.time() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        while time.time() < stop:
+            conn.request("GET", random.choice(paths))
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{response.status} on {paths[:2]}")
+            done[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0] / seconds
+
+
+def measure(port: int, targets: dict[str, list[str]], seconds: float) -> dict[str, float]:
+    rps = wrk_rps if shutil.which("wrk") else python_rps
+    for paths in targets.values():  # warm both workers' caches and connections
+        rps(port, paths, 1)
+    return {name: rps(port, paths, seconds) for name, paths in targets.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--sizes", default="1000,100000")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(
+        f"load generator: {'wrk -t2 -c16' if shutil.which('wrk') else 'python, 8 keep-alive connections'}; "
+        f"gunicorn --workers 2; {args.seconds:.0f} s per figure"
+    )
+    results: dict[tuple[int, bool], dict[str, float]] = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="shahrvand-bench-") as folder:
+            instance = Path(folder)
+            ids = prepare(instance, size)
+            rng = random.Random(size)
+            targets = {
+                "bare /healthz": ["/healthz"],
+                "post list /posts": ["/posts"],
+                "post list, filters and pages": [
+                    f"/posts?sort={s}&page={p}" for s in ("newest", "supported", "hot") for p in (1, 2, 3)
+                ]
+                + [f"/posts?kind={k}" for k in ("problem", "idea")],
+                "one post page": [f"/posts/{ids[0]}"],
+                "200 different post pages": [f"/posts/{i}" for i in rng.sample(ids, min(200, len(ids)))],
+                "home page /": ["/"],
+            }
+            for cache in (True, False):
+                server = Server(instance, cache)
+                try:
+                    results[(size, cache)] = measure(server.port, targets, args.seconds)
+                finally:
+                    server.stop()
+    for (size, cache), figures in results.items():
+        bare = figures["bare /healthz"]
+        print(f"\n{size:,} posts, visitor page cache {'on' if cache else 'off'}:")
+        for name, value in figures.items():
+            print(f"  {name:32s} {value:8.0f} req/s   {value / bare:6.1%} of bare")
+    if len(sizes) > 1:
+        small, large = sizes[0], sizes[-1]
+        print(f"\nthroughput at {large:,} posts as a share of that at {small:,} (same page, same run):")
+        for cache in (True, False):
+            for name in results[(small, cache)]:
+                if name == "bare /healthz":
+                    continue
+                ratio = (results[(large, cache)][name] / results[(large, cache)]["bare /healthz"]) / (
+                    results[(small, cache)][name] / results[(small, cache)]["bare /healthz"]
+                )
+                print(f"  cache {'on ' if cache else 'off'} {name:32s} {ratio:6.1%}")
+
+
+if __name__ == "__main__":
+    main()
