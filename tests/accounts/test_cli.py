@@ -1,0 +1,51 @@
+"""`flask users …` for operators."""
+
+from sqlalchemy import select
+
+from app.accounts.models import Role, User
+from app.extensions import db
+
+
+def test_create_an_admin(runner):
+    result = runner.invoke(args=["users", "create", "--role", "admin", "Boss@Example.org", "--password", "a-long-pass"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+    assert user.role is Role.ADMIN
+
+
+def test_staff_need_an_existing_department(runner, make):
+    result = runner.invoke(args=["users", "create", "--role", "staff", "s@example.org", "--password", "a-long-pass"])
+    assert result.exit_code != 0 and "department" in result.output
+    result = runner.invoke(
+        args=["users", "create", "--role", "staff", "--department", "nope", "s@example.org", "--password", "x" * 8]
+    )
+    assert result.exit_code != 0
+    department = make.department()
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--role",
+            "staff",
+            "--department",
+            department.slug,
+            "s@example.org",
+            "--password",
+            "a-long-pass",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_taken_address_is_refused(runner, make):
+    user = make.user()
+    result = runner.invoke(args=["users", "create", user.email, "--password", "a-long-pass"])
+    assert result.exit_code != 0 and "از قبل وجود دارد" in result.output  # operators read Persian by default
+
+
+def test_set_role_and_list(runner, make):
+    user = make.user()
+    assert runner.invoke(args=["users", "set-role", user.email, "moderator"]).exit_code == 0
+    db.session.rollback()
+    assert db.session.get(User, user.id).role is Role.MODERATOR
+    assert user.email in runner.invoke(args=["users", "list"]).output
