@@ -146,7 +146,8 @@ def show(post_id: int):
         "posts/show.html",
         post=post,
         thread=comment_service.thread(post),
-        comment_form=CommentForm(),
+        # A form makes a CSRF token, i.e. a session: only for those who may comment (keeps visitors' pages cacheable).
+        comment_form=CommentForm() if permissions.can_comment(current_user, post) else None,
         my_vote=votes.user_vote(current_user, post),
         is_following=follows.is_following(current_user, post),
     )

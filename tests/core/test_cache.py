@@ -1,8 +1,15 @@
 """Visitor pages are served from the cache until something public changes, and never stale after."""
 
+import pytest
+
 from app.core.cache import page_cache
 from app.extensions import db
 from app.posts.votes import SUPPORT, cast_vote
+
+
+@pytest.fixture
+def app_config(app_config):
+    return app_config | {"WTF_CSRF_ENABLED": True}  # as in production: forms would want a session
 
 
 def test_a_visitor_page_is_rendered_once_per_generation(client, make, app):
@@ -40,11 +47,14 @@ def test_approval_puts_the_post_on_the_cached_list(client, make):
     assert post.title in client.get("/posts").get_data(as_text=True)
 
 
-def test_visitor_pages_need_no_session_and_set_no_cookie(client, make):
+@pytest.mark.parametrize("path", ["/", "/posts", "/posts/{id}", "/posts?kind=idea&sort=newest"])
+def test_visitor_pages_need_no_session_and_are_cached(client, make, path):
     post = make.post()
-    response = client.get(f"/posts/{post.id}")
+    make.comment(post)
+    response = client.get(path.format(id=post.id))
     assert "Set-Cookie" not in response.headers
     assert 'name="csrf_token"' not in response.get_data(as_text=True)
+    assert len(page_cache()._pages) == 1
 
 
 def test_a_page_showing_a_flash_message_is_not_cached(client, make):
@@ -60,11 +70,19 @@ def make_client_page(client, post) -> str:
     return client.application.test_client().get(f"/posts/{post.id}").get_data(as_text=True)
 
 
-def test_signed_in_pages_and_languages_are_not_mixed(client, make, auth):
+def test_languages_are_cached_apart(client, make):
     post = make.post()
     visitor_page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     english = client.get(f"/posts/{post.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert 'lang="fa"' in visitor_page and 'lang="en"' in english
+
+
+def test_signed_in_users_get_their_own_page(client, make, app):
+    post = make.post()
+    client.get(f"/posts/{post.id}")
     user = make.user()
-    auth.login(user)
-    assert user.display_name in client.get(f"/posts/{post.id}").get_data(as_text=True)
+    with client.session_transaction() as session:  # signed in, as Flask-Login records it
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert user.display_name in page and 'name="csrf_token"' in page
