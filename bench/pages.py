@@ -17,6 +17,7 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
+
+
+BARE = "bare /healthz"
 
 
 def free_port() -> int:
@@ -123,31 +127,45 @@ def python_rps(port: int, paths: list[str], seconds: float) -> float:
     return done[0] / seconds
 
 
-def measure(port: int, targets: dict[str, list[str]], seconds: float) -> dict[str, float]:
+def measure(port: int, targets: dict[str, list[str]], seconds: float, rounds: int) -> dict[str, tuple[float, float]]:
+    """Per target: (median req/s, median ratio to the bare route measured right before it).
+
+    Bare and page runs alternate, round after round, so that load from other processes on this
+    shared machine hits both sides of each ratio alike.
+    """
     rps = wrk_rps if shutil.which("wrk") else python_rps
     for paths in targets.values():  # warm both workers' caches and connections
         rps(port, paths, 1)
-    return {name: rps(port, paths, seconds) for name, paths in targets.items()}
+    bare_paths = targets[BARE]
+    figures: dict[str, tuple[float, float]] = {}
+    for name, paths in targets.items():
+        if name == BARE:
+            continue
+        pairs = [(rps(port, bare_paths, seconds), rps(port, paths, seconds)) for _ in range(rounds)]
+        figures[name] = (statistics.median(p for _, p in pairs), statistics.median(p / b for b, p in pairs))
+    figures[BARE] = (statistics.median(rps(port, bare_paths, seconds) for _ in range(rounds)), 1.0)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--seconds", type=float, default=3, help="length of one measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating bare/page rounds per figure")
     parser.add_argument("--sizes", default="1000,100000")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
         f"load generator: {'wrk -t2 -c16' if shutil.which('wrk') else 'python, 8 keep-alive connections'}; "
-        f"gunicorn --workers 2; {args.seconds:.0f} s per figure"
+        f"gunicorn --workers 2; medians of {args.rounds} alternating bare/page rounds of {args.seconds:.0f} s"
     )
-    results: dict[tuple[int, bool], dict[str, float]] = {}
+    results: dict[tuple[int, bool], dict[str, tuple[float, float]]] = {}
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="shahrvand-bench-") as folder:
             instance = Path(folder)
             ids = prepare(instance, size)
             rng = random.Random(size)
             targets = {
-                "bare /healthz": ["/healthz"],
+                BARE: ["/healthz"],
                 "post list /posts": ["/posts"],
                 "post list, filters and pages": [
                     f"/posts?sort={s}&page={p}" for s in ("newest", "supported", "hot") for p in (1, 2, 3)
@@ -160,25 +178,21 @@ def main() -> None:
             for cache in (True, False):
                 server = Server(instance, cache)
                 try:
-                    results[(size, cache)] = measure(server.port, targets, args.seconds)
+                    results[(size, cache)] = measure(server.port, targets, args.seconds, args.rounds)
                 finally:
                     server.stop()
     for (size, cache), figures in results.items():
-        bare = figures["bare /healthz"]
         print(f"\n{size:,} posts, visitor page cache {'on' if cache else 'off'}:")
-        for name, value in figures.items():
-            print(f"  {name:32s} {value:8.0f} req/s   {value / bare:6.1%} of bare")
+        for name, (value, ratio) in figures.items():
+            print(f"  {name:32s} {value:8.0f} req/s   {ratio:6.1%} of bare")
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
-        print(f"\nthroughput at {large:,} posts as a share of that at {small:,} (same page, same run):")
+        print(f"\nthroughput at {large:,} posts as a share of that at {small:,} (each relative to bare):")
         for cache in (True, False):
-            for name in results[(small, cache)]:
-                if name == "bare /healthz":
-                    continue
-                ratio = (results[(large, cache)][name] / results[(large, cache)]["bare /healthz"]) / (
-                    results[(small, cache)][name] / results[(small, cache)]["bare /healthz"]
-                )
-                print(f"  cache {'on ' if cache else 'off'} {name:32s} {ratio:6.1%}")
+            for name, (_value, ratio) in results[(large, cache)].items():
+                if name != BARE:
+                    share = ratio / results[(small, cache)][name][1]
+                    print(f"  cache {'on ' if cache else 'off'} {name:32s} {share:6.1%}")
 
 
 if __name__ == "__main__":
