@@ -1,4 +1,5 @@
 """A city department: the body that answers the posts forwarded to it."""
+
 from __future__ import annotations
 
 from datetime import datetime
