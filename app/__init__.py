@@ -55,6 +55,7 @@ def import_models() -> None:
     from app.core import cache as _cache  # noqa: F401
     from app.departments import models as _departments  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
+    from app.notifications import models as _notifications  # noqa: F401
     from app.posts import models as _posts  # noqa: F401
 
 
