@@ -116,13 +116,16 @@ def transition(
     if actor is not None and not move.allowed(actor, post):
         raise TransitionForbidden(_("You may not do this to this post."))
     if post.status not in move.sources:
-        raise TransitionError(_("This cannot be done to a post that is %(status)s.", status=status_label(post.status).lower()))
+        raise TransitionError(
+            _("This cannot be done to a post that is %(status)s.", status=status_label(post.status).lower())
+        )
     note = clean_text(note, multiline=True) or None
     if move.needs_note and not note:
         raise TransitionError(_("Please write a note: the author and the public will read it."))
     if note and len(note) > NOTE_MAX:
         raise TransitionError(_("The note must be at most %(max)d characters long.", max=NOTE_MAX))
 
+    previous_department_id = post.department_id  # a hand-back is recorded against the department that gave it
     _apply_side_effects(post, action, actor, department=department, original=original)
     change = StatusChange(
         post_id=post.id,
@@ -131,7 +134,7 @@ def transition(
         from_status=post.status,
         to_status=move.target,
         note=note,
-        department_id=post.department_id,
+        department_id=post.department_id or previous_department_id,
         is_official=move.official,
     )
     post.status = move.target
@@ -179,6 +182,8 @@ def timeline(post: Post) -> list[StatusChange]:
     """The post's status changes, oldest first."""
     return list(
         db.session.scalars(
-            db.select(StatusChange).where(StatusChange.post_id == post.id).order_by(StatusChange.created_at, StatusChange.id)
+            db.select(StatusChange)
+            .where(StatusChange.post_id == post.id)
+            .order_by(StatusChange.created_at, StatusChange.id)
         )
     )
