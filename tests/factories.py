@@ -31,7 +31,8 @@ _PATHS: dict[PostStatus, list[str]] = {
 class Factories:
     def department(self, **fields) -> Department:
         n = next(_counter)
-        department = Department(**{"slug": f"dept-{n}", "name_fa": f"اداره {n}", "name_en": f"Department {n}", **fields})
+        defaults = {"slug": f"dept-{n}", "name_fa": f"اداره {n}", "name_en": f"Department {n}"}
+        department = Department(**(defaults | fields))
         db.session.add(department)
         db.session.commit()
         return department
