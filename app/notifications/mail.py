@@ -186,36 +186,31 @@ def send_due(limit: int | None = None) -> SendReport:
     report = SendReport()
     token = _claim(limit or current_app.config["OUTBOX_BATCH_SIZE"])
     db.session.commit()
-    emails = list(
+    waiting = list(
         db.session.scalars(select(OutboxEmail).where(OutboxEmail.claim_token == token).order_by(OutboxEmail.id))
     )
-    if not emails:
-        return report
-    try:
-        connection = _connect()
-    except (OSError, smtplib.SMTPException) as error:
-        for email in emails:
+    connection = None
+    while waiting:
+        email = waiting.pop(0)
+        try:
+            connection = connection or _connect()
+            connection.send_message(_message(email))
+        except (OSError, smtplib.SMTPException) as error:
             _record_failure(email, error, report)
+            if connection is None:  # no server at all: the rest of the batch waits for the next run
+                for rest in waiting:
+                    _record_failure(rest, error, report)
+                waiting = []
+            elif connection.sock is None or not isinstance(error, smtplib.SMTPException):
+                connection.close()  # the server hung up (e.g. 421): open a new connection for the next one
+                connection = None
+        else:
+            email.sent_at = utcnow()
+            email.attempts += 1
+            email.claim_token = email.claimed_until = None
+            report.sent += 1
         db.session.commit()
-        return report
-    try:
-        for email in emails:
-            try:
-                connection.send_message(_message(email))
-            except smtplib.SMTPServerDisconnected as error:
-                _record_failure(email, error, report)
-                db.session.commit()
-                connection = _connect()
-                continue
-            except (OSError, smtplib.SMTPException) as error:
-                _record_failure(email, error, report)
-            else:
-                email.sent_at = utcnow()
-                email.attempts += 1
-                email.claim_token = email.claimed_until = None
-                report.sent += 1
-            db.session.commit()
-    finally:
+    if connection is not None:
         try:
             connection.quit()
         except (OSError, smtplib.SMTPException):

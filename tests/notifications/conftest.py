@@ -10,15 +10,20 @@ from aiosmtpd.controller import Controller
 
 
 class Mailbox:
-    """Collects every message the server accepts; `refuse` makes it answer 451 (try later)."""
+    """Collects every message the server accepts; `refuse` makes it answer 451 (try later),
+    `hang_up_once` makes it answer 421 (closing the connection) to the next message."""
 
     def __init__(self):
         self.messages = []
         self.refuse = False
+        self.hang_up_once = False
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name for the hook
         if self.refuse:
             return "451 Try again later"
+        if self.hang_up_once:
+            self.hang_up_once = False
+            return "421 Closing the connection"
         message = message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append((envelope.rcpt_tos, message))
         return "250 Message accepted for delivery"

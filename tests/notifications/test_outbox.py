@@ -86,3 +86,12 @@ def test_a_claimed_batch_is_not_sent_by_a_second_sender(make, smtp_server):
     db.session.commit()
     assert mail.send_due().sent == 0  # another sender holds the row
     assert db.session.query(OutboxEmail).one().claim_token == token
+
+
+def test_a_server_that_hangs_up_delays_one_email_and_the_rest_go_out(make, runner, smtp_server):
+    for _ in range(3):
+        make.move(make.post(PostStatus.PENDING), PostStatus.PUBLISHED)
+    smtp_server.hang_up_once = True
+    output = _send(runner)
+    assert "Sent 2" in output and "will retry 1" in output
+    assert len(smtp_server.messages) == 2
