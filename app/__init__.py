@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    from app.core.web import install_converters
+
+    install_converters(app)
     _register_blueprints(app)
 
     from app.core import errors, web

@@ -1,8 +1,19 @@
-"""Geometry for server-rendered SVG bar charts (the markup is in templates/departments/_chart.html)."""
+"""Server-rendered SVG bar charts: the bars' geometry, and the statistics page's charts
+(the markup is in templates/departments/_chart.html)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.core.l10n import format_number, localize_digits
+from app.core.web import localized
+from app.departments import stats
+from app.posts.labels import status_label
+from app.posts.models import PUBLIC_STATUSES, PostStatus
 
 WIDTH = 640
 ROW = 30
@@ -61,3 +72,76 @@ def layout(bars: list[Bar], *, rtl: bool) -> Chart:
 
 def shorten(text: str, limit: int = 34) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+STATUS_COLORS = {
+    PostStatus.PENDING: "#7a5a00",
+    PostStatus.PUBLISHED: "#0b5d8f",
+    PostStatus.REJECTED: "#8c1c28",
+    PostStatus.DUPLICATE: "#6c757d",
+    PostStatus.FORWARDED: "#5a3c8c",
+    PostStatus.IN_PROGRESS: "#7b4fb8",
+    PostStatus.RESOLVED: "#146c43",
+    PostStatus.DECLINED: "#a33a45",
+}
+
+
+def _days(value: timedelta | None) -> float:
+    return value.total_seconds() / 86400 if value is not None else 0.0
+
+
+def statistics_charts(rtl: bool) -> dict:
+    """The statistics page's charts, labelled in the viewer's language."""
+
+    def days(value: timedelta | None) -> str:
+        return (
+            _("%(days)s days", days=localize_digits(f"{_days(value):.1f}")) if value is not None else _("no answer yet")
+        )
+
+    by_status = stats.posts_by_status()
+    times = stats.response_times()
+    return {
+        "status": layout(
+            [
+                Bar(
+                    status_label(s),
+                    by_status.get(s, 0),
+                    format_number(by_status.get(s, 0)),
+                    url_for("posts.list_posts", status=s.value) if s in PUBLIC_STATUSES else None,
+                    STATUS_COLORS[s],
+                )
+                for s in PostStatus
+            ],
+            rtl=rtl,
+        ),
+        "category": layout(
+            [
+                Bar(localized(c), n, format_number(n), url_for("posts.list_posts", category=c.id))
+                for c, n in stats.posts_by_category()
+            ],
+            rtl=rtl,
+        ),
+        "department": layout(
+            [Bar(localized(d), n, format_number(n), color="#5a3c8c") for d, n in stats.posts_by_department()], rtl=rtl
+        ),
+        "first_response": layout(
+            [
+                Bar(
+                    localized(t.department),
+                    _days(t.median_first_response),
+                    days(t.median_first_response),
+                    color="#b35c00",
+                )
+                for t in times
+            ],
+            rtl=rtl,
+        ),
+        "resolution": layout(
+            [
+                Bar(localized(t.department), _days(t.median_resolution), days(t.median_resolution), color="#146c43")
+                for t in times
+            ],
+            rtl=rtl,
+        ),
+        "times": times,
+    }

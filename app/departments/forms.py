@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
+    FloatField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from app.core.dates import parse_date
 from app.core.text import clean_text
+from app.core.validators import Finite
 from app.departments.export import MAX_DAYS, MAX_YEARS
 from app.departments.models import RESPONSE_ACTIONS
 from app.departments.services import NOTE_MAX, QueueSort
@@ -90,15 +91,13 @@ class QueueFilterForm(FlaskForm):
         ],
         validators=[Optional()],
     )
-    lat = DecimalField(
+    lat = FloatField(
         _l("Latitude"),
-        places=None,
-        validators=[Optional(), NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s."))],
+        validators=[Optional(), Finite(), NumberRange(-90, 90, _l("Enter a number from %(min)s to %(max)s."))],
     )
-    lon = DecimalField(
+    lon = FloatField(
         _l("Longitude"),
-        places=None,
-        validators=[Optional(), NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s."))],
+        validators=[Optional(), Finite(), NumberRange(-180, 180, _l("Enter a number from %(min)s to %(max)s."))],
     )
 
     def validate_sort(self, field) -> None:

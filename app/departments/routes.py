@@ -16,7 +16,7 @@ from app.core.l10n import current_language
 from app.core.permissions import require
 from app.core.web import localized
 from app.departments import export, permissions, services, stats
-from app.departments.charts import shorten
+from app.departments.charts import shorten, statistics_charts
 from app.departments.forms import AssignForm, ExportForm, InternalNoteForm, QueueFilterForm, RespondForm
 from app.departments.models import RESPONSE_ACTIONS, Department, ResponseTemplate
 from app.extensions import db
@@ -200,7 +200,7 @@ def add_note(post_id: int):
 @bp.get("/statistics")
 @cached_for_visitors
 def statistics():
-    charts = stats.page_charts(rtl=text_direction(current_language()) == "rtl")
+    charts = statistics_charts(rtl=text_direction(current_language()) == "rtl")
     return render_template(
         "departments/statistics.html", charts=charts, top=stats.most_supported_open(), window=stats.WINDOW_DAYS
     )

@@ -6,18 +6,12 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.core.db import utcnow
-from app.core.l10n import format_number, localize_digits
-from app.core.web import localized
-from app.departments.charts import Bar, layout
 from app.departments.models import Department
 from app.extensions import db
 from app.moderation.models import StatusChange
-from app.posts.labels import status_label
 from app.posts.models import OPEN_STATUSES, PUBLIC_STATUSES, Category, Post, PostStatus
 
 WINDOW_DAYS = 90
@@ -126,76 +120,3 @@ def most_supported_open(limit: int = 10) -> list[Post]:
             .limit(limit)
         )
     )
-
-
-STATUS_COLORS = {
-    PostStatus.PENDING: "#7a5a00",
-    PostStatus.PUBLISHED: "#0b5d8f",
-    PostStatus.REJECTED: "#8c1c28",
-    PostStatus.DUPLICATE: "#6c757d",
-    PostStatus.FORWARDED: "#5a3c8c",
-    PostStatus.IN_PROGRESS: "#7b4fb8",
-    PostStatus.RESOLVED: "#146c43",
-    PostStatus.DECLINED: "#a33a45",
-}
-
-
-def _days(value: timedelta | None) -> float:
-    return value.total_seconds() / 86400 if value is not None else 0.0
-
-
-def page_charts(rtl: bool) -> dict:
-    """The statistics page's charts, labelled in the viewer's language."""
-
-    def days(value: timedelta | None) -> str:
-        return (
-            _("%(days)s days", days=localize_digits(f"{_days(value):.1f}")) if value is not None else _("no answer yet")
-        )
-
-    by_status = posts_by_status()
-    times = response_times()
-    return {
-        "status": layout(
-            [
-                Bar(
-                    status_label(s),
-                    by_status.get(s, 0),
-                    format_number(by_status.get(s, 0)),
-                    url_for("posts.list_posts", status=s.value) if s in PUBLIC_STATUSES else None,
-                    STATUS_COLORS[s],
-                )
-                for s in PostStatus
-            ],
-            rtl=rtl,
-        ),
-        "category": layout(
-            [
-                Bar(localized(c), n, format_number(n), url_for("posts.list_posts", category=c.id))
-                for c, n in posts_by_category()
-            ],
-            rtl=rtl,
-        ),
-        "department": layout(
-            [Bar(localized(d), n, format_number(n), color="#5a3c8c") for d, n in posts_by_department()], rtl=rtl
-        ),
-        "first_response": layout(
-            [
-                Bar(
-                    localized(t.department),
-                    _days(t.median_first_response),
-                    days(t.median_first_response),
-                    color="#b35c00",
-                )
-                for t in times
-            ],
-            rtl=rtl,
-        ),
-        "resolution": layout(
-            [
-                Bar(localized(t.department), _days(t.median_resolution), days(t.median_resolution), color="#146c43")
-                for t in times
-            ],
-            rtl=rtl,
-        ),
-        "times": times,
-    }

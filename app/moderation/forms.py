@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
+    FloatField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.text import ascii_digits, clean_text
+from app.core.validators import Finite
 from app.moderation.flags import NOTE_MAX as FLAG_NOTE_MAX
 from app.moderation.labels import FLAG_REASON_LABELS, ROLE_LABELS
 from app.moderation.users import REASON_MAX
@@ -136,20 +137,20 @@ class ThresholdsForm(FlaskForm):
             NumberRange(1, 100, _l("Enter a number from %(min)s to %(max)s.")),
         ],
     )
-    promising = DecimalField(
+    promising = FloatField(
         _l("Support score for the “promising” tab"),
-        places=1,
         validators=[
             InputRequired(_l("Enter a number.")),
+            Finite(),
             NumberRange(1, 100_000, _l("Enter a number from %(min)s to %(max)s.")),
         ],
     )
     auto_forward_enabled = BooleanField(_l("Forward automatically to the category’s department"))
-    auto_forward = DecimalField(
+    auto_forward = FloatField(
         _l("Support score for automatic forwarding"),
-        places=1,
         validators=[
             InputRequired(_l("Enter a number.")),
+            Finite(),
             NumberRange(1, 100_000, _l("Enter a number from %(min)s to %(max)s.")),
         ],
     )

@@ -246,3 +246,10 @@ def test_the_queue_pages_keep_the_filters(client, make, app, staff, department):
     page = client.get(f"/departments/{department.slug}?sort=age&q=صفحه").get_data(as_text=True)
     assert f"/departments/{department.slug}?" in page and "page=2" in page and "sort=age" in page
     assert client.get(f"/departments/{department.slug}?sort=age&page=2").status_code == 200
+
+
+@pytest.mark.parametrize("point", ["lat=NaN&lon=1", "lat=inf&lon=1", "lat=1&lon=-inf", "lat=1e999&lon=2"])
+def test_a_point_that_is_not_a_number_is_refused_politely(client, make, staff, department, point):
+    _forwarded(make, department, "پست برای آزمون نقطه")
+    response = client.get(f"/departments/{department.slug}?sort=distance&{point}")
+    assert response.status_code == 400 and "پست برای آزمون نقطه" in response.get_data(as_text=True)

@@ -174,3 +174,10 @@ def test_settings_refuse_an_auto_threshold_below_the_promising_one(client, auth,
     )
     assert response.status_code == 302
     assert promising.thresholds() == Thresholds(4, 12.5, True, 30.0)
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "inf", "-inf", "1e999", "ده"])
+def test_thresholds_must_be_real_numbers(client, auth, make, value):
+    auth.login(make.user(Role.ADMIN))
+    data = {"flag_hide": "3", "promising": value, "auto_forward": "40"}
+    assert client.post("/moderation/settings", data=data).status_code == 422
