@@ -47,6 +47,7 @@ def _template_helpers(state) -> None:
         moderation_waiting_count=services.waiting_count,
         moderation_waiting_counts=services.waiting_counts,
         original_title=services.original_title,
+        duplicates_of=services.duplicates_of,
         hidden_reason=flags.hidden_reason,
         has_flagged=flags.has_flagged,
         can_flag=can_flag,

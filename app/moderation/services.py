@@ -195,3 +195,17 @@ def waiting_counts() -> dict[str, int]:
 
 def waiting_count() -> int:
     return sum(waiting_counts().values())
+
+
+def duplicates_of(post: Post, limit: int = 10) -> list[Post]:
+    """The visible posts marked as repeating this one, oldest first (shown on the original)."""
+    if not post.duplicate_count:
+        return []
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.duplicate_of_id == post.id, Post.status == PostStatus.DUPLICATE, Post.is_hidden.is_(False))
+            .order_by(Post.created_at, Post.id)
+            .limit(limit)
+        )
+    )

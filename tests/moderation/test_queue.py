@@ -210,3 +210,11 @@ def test_ids_too_big_for_the_database_are_refused(client, make, moderator, field
     response = client.post(f"/moderation/posts/{post.id}/transition", data={"action": action, field: "9" * 30})
     assert response.status_code in (409, 422)
 
+
+def test_the_original_lists_the_posts_that_repeat_it(client, make, moderator):
+    original = make.post(PostStatus.PUBLISHED)
+    copy = make.post(PostStatus.PENDING, title="همان چاله که دوباره گزارش شد")
+    client.post(f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": original.id})
+    client.post("/logout")
+    page = client.get(f"/posts/{original.id}").get_data(as_text=True)
+    assert "همان چاله که دوباره گزارش شد" in page and f"/posts/{copy.id}" in page
