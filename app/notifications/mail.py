@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.db import utcnow
 from app.core.urls import absolute_url
+from app.core.web import localized
 from app.extensions import db
 from app.notifications import texts
 from app.notifications.models import EmailState, Notification, OutboxEmail
@@ -37,11 +38,11 @@ def _language(user) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _queue(user, subject: str, body: str) -> OutboxEmail:
+def _queue(user, subject: str, body: str, *, address: str | None = None) -> OutboxEmail:
     subject = " ".join(subject.replace("\u2068", "").replace("\u2069", "").split())  # plain subject lines
     email = OutboxEmail(
-        user_id=user.id,
-        to_address=user.email,
+        user_id=user.id if user is not None else None,
+        to_address=address or user.email,
         subject=subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 1] + "…",
         body=body,
     )
@@ -63,6 +64,29 @@ def queue_notification_email(user, notification: Notification) -> OutboxEmail:
             settings_link=absolute_url("notifications.settings"),
         )
     return _queue(user, subject, body)
+
+
+def queue_department_email(post, change) -> OutboxEmail | None:
+    """Tell a department's contact address that a post was forwarded to it (as FixMyStreet e-mails
+    the body responsible), in the site's default language."""
+    department = change.department
+    if department is None or not department.contact_email:
+        return None
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _(
+            "%(site)s: a post was forwarded to %(department)s",
+            site=_("Shahrvand"),
+            department=texts.isolate(localized(department)),
+        )
+        body = render_template(
+            "notifications/email/forwarded.txt",
+            post=post,
+            change=change,
+            department=department,
+            link=absolute_url("posts.show", post_id=post.id),
+            queue_link=absolute_url("departments.dashboard", slug=department.slug),
+        )
+    return _queue(None, subject, body, address=department.contact_email)
 
 
 def _link(notification: Notification) -> str:

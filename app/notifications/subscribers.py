@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.moderation.signals import content_hidden, content_restored, post_status_changed
+from app.notifications.mail import queue_department_email
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.posts.follows import follower_ids
@@ -15,6 +16,8 @@ def _status_changed(post: Post, change, **_extra) -> None:
     kind = NotificationKind.OFFICIAL_RESPONSE if change.is_official else NotificationKind.STATUS_CHANGE
     recipients = {post.author_id, *follower_ids(post)}
     notify(recipients, kind, post=post, status_change=change, actor=change.actor)
+    if change.action == "forward":
+        queue_department_email(post, change)
 
 
 @comment_added.connect

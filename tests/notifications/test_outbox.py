@@ -95,3 +95,20 @@ def test_a_server_that_hangs_up_delays_one_email_and_the_rest_go_out(make, runne
     output = _send(runner)
     assert "Sent 2" in output and "will retry 1" in output
     assert len(smtp_server.messages) == 2
+
+
+def test_a_forwarded_post_is_emailed_to_the_departments_contact_address(make, runner, smtp_server):
+    department = make.department(contact_email="lighting@mashhad.example")
+    post = make.post(PostStatus.FORWARDED, category=make.category(department=department),
+                     title="چراغ‌های کوچه‌ی بهار خاموش است", address="کوچه‌ی بهار")
+    _send(runner)
+    [message] = [m for to, m in smtp_server.messages if to == ["lighting@mashhad.example"]]
+    body = message.get_content()
+    assert "چراغ‌های کوچه‌ی بهار خاموش است" in body and "کوچه‌ی بهار" in body
+    assert f"https://shahrvand.example/posts/{post.id}" in body
+    assert f"https://shahrvand.example/departments/{department.slug}" in body
+
+
+def test_departments_without_a_contact_address_get_no_email(make):
+    make.post(PostStatus.FORWARDED, category=make.category(department=make.department()))
+    assert db.session.query(OutboxEmail).filter(OutboxEmail.user_id.is_(None)).count() == 0
