@@ -18,7 +18,7 @@ from app.posts.models import PUBLIC_STATUSES, PostStatus
 WIDTH = 640
 ROW = 30
 BAR = 20
-LABEL = 220  # space for the category's or department's name
+LABEL = 240  # space for the category's or department's name
 VALUE = 90  # space for the number after the bar
 
 
@@ -70,7 +70,7 @@ def layout(bars: list[Bar], *, rtl: bool) -> Chart:
     return Chart(placed, WIDTH, max(len(bars), 1) * ROW, rtl, "start", "start")
 
 
-def shorten(text: str, limit: int = 34) -> str:
+def shorten(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
