@@ -26,7 +26,7 @@ def users_query(*, text: str | None = None, role: Role | None = None, blocked: b
         query = query.where(User.role == role)
     if blocked is not None:
         query = query.where(User.is_blocked.is_(blocked))
-    return query.order_by(User.created_at.desc(), User.id.desc())
+    return query.order_by(User.id.desc())  # newest first, along the primary key
 
 
 def block(actor, user: User, reason: str) -> None:

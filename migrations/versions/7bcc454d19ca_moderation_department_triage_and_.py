@@ -209,6 +209,7 @@ def upgrade():
         batch_op.create_index('ix_notification_user_read', ['user_id', 'read_at'], unique=False)
 
     with op.batch_alter_table('post', schema=None) as batch_op:
+        batch_op.create_index('ix_post_department_support', ['department_id', 'support'], unique=False)
         batch_op.create_index('ix_post_status_up', ['status', 'up_count'], unique=False)
 
     with op.batch_alter_table('status_change', schema=None) as batch_op:
@@ -244,6 +245,7 @@ def downgrade():
 
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_status_up')
+        batch_op.drop_index('ix_post_department_support')
 
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_read')
