@@ -195,9 +195,16 @@ def test_the_header_count_is_only_for_moderators(client, make, auth):
     assert 'id="nav-moderation"' not in client.get("/").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/moderation/users/99999999999999999999", "/moderation/posts/99999999999999999999/reject",
-                                 "/moderation/audit?post=99999999999999999999", "/moderation/?page=99999999999999999999",
-                                 "/notifications/?page=99999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/moderation/users/99999999999999999999",
+        "/moderation/posts/99999999999999999999/reject",
+        "/moderation/audit?post=99999999999999999999",
+        "/moderation/?page=99999999999999999999",
+        "/notifications/?page=99999999999999999999",
+    ],
+)
 def test_numbers_too_big_for_the_database_are_a_4xx_not_an_error(client, auth, make, url):
     auth.login(make.user(Role.ADMIN))
     assert client.get(url).status_code in (200, 400, 404)
