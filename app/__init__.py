@@ -25,6 +25,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
+    from app.core.web import install_converters
+
+    install_converters(app)
     _register_blueprints(app)
 
     from app.core import errors, web
@@ -57,24 +60,31 @@ def import_models() -> None:
     from app.core import cache as _cache  # noqa: F401
     from app.departments import models as _departments  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
+    from app.notifications import models as _notifications  # noqa: F401
     from app.posts import models as _posts  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.departments.routes import bp as departments_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.notifications.routes import bp as notifications_bp
     from app.posts.routes import bp as posts_bp
 
     app.register_blueprint(posts_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(departments_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.demo.seed import seed_demo_command
+    from app.notifications.cli import notifications_cli
     from app.posts.maintenance import posts_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(posts_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(seed_demo_command)

@@ -48,6 +48,17 @@ class Defaults:
     SMTP_USER = None
     SMTP_PASSWORD = None
     SMTP_STARTTLS = False
+    SMTP_TIMEOUT = 30  # seconds per SMTP conversation
+    OUTBOX_BATCH_SIZE = 200  # e-mails sent per `flask notifications send`
+    OUTBOX_MAX_ATTEMPTS = 6  # then the e-mail is marked failed (retries back off: 1, 2, 4, … minutes)
+    SITE_URL = "http://127.0.0.1:5000"  # links in e-mails, which are written outside any request
+
+    # Moderation defaults; admins override them at /admin/settings (see docs/decisions/).
+    FLAG_HIDE_THRESHOLD = 3  # open flags that hide a post or comment until a moderator decides
+    PROMISING_THRESHOLD = 10.0  # support score that puts a published post in the "promising" tab
+    AUTO_FORWARD_ENABLED = False
+    AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
+    PROMISING_VELOCITY_WEIGHT = 1.0  # how much fresh support (7-day half-life) adds to the score
 
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False

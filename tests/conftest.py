@@ -6,6 +6,7 @@ import contextvars
 import os
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -44,7 +45,10 @@ class IsolatedClient(FlaskClient):
     database session, never the test's (which would hide stale caches and identity maps)."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.rollback()  # end the test's read snapshot: it sees what the request committed
+        return response
 
 
 @pytest.fixture

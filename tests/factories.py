@@ -6,10 +6,11 @@ import itertools
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
-from app.departments.models import Department
+from app.departments.models import Department, ResponseTemplate
 from app.extensions import db
 from app.moderation import workflow
-from app.posts import comments
+from app.moderation.models import ReasonTemplate
+from app.posts import comments, votes
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus
 from app.posts.services import submit_post
 
@@ -31,7 +32,8 @@ _PATHS: dict[PostStatus, list[str]] = {
 class Factories:
     def department(self, **fields) -> Department:
         n = next(_counter)
-        department = Department(slug=f"dept-{n}", name_fa=f"اداره {n}", name_en=f"Department {n}", **fields)
+        defaults = {"slug": f"dept-{n}", "name_fa": f"اداره {n}", "name_en": f"Department {n}"}
+        department = Department(**(defaults | fields))
         db.session.add(department)
         db.session.commit()
         return department
@@ -39,11 +41,8 @@ class Factories:
     def category(self, *, department: Department | None = None, **fields) -> Category:
         n = next(_counter)
         category = Category(
-            slug=f"cat-{n}",
-            name_fa=f"دسته {n}",
-            name_en=f"Category {n}",
+            **{"slug": f"cat-{n}", "name_fa": f"دسته {n}", "name_en": f"Category {n}", **fields},
             default_department=department or self.department(),
-            **fields,
         )
         db.session.add(category)
         db.session.commit()
@@ -105,3 +104,36 @@ class Factories:
     def _moderator(self) -> User:
         moderator = db.session.scalar(db.select(User).where(User.role == Role.MODERATOR).limit(1))
         return moderator or self.user(Role.MODERATOR)
+
+    def supporters(self, post: Post, count: int, *, value: int = votes.SUPPORT) -> list[User]:
+        """`count` new residents vote on the post (through the voting service, signals and all)."""
+        voters = [self.user() for _ in range(count)]
+        for voter in voters:
+            votes.cast_vote(voter, post, value)
+        db.session.commit()
+        return voters
+
+    def reason_template(self, **fields) -> ReasonTemplate:
+        n = next(_counter)
+        template = ReasonTemplate(
+            title_fa=fields.pop("title_fa", f"دلیل {n}"),
+            title_en=fields.pop("title_en", f"Reason {n}"),
+            body_fa=fields.pop("body_fa", "این پست به شهر مربوط نیست."),
+            body_en=fields.pop("body_en", "This post is not about the city."),
+            **fields,
+        )
+        db.session.add(template)
+        db.session.commit()
+        return template
+
+    def response_template(self, department: Department, action: str = "resolve", **fields) -> ResponseTemplate:
+        template = ResponseTemplate(
+            department_id=department.id,
+            action=action,
+            title=fields.pop("title", f"{action} template"),
+            body=fields.pop("body", "کار انجام شد. سپاس از گزارش شما."),
+            **fields,
+        )
+        db.session.add(template)
+        db.session.commit()
+        return template

@@ -9,6 +9,8 @@ from sqlalchemy import Select
 
 from app.extensions import db
 
+MAX_PAGE = 10_000  # deeper pages are refused by clamping: a huge page number must not overflow OFFSET
+
 
 @dataclass
 class Page:
@@ -24,6 +26,6 @@ class Page:
 
 def paginate(query: Select, page: int, per_page: int) -> Page:
     """One page of a query, fetching one extra row to learn whether a next page exists."""
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)
     rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(rows[:per_page]), number=page, per_page=per_page, has_next=len(rows) > per_page)

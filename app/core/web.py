@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, g, make_response, redirect, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.core import l10n
 from app.core.db import reset_write_intent, set_write_intent
@@ -41,6 +42,19 @@ def set_language():
 @bp.get("/healthz")
 def healthz():
     return "ok"
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """<int:…> that stops at the database's largest integer: /posts/99999999999999999999 is a 404,
+    not an overflow inside the database driver."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def install_converters(app: Flask) -> None:
+    """Call before any route is registered (rules pick their converters when added)."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def register(app: Flask) -> None:

@@ -16,6 +16,7 @@ from app.accounts.models import Role, User
 from app.accounts.services import hash_password
 from app.core.db import utcnow, write_intent
 from app.demo import data
+from app.demo.moderation_seed import seed_moderation
 from app.departments.models import Department
 from app.extensions import db
 from app.moderation import workflow
@@ -41,7 +42,7 @@ def seed_demo_command(post_count: int):
         db.session.commit()
     click.echo(
         f"Demo city ready: {summary['users']} users, {summary['posts']} posts, "
-        f"{summary['votes']} votes, {summary['comments']} comments. "
+        f"{summary['votes']} votes, {summary['comments']} comments, {summary['flags']} flags. "
         f"Sign in as admin@shahrvand.local, moderator@shahrvand.local, staff-<department>@shahrvand.local "
         f"or resident1@shahrvand.local with the password {DEMO_PASSWORD!r}."
     )
@@ -75,11 +76,13 @@ def seed_demo(*, post_count: int = 400, rng: random.Random | None = None) -> dic
     vote_count = _votes(posts, users["residents"], rng)
     comment_count = _comments(posts, users["residents"], rng)
     recount_counters()
+    moderation = seed_moderation(users, rng)
     return {
         "users": sum(len(group) for group in users.values()),
         "posts": len(posts),
         "votes": vote_count,
         "comments": comment_count,
+        "flags": moderation["flags"],
     }
 
 

@@ -1,14 +1,28 @@
-"""The form behind every workflow button."""
+"""Forms behind the moderators' buttons: workflow moves, reasons, flags, users and thresholds."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.text import ascii_digits, clean_text
+from app.core.validators import Finite
+from app.moderation.flags import NOTE_MAX as FLAG_NOTE_MAX
+from app.moderation.labels import FLAG_REASON_LABELS, ROLE_LABELS
+from app.moderation.users import REASON_MAX
 from app.moderation.workflow import NOTE_MAX
+from app.posts import rules
 from app.posts.forms import int_or_none, multiline
 
 
@@ -20,12 +34,148 @@ def post_number(value: str | None) -> int | None:
     return int_or_none(digits)
 
 
+def _note(label, max_length: int = NOTE_MAX):
+    return TextAreaField(
+        label,
+        filters=[multiline],
+        validators=[
+            Optional(),
+            Length(max=max_length, message=_l("The note must be at most %(max)d characters long.")),
+        ],
+    )
+
+
 class TransitionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
-    note = TextAreaField(
-        _l("Public note"),
-        filters=[multiline],
-        validators=[Optional(), Length(max=NOTE_MAX, message=_l("The note must be at most %(max)d characters long."))],
-    )
+    note = _note(_l("Public note"))
     department = SelectField(_l("Department"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     original = StringField(_l("Number of the original post"), filters=[post_number], validators=[Optional()])
+
+
+class RejectForm(FlaskForm):
+    template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
+    note = _note(_l("In your own words (the author reads this)"))
+
+
+class BulkForm(FlaskForm):
+    action = SelectField(
+        _l("Action"),
+        choices=[
+            SelectChoice("approve", _l("Approve")),
+            SelectChoice("reject", _l("Reject")),
+        ],
+        validators=[DataRequired(_l("Choose approve or reject."))],
+    )
+    template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
+    note = _note(_l("In your own words (the author reads this)"))
+
+
+class RecategoriseForm(FlaskForm):
+    category = SelectField(
+        _l("Category"), coerce=int_or_none, validate_choice=False, validators=[DataRequired(_l("Choose a category."))]
+    )
+
+
+class RetitleForm(FlaskForm):
+    title = StringField(
+        _l("Clearer title"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Enter a title.")),
+            Length(rules.TITLE_MIN, rules.TITLE_MAX, _l("The title must be %(min)d to %(max)d characters long.")),
+        ],
+    )
+
+
+_REASON_CHOICES = [SelectChoice(reason.value, label) for reason, label in FLAG_REASON_LABELS.items()]
+
+
+class FlagForm(FlaskForm):
+    reason = SelectField(
+        _l("What is wrong?"), choices=_REASON_CHOICES, validators=[DataRequired(_l("Choose what is wrong."))]
+    )
+    note = _note(_l("Details (optional; required for “something else”)"), FLAG_NOTE_MAX)
+
+
+class DecideFlagsForm(FlaskForm):
+    decision = HiddenField(validators=[DataRequired()])
+    reason = SelectField(_l("Reason the author will read"), choices=_REASON_CHOICES, validators=[Optional()])
+    note = _note(_l("Note to the author (optional)"), FLAG_NOTE_MAX)
+
+
+class BlockForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (the user reads it)"),
+        filters=[multiline],
+        validators=[
+            DataRequired(_l("Write the reason: the user will read it.")),
+            Length(max=REASON_MAX, message=_l("The reason must be at most %(max)d characters long.")),
+        ],
+    )
+
+
+class UnblockForm(FlaskForm):
+    note = _note(_l("Note for the audit log (optional)"), REASON_MAX)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[DataRequired()],
+    )
+    department = SelectField(
+        _l("Department (staff only)"), coerce=int_or_none, validate_choice=False, validators=[Optional()]
+    )
+
+
+class ThresholdsForm(FlaskForm):
+    flag_hide = IntegerField(
+        _l("Flags that hide a post or comment until a moderator decides"),
+        validators=[
+            InputRequired(_l("Enter a whole number.")),
+            NumberRange(1, 100, _l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+    promising = FloatField(
+        _l("Support score for the “promising” tab"),
+        validators=[
+            InputRequired(_l("Enter a number.")),
+            Finite(),
+            NumberRange(1, 100_000, _l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+    auto_forward_enabled = BooleanField(_l("Forward automatically to the category’s department"))
+    auto_forward = FloatField(
+        _l("Support score for automatic forwarding"),
+        validators=[
+            InputRequired(_l("Enter a number.")),
+            Finite(),
+            NumberRange(1, 100_000, _l("Enter a number from %(min)s to %(max)s.")),
+        ],
+    )
+
+    def validate_auto_forward(self, field) -> None:
+        if self.promising.data is not None and field.data is not None and field.data <= self.promising.data:
+            raise ValidationError(_l("Automatic forwarding needs a higher score than the promising tab."))
+
+
+class ReasonTemplateForm(FlaskForm):
+    title_fa = StringField(
+        _l("Title in Persian"), filters=[clean_text], validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    title_en = StringField(
+        _l("Title in English"), filters=[clean_text], validators=[DataRequired(_l("Enter a title.")), Length(max=120)]
+    )
+    body_fa = TextAreaField(
+        _l("Text in Persian"),
+        filters=[multiline],
+        validators=[DataRequired(_l("Write the text.")), Length(max=NOTE_MAX)],
+    )
+    body_en = TextAreaField(
+        _l("Text in English"),
+        filters=[multiline],
+        validators=[DataRequired(_l("Write the text.")), Length(max=NOTE_MAX)],
+    )
+    position = IntegerField(_l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 1000)])
+    is_active = BooleanField(_l("Offered to moderators"), default=True)

@@ -1,23 +1,38 @@
-"""Moderators' pages and the endpoint behind every workflow button."""
+"""Moderators' pages: the pending, promising and flags tabs, and the endpoints behind their buttons."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from app.accounts.permissions import can_moderate
+from app.core.l10n import format_number
 from app.core.pagination import paginate
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
+from app.core.web import localized
 from app.departments.models import Department
 from app.extensions import db
-from app.moderation import workflow
-from app.moderation.forms import TransitionForm
+from app.moderation import audit, flags, promising, services, workflow  # noqa: F401  (audit: signal receiver)
+from app.moderation.forms import BulkForm, RecategoriseForm, RejectForm, RetitleForm, TransitionForm
+from app.moderation.labels import (
+    FLAG_REASON_LABELS,
+    audit_action_label,
+    audit_details,
+    flag_reason_label,
+    role_label,
+)
+from app.moderation.models import ReasonTemplate
+from app.moderation.permissions import can_block, can_change_role, can_edit_post_as_moderator, can_flag
+from app.posts.forms import int_or_none
 from app.posts.labels import status_label
-from app.posts.models import Post, PostStatus
+from app.posts.models import Category, Post
 from app.posts.permissions import can_view_post
+from app.posts.services import active_categories
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -29,6 +44,22 @@ def _template_helpers(state) -> None:
         timeline=workflow.timeline,
         TransitionForm=TransitionForm,
         active_departments=active_departments,
+        moderation_waiting_count=services.waiting_count,
+        moderation_waiting_counts=services.waiting_counts,
+        original_title=services.original_title,
+        duplicates_of=services.duplicates_of,
+        hidden_reason=flags.hidden_reason,
+        has_flagged=flags.has_flagged,
+        can_flag=can_flag,
+        can_block=can_block,
+        can_edit_post_as_moderator=can_edit_post_as_moderator,
+        reason_templates=services.active_reason_templates,
+        flag_reason_label=flag_reason_label,
+        flag_reason_labels=FLAG_REASON_LABELS,
+        role_label=role_label,
+        can_change_role=can_change_role,
+        audit_action_label=audit_action_label,
+        audit_details=audit_details,
     )
 
 
@@ -36,13 +67,48 @@ def active_departments() -> list[Department]:
     return list(db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id)))
 
 
+def _page_number() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), 10_000)
+
+
+def _category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("Choose a category"))] + [SelectChoice(c.id, localized(c)) for c in active_categories()]
+
+
+def _reason_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No template: my own words"))] + [
+        SelectChoice(t.id, localized(t, "title")) for t in services.active_reason_templates()
+    ]
+
+
 @bp.get("/")
 @login_required
 def queue():
     require(can_moderate(current_user))
-    query = select(Post).where(Post.status == PostStatus.PENDING).order_by(Post.created_at, Post.id)
-    page = paginate(query, request.args.get("page", 1, type=int), current_app.config["POSTS_PER_PAGE"])
-    return render_template("moderation/queue.html", page=page)
+    page = paginate(services.pending_query(), _page_number(), current_app.config["POSTS_PER_PAGE"])
+    bulk = BulkForm()
+    bulk.template.choices = _reason_choices()
+    return render_template(
+        "moderation/queue.html",
+        page=page,
+        bulk_form=bulk,
+        reasons=_reason_choices(),
+        categories=_category_choices(),
+        records=services.author_records([post.author_id for post in page.items]),
+        tab="pending",
+    )
+
+
+@bp.get("/promising")
+@login_required
+def promising_tab():
+    require(can_moderate(current_user))
+    return render_template(
+        "moderation/promising.html",
+        scored=promising.promising_posts(),
+        handed_back=promising.handed_back_posts(),
+        tab="promising",
+    )
 
 
 @bp.post("/posts/<int:post_id>/transition")
@@ -52,8 +118,10 @@ def transition(post_id: int):
     require(can_view_post(current_user, post), hide=True)
     form = TransitionForm()
     if not form.validate_on_submit():
-        return _refused(post, " ".join(e for errors in form.errors.values() for e in errors), 422)
+        return _refused(post, _form_errors(form), 422)
     department = db.session.get(Department, form.department.data) if form.department.data else None
+    if request.form.get("department") and department is None:  # a choice that names nothing is no choice
+        return _refused(post, _("Choose the department to forward to."), 422, form)
     original = db.session.get(Post, form.original.data) if form.original.data else None
     try:
         workflow.transition(
@@ -68,6 +136,116 @@ def transition(post_id: int):
     return redirect(safe_next_url() if request.form.get("next") else url_for("posts.show", post_id=post.id))
 
 
-def _refused(post: Post, message: str, code: int):
+def _refused(post: Post, message: str, code: int, form=None):
     db.session.rollback()
-    return render_template("moderation/refused.html", post=post, message=message), code
+    return render_template("moderation/refused.html", post=post, message=message, form=form), code
+
+
+@bp.route("/posts/<int:post_id>/reject", methods=["GET", "POST"])
+@login_required
+def reject(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(can_moderate(current_user))
+    form = RejectForm()
+    form.template.choices = _reason_choices()
+    if form.validate_on_submit():
+        template = db.session.get(ReasonTemplate, form.template.data) if form.template.data else None
+        try:
+            services.reject_post(post, current_user, template=template, note=form.note.data)
+        except (services.ModerationError, workflow.TransitionError) as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The post was rejected; its author can read why."), "success")
+            return redirect(safe_next_url("moderation.queue"))
+    db.session.rollback()
+    return render_template("moderation/reject.html", post=post, form=form), 422 if form.errors else 200
+
+
+def _field_error(form, error: Exception) -> None:
+    """Show a service's message beside the field it names (or above the form)."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _selected_posts() -> list[Post]:
+    """The posts ticked for a bulk decision; unknown or malformed numbers are an error, not ignored."""
+    raw = request.form.getlist("post_ids")
+    ids = {int_or_none(value) for value in raw}
+    if None in ids:
+        raise services.ModerationError(_("Some selected posts do not exist."))
+    posts = list(db.session.scalars(select(Post).where(Post.id.in_(ids)).order_by(Post.created_at, Post.id)))
+    if len(posts) != len(ids):
+        raise services.ModerationError(_("Some selected posts do not exist."))
+    return posts
+
+
+@bp.post("/bulk")
+@login_required
+def bulk():
+    require(can_moderate(current_user))
+    form = BulkForm()
+    form.template.choices = _reason_choices()
+    try:
+        if not form.validate_on_submit():
+            raise services.ModerationError(_form_errors(form))
+        posts = _selected_posts()
+        template = db.session.get(ReasonTemplate, form.template.data) if form.template.data else None
+        result = services.bulk_decide(posts, form.action.data, current_user, template=template, note=form.note.data)
+    except (services.ModerationError, workflow.TransitionError) as error:
+        return _refused(None, str(error), 422, form=form)
+    db.session.commit()
+    done = len(result.done)
+    flash(ngettext("%(count)s post handled.", "%(count)s posts handled.", done, count=format_number(done)), "success")
+    for post, why in result.skipped:
+        flash(_("Skipped #%(id)s: %(why)s.", id=post.id, why=why), "warning")
+    return redirect(url_for("moderation.queue"))
+
+
+@bp.route("/posts/<int:post_id>/category", methods=["GET", "POST"])
+@login_required
+def recategorise(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(can_edit_post_as_moderator(current_user, post))
+    form = RecategoriseForm(category=post.category_id)
+    form.category.choices = _category_choices()
+    if form.validate_on_submit():
+        try:
+            services.recategorise_post(post, db.session.get(Category, form.category.data), current_user)
+        except services.ModerationError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The category is changed."), "success")
+            return redirect(safe_next_url() if request.form.get("next") else url_for("posts.show", post_id=post.id))
+    db.session.rollback()
+    return render_template("moderation/recategorise.html", post=post, form=form), 422 if form.errors else 200
+
+
+@bp.route("/posts/<int:post_id>/title", methods=["GET", "POST"])
+@login_required
+def retitle(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(can_edit_post_as_moderator(current_user, post))
+    form = RetitleForm(title=post.title)
+    if form.validate_on_submit():
+        try:
+            services.retitle_post(post, form.title.data, current_user)
+        except services.ModerationError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The title is clarified; the author’s original stays on record."), "success")
+            return redirect(safe_next_url() if request.form.get("next") else url_for("posts.show", post_id=post.id))
+    db.session.rollback()
+    return render_template("moderation/retitle.html", post=post, form=form), 422 if form.errors else 200
+
+
+from app.moderation import admin_routes, flag_routes, people_routes  # noqa: E402, F401  (routes on bp)

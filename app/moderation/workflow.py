@@ -141,6 +141,7 @@ def transition(
     if note and len(note) > NOTE_MAX:
         raise TransitionError(_("The note must be at most %(max)d characters long.", max=NOTE_MAX))
 
+    previous_department_id = post.department_id  # a hand-back is recorded against the department that gave it
     _apply_side_effects(post, action, actor, department=department, original=original)
     change = StatusChange(
         post_id=post.id,
@@ -149,7 +150,7 @@ def transition(
         from_status=post.status,
         to_status=move.target,
         note=note,
-        department_id=post.department_id,
+        department_id=post.department_id or previous_department_id,
         is_official=move.official,
     )
     post.status = move.target

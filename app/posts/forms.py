@@ -11,13 +11,16 @@ from app.core.text import clean_text
 from app.posts import rules
 from app.posts.models import PostKind
 
+ID_MAX = 2**63 - 1  # the database's largest integer: a bigger "id" names nothing
+
 
 def int_or_none(value) -> int | None:
-    """Coerce a submitted id; anything that is not a whole number becomes None (then rejected)."""
+    """Coerce a submitted id; anything that is not a whole number (in range) becomes None (then rejected)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -ID_MAX <= number <= ID_MAX else None
 
 
 def multiline(value: str | None) -> str:

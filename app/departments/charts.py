@@ -1,0 +1,147 @@
+"""Server-rendered SVG bar charts: the bars' geometry, and the statistics page's charts
+(the markup is in templates/departments/_chart.html)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app.core.l10n import format_number, localize_digits
+from app.core.web import localized
+from app.departments import stats
+from app.posts.labels import status_label
+from app.posts.models import PUBLIC_STATUSES, PostStatus
+
+WIDTH = 640
+ROW = 30
+BAR = 20
+LABEL = 240  # space for the category's or department's name
+VALUE = 90  # space for the number after the bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    display: str  # the value as shown: localised digits, units
+    href: str | None = None
+    color: str = "#0b5d8f"
+
+
+@dataclass(frozen=True)
+class PlacedBar:
+    bar: Bar
+    y: float
+    bar_x: float
+    bar_width: float
+    label_x: float
+    value_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list[PlacedBar]
+    width: int
+    height: int
+    rtl: bool
+    label_anchor: str
+    value_anchor: str
+
+
+def layout(bars: list[Bar], *, rtl: bool) -> Chart:
+    """Place horizontal bars: labels at the reading start, bars growing toward the reading end."""
+    largest = max((b.value for b in bars), default=0) or 1
+    area = WIDTH - LABEL - VALUE
+    placed = []
+    for index, bar in enumerate(bars):
+        y = index * ROW + (ROW - BAR) / 2
+        length = max(bar.value / largest * area, 2 if bar.value > 0 else 0)
+        if rtl:
+            bar_x, label_x, value_x = WIDTH - LABEL - length, WIDTH - 4, WIDTH - LABEL - length - 6
+        else:
+            bar_x, label_x, value_x = LABEL, 4, LABEL + length + 6
+        placed.append(PlacedBar(bar, y, bar_x, length, label_x, value_x, index * ROW + ROW / 2 + 5))
+    # With direction="rtl" on the SVG, "start" is a text's right edge: anchoring every text at its
+    # start puts labels at the reading start and values just past the bar's end in both directions.
+    return Chart(placed, WIDTH, max(len(bars), 1) * ROW, rtl, "start", "start")
+
+
+def shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+STATUS_COLORS = {
+    PostStatus.PENDING: "#7a5a00",
+    PostStatus.PUBLISHED: "#0b5d8f",
+    PostStatus.REJECTED: "#8c1c28",
+    PostStatus.DUPLICATE: "#6c757d",
+    PostStatus.FORWARDED: "#5a3c8c",
+    PostStatus.IN_PROGRESS: "#7b4fb8",
+    PostStatus.RESOLVED: "#146c43",
+    PostStatus.DECLINED: "#a33a45",
+}
+
+
+def _days(value: timedelta | None) -> float:
+    return value.total_seconds() / 86400 if value is not None else 0.0
+
+
+def statistics_charts(rtl: bool) -> dict:
+    """The statistics page's charts, labelled in the viewer's language."""
+
+    def days(value: timedelta | None) -> str:
+        return (
+            _("%(days)s days", days=localize_digits(f"{_days(value):.1f}")) if value is not None else _("no answer yet")
+        )
+
+    by_status = stats.posts_by_status()
+    times = stats.response_times()
+    return {
+        "status": layout(
+            [
+                Bar(
+                    status_label(s),
+                    by_status.get(s, 0),
+                    format_number(by_status.get(s, 0)),
+                    url_for("posts.list_posts", status=s.value) if s in PUBLIC_STATUSES else None,
+                    STATUS_COLORS[s],
+                )
+                for s in PostStatus
+            ],
+            rtl=rtl,
+        ),
+        "category": layout(
+            [
+                Bar(localized(c), n, format_number(n), url_for("posts.list_posts", category=c.id))
+                for c, n in stats.posts_by_category()
+            ],
+            rtl=rtl,
+        ),
+        "department": layout(
+            [Bar(localized(d), n, format_number(n), color="#5a3c8c") for d, n in stats.posts_by_department()], rtl=rtl
+        ),
+        "first_response": layout(
+            [
+                Bar(
+                    localized(t.department),
+                    _days(t.median_first_response),
+                    days(t.median_first_response),
+                    color="#b35c00",
+                )
+                for t in times
+            ],
+            rtl=rtl,
+        ),
+        "resolution": layout(
+            [
+                Bar(localized(t.department), _days(t.median_resolution), days(t.median_resolution), color="#146c43")
+                for t in times
+            ],
+            rtl=rtl,
+        ),
+        "times": times,
+    }

@@ -1,0 +1,113 @@
+"""Admins' moderation pages: the audit log, thresholds and reason templates."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.models import User
+from app.accounts.services import find_user_by_email
+from app.core.dates import parse_date
+from app.core.permissions import require
+from app.extensions import db
+from app.moderation import audit, services
+from app.moderation.forms import ReasonTemplateForm, ThresholdsForm, post_number
+from app.moderation.models import ReasonTemplate
+from app.moderation.permissions import can_manage_settings, can_view_audit
+from app.moderation.routes import _page_number, bp
+from app.moderation.settings import Thresholds, thresholds, update_thresholds
+from app.posts.forms import int_or_none
+
+
+def _audit_filter() -> tuple[audit.AuditFilter, list[str]]:
+    """The filters from the query string, and a message for each one that could not be read."""
+    args, problems = request.args, []
+    actor_id = None
+    if args.get("actor"):
+        actor = (
+            find_user_by_email(args["actor"])
+            if "@" in args["actor"]
+            else db.session.get(User, int_or_none(args["actor"]) or 0)
+        )
+        actor_id = actor.id if actor else -1
+        if actor is None:
+            problems.append(_("No user matches “%(who)s”.", who=args["actor"]))
+    post_id = post_number(args.get("post")) if args.get("post") else None
+    if args.get("post") and post_id is None:
+        problems.append(_("“%(value)s” is not a post number.", value=args["post"]))
+    since, until = parse_date(args.get("since")), parse_date(args.get("until"))
+    for name in ("since", "until"):
+        if args.get(name) and parse_date(args.get(name)) is None:
+            problems.append(_("“%(value)s” is not a date.", value=args[name]))
+    filters = audit.AuditFilter(
+        actor_id=actor_id,
+        action=args.get("action") or None,
+        subject_type=args.get("subject") or None,
+        post_id=post_id,
+        since=since,
+        until=until + timedelta(days=1) if until else None,
+    )
+    return filters, problems
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    require(can_view_audit(current_user))
+    filters, problems = _audit_filter()
+    page = audit.list_audit(filters, _page_number(), current_app.config["POSTS_PER_PAGE"] * 2)
+    return render_template(
+        "moderation/audit.html", page=page, actions=audit.known_actions(), problems=problems, tab="audit"
+    ), 400 if problems else 200
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    require(can_manage_settings(current_user))
+    current = thresholds()
+    form = ThresholdsForm(data=asdict(current) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        update_thresholds(
+            current_user,
+            Thresholds(
+                flag_hide=form.flag_hide.data,
+                promising=float(form.promising.data),
+                auto_forward_enabled=form.auto_forward_enabled.data,
+                auto_forward=float(form.auto_forward.data),
+            ),
+        )
+        db.session.commit()
+        flash(_("The thresholds are saved."), "success")
+        return redirect(url_for("moderation.settings"))
+    return render_template(
+        "moderation/settings.html", form=form, templates=services.all_reason_templates(), tab="settings"
+    ), 422 if form.errors else 200
+
+
+@bp.route("/reasons/new", methods=["GET", "POST"], defaults={"template_id": None})
+@bp.route("/reasons/<int:template_id>", methods=["GET", "POST"])
+@login_required
+def edit_reason(template_id: int | None):
+    template = db.get_or_404(ReasonTemplate, template_id) if template_id is not None else None
+    require(can_manage_settings(current_user))
+    form = ReasonTemplateForm(obj=template)
+    if form.validate_on_submit():
+        services.save_reason_template(
+            current_user,
+            template,
+            **{
+                name: getattr(form, name).data
+                for name in ("title_fa", "title_en", "body_fa", "body_en", "position", "is_active")
+            },
+        )
+        db.session.commit()
+        flash(_("The reason template is saved."), "success")
+        return redirect(url_for("moderation.settings"))
+    return render_template("moderation/reason.html", form=form, template=template, tab="settings"), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,108 @@
+"""Flagging posts and comments, and the moderators' flags tab with its decisions."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.permissions import require
+from app.core.redirects import safe_next_url
+from app.extensions import db
+from app.moderation import flags
+from app.moderation.forms import DecideFlagsForm, FlagForm
+from app.moderation.models import FlagReason
+from app.moderation.permissions import can_decide_flags, can_flag
+from app.moderation.routes import _form_errors, _page_number, bp
+from app.posts.models import Comment, Post
+from app.posts.permissions import can_view_post
+
+
+def _back(item: Post | Comment) -> str:
+    post_id = item.post_id if isinstance(item, Comment) else item.id
+    anchor = f"comment-{item.id}" if isinstance(item, Comment) else None
+    return url_for("posts.show", post_id=post_id, _anchor=anchor)
+
+
+def _flag(item: Post | Comment, post: Post):
+    require(can_view_post(current_user, post), hide=True)
+    require(can_flag(current_user, item) or flags.has_flagged(current_user, item))
+    form = FlagForm()
+    if form.validate_on_submit():
+        try:
+            flags.flag(current_user, item, FlagReason(form.reason.data), form.note.data)
+        except flags.FlagError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Thank you. Moderators will review it."), "success")
+            return redirect(_back(item))
+    db.session.rollback()
+    code = 409 if flags.has_flagged(current_user, item) else 422 if form.errors else 200
+    return render_template("moderation/flag.html", item=item, post=post, form=form), code
+
+
+@bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag_post(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    return _flag(post, post)
+
+
+@bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@login_required
+def flag_comment(comment_id: int):
+    comment = db.get_or_404(Comment, comment_id)
+    require(not comment.is_hidden, hide=True)
+    return _flag(comment, comment.post)
+
+
+@bp.get("/flags")
+@login_required
+def flags_tab():
+    require(can_decide_flags(current_user))
+    groups, has_next = flags.open_flag_groups(_page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template(
+        "moderation/flags.html",
+        groups=groups,
+        has_next=has_next,
+        number=_page_number(),
+        form=DecideFlagsForm(),
+        tab="flags",
+    )
+
+
+def _decide(item: Post | Comment):
+    require(can_decide_flags(current_user))
+    form = DecideFlagsForm()
+    try:
+        if not form.validate_on_submit() or form.decision.data not in ("uphold", "dismiss"):
+            raise flags.FlagError(_form_errors(form) or _("Choose to hide or to keep it."))
+        if form.decision.data == "uphold":
+            flags.uphold(current_user, item, FlagReason(form.reason.data or FlagReason.OTHER), form.note.data)
+        else:
+            flags.dismiss(current_user, item)
+    except flags.FlagError as error:
+        db.session.rollback()
+        post = item.post if isinstance(item, Comment) else item
+        return render_template("moderation/refused.html", post=post, message=str(error), form=form), 422
+    db.session.commit()
+    flash(
+        _("Hidden; its author was told why.") if form.decision.data == "uphold" else _("Kept; the flags are closed."),
+        "success",
+    )
+    return redirect(
+        safe_next_url("moderation.flags_tab") if request.form.get("next") else url_for("moderation.flags_tab")
+    )
+
+
+@bp.post("/posts/<int:post_id>/flags/decide")
+@login_required
+def decide_post(post_id: int):
+    return _decide(db.get_or_404(Post, post_id))
+
+
+@bp.post("/comments/<int:comment_id>/flags/decide")
+@login_required
+def decide_comment(comment_id: int):
+    return _decide(db.get_or_404(Comment, comment_id))

@@ -1,0 +1,119 @@
+"""Moderating people: the users list, blocking and unblocking, and roles (admins)."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from app.accounts.models import Role, User
+from app.core.pagination import paginate
+from app.core.permissions import require
+from app.core.web import localized
+from app.departments.models import Department
+from app.extensions import db
+from app.moderation import users
+from app.moderation.forms import BlockForm, RoleForm, UnblockForm
+from app.moderation.permissions import can_block, can_change_role, can_view_users
+from app.moderation.routes import _field_error, _page_number, active_departments, bp
+from app.moderation.services import AuthorRecord, ModerationError, author_records
+
+
+def _role_form(user: User, formdata=None) -> RoleForm:
+    form = RoleForm(formdata=formdata, role=user.role.value, department=user.department_id)
+    form.department.choices = [SelectChoice("", _("No department"))] + [
+        SelectChoice(d.id, localized(d)) for d in active_departments()
+    ]
+    return form
+
+
+@bp.get("/users")
+@login_required
+def users_list():
+    require(can_view_users(current_user))
+    role = request.args.get("role")
+    blocked = {"yes": True, "no": False}.get(request.args.get("blocked", ""))
+    query = users.users_query(
+        text=request.args.get("q"), role=Role(role) if role in tuple(Role) else None, blocked=blocked
+    )
+    page = paginate(query, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("moderation/users.html", page=page, roles=list(Role), tab="users")
+
+
+def _render_user(user: User, *, block_form=None, unblock_form=None, role_form=None, code: int = 200):
+    return render_template(
+        "moderation/user.html",
+        user=user,
+        block_form=block_form or BlockForm(formdata=None),
+        unblock_form=unblock_form or UnblockForm(formdata=None),
+        role_form=role_form or _role_form(user),
+        record=author_records([user.id]).get(user.id) or AuthorRecord(),
+        tab="users",
+    ), code
+
+
+@bp.get("/users/<int:user_id>")
+@login_required
+def user_detail(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(can_view_users(current_user))
+    return _render_user(user)
+
+
+@bp.post("/users/<int:user_id>/block")
+@login_required
+def block(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(can_block(current_user, user))
+    form = BlockForm()
+    if form.validate_on_submit():
+        try:
+            users.block(current_user, user, form.reason.data)
+        except ModerationError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is blocked. They can still read.", name=user.display_name), "success")
+            return redirect(url_for("moderation.user_detail", user_id=user.id))
+    db.session.rollback()
+    return _render_user(user, block_form=form, code=422)
+
+
+@bp.post("/users/<int:user_id>/unblock")
+@login_required
+def unblock(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(can_block(current_user, user))
+    form = UnblockForm()
+    if form.validate_on_submit():
+        try:
+            users.unblock(current_user, user, form.note.data)
+        except ModerationError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s may take part again.", name=user.display_name), "success")
+            return redirect(url_for("moderation.user_detail", user_id=user.id))
+    db.session.rollback()
+    return _render_user(user, unblock_form=form, code=422)
+
+
+@bp.post("/users/<int:user_id>/role")
+@login_required
+def change_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    require(can_change_role(current_user, user))
+    form = _role_form(user, formdata=request.form)
+    if form.validate_on_submit():
+        department = db.session.get(Department, form.department.data) if form.department.data else None
+        try:
+            users.change_role(current_user, user, Role(form.role.data), department)
+        except ModerationError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The role of %(name)s is changed.", name=user.display_name), "success")
+            return redirect(url_for("moderation.user_detail", user_id=user.id))
+    db.session.rollback()
+    return _render_user(user, role_form=form, code=422)

@@ -1,0 +1,1 @@
+"""In-app notifications, e-mail preferences, the outbox and the daily digest."""

@@ -1,0 +1,101 @@
+"""CSV export of a department's posts for a date range."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+
+from app.accounts.models import Role
+from app.core.db import utcnow
+from app.departments import services
+from app.extensions import db
+from app.moderation import workflow
+from app.posts.models import PostStatus
+
+
+@pytest.fixture
+def setup(make, auth):
+    department = make.department()
+    category = make.category(department=department)
+    staff = make.user(Role.STAFF, department=department, display_name="کارشناس روشنایی")
+    auth.login(staff)
+    return department, category, staff
+
+
+def _rows(response) -> list[dict]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_the_csv_has_the_posts_reported_in_the_range_with_their_response_times(client, make, setup):
+    department, category, staff = setup
+    post = make.post(
+        PostStatus.FORWARDED,
+        category=category,
+        title="چراغ کوچه‌ی ۱۲ خاموش است",
+        address="بلوار سجاد",
+        latitude=36.3197,
+        longitude=59.5622,
+    )
+    make.supporters(post, 2)
+    workflow.transition(post, "resolve", staff, note="لامپ تعویض شد.")
+    services.assign_post(make.post(PostStatus.FORWARDED, category=category), staff, staff)
+    old = make.post(PostStatus.FORWARDED, category=category, title="پست قدیمی خارج از بازه")
+    old.created_at = utcnow() - timedelta(days=400)
+    make.post(PostStatus.FORWARDED, title="پست اداره‌ی دیگر در همین بازه")
+    db.session.commit()
+    today = utcnow().date()
+    response = client.get(f"/departments/{department.slug}/export.csv?start={today - timedelta(days=30)}&end={today}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert f'filename="{department.slug}-' in response.headers["Content-Disposition"]
+    rows = _rows(response)
+    titles = [r["title"] for r in rows]
+    assert "چراغ کوچه‌ی ۱۲ خاموش است" in titles
+    assert "پست قدیمی خارج از بازه" not in titles and "پست اداره‌ی دیگر در همین بازه" not in titles
+    row = rows[titles.index("چراغ کوچه‌ی ۱۲ خاموش است")]
+    assert row["status"] == "resolved" and row["support"] == "2" and row["address"] == "بلوار سجاد"
+    assert row["latitude"] == "36.3197" and row["url"].endswith(f"/posts/{post.id}")
+    assert row["forwarded_at_utc"] and row["first_response_at_utc"] and row["closed_at_utc"]
+    assert row["last_public_note"] == "لامپ تعویض شد."
+    assert "کارشناس روشنایی" in [r["assignee"] for r in rows]
+
+
+def test_cells_that_look_like_formulas_are_made_harmless(client, make, setup):
+    department, category, _staff = setup
+    make.post(PostStatus.FORWARDED, category=category, title='=HYPERLINK("http://evil")')
+    today = utcnow().date()
+    rows = _rows(client.get(f"/departments/{department.slug}/export.csv?start={today}&end={today}"))
+    assert rows[0]["title"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_jalali_dates_with_persian_digits_are_understood(client, make, setup):
+    department, category, _staff = setup
+    make.post(PostStatus.FORWARDED, category=category, title="پستی برای بازه‌ی شمسی")
+    response = client.get(f"/departments/{department.slug}/export.csv?start=۱۴۰۵/۰۱/۰۱&end=۱۴۰۹/۰۱/۰۱")
+    assert response.status_code == 200
+    assert [r["title"] for r in _rows(response)] == ["پستی برای بازه‌ی شمسی"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "start=2026-01-01",
+        "start=yesterday&end=today",
+        "start=2026-02-30&end=2026-03-01",
+        "start=2026-05-01&end=2026-04-01",
+        "start=2000-01-01&end=2026-01-01",
+    ],
+)
+def test_bad_ranges_are_a_400_with_the_form_kept(client, setup, query):
+    department, _category, _staff = setup
+    response = client.get(f"/departments/{department.slug}/export.csv?{query}")
+    assert response.status_code == 400
+    assert "<form" in response.get_data(as_text=True)
+
+
+def test_an_unknown_department_is_not_found(client, setup):
+    assert client.get("/departments/nowhere/export.csv?start=2026-01-01&end=2026-02-01").status_code == 404

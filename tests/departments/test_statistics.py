@@ -1,0 +1,70 @@
+"""The public statistics page: counts, response times and charts drawn on the server."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.accounts.models import Role
+from app.departments import stats
+from app.extensions import db
+from app.moderation import workflow
+from app.moderation.models import StatusChange
+from app.posts.models import PostStatus
+
+
+def _backdate(post, hours_per_step: list[float]) -> None:
+    """Space the post's status changes out: each step `hours` after the previous one."""
+    changes = db.session.query(StatusChange).filter_by(post_id=post.id).order_by(StatusChange.id).all()
+    moment = changes[0].created_at - timedelta(hours=sum(hours_per_step))
+    for change, hours in zip(changes, [0, *hours_per_step], strict=False):
+        moment += timedelta(hours=hours)
+        change.created_at = moment
+    db.session.commit()
+
+
+def test_median_times_to_first_response_and_resolution_per_department(make):
+    department = make.department()
+    category = make.category(department=department)
+    staff = make.user(Role.STAFF, department=department)
+    for response_hours, resolve_hours in ((2, 10), (4, 20), (30, 40)):
+        post = make.post(PostStatus.FORWARDED, category=category)
+        workflow.transition(post, "acknowledge", staff, note="دریافت شد")
+        workflow.transition(post, "resolve", staff, note="حل شد")
+        db.session.commit()
+        _backdate(post, [1, response_hours, resolve_hours - response_hours])  # approve→forward→ack→resolve
+    waiting = make.post(PostStatus.FORWARDED, category=category)
+    assert waiting.status is PostStatus.FORWARDED
+    (times,) = stats.response_times()
+    assert times.department.id == department.id
+    assert (times.forwarded, times.responded, times.resolved) == (4, 3, 3)
+    assert times.median_first_response == timedelta(hours=4)
+    assert times.median_resolution == timedelta(hours=20)
+
+
+def test_posts_forwarded_before_the_window_are_left_out(make):
+    post = make.post(PostStatus.FORWARDED)
+    staff = make.user(Role.STAFF, department=post.department)
+    workflow.transition(post, "resolve", staff, note="حل شد")
+    db.session.commit()
+    for change in db.session.query(StatusChange).filter_by(post_id=post.id):
+        change.created_at -= timedelta(days=120)
+    db.session.commit()
+    assert stats.response_times() == []
+
+
+def test_the_page_draws_svg_charts_and_lists_the_most_supported_open_posts(client, make):
+    top = make.post(PostStatus.PUBLISHED, title="بیشترین حمایت از این پست است")
+    make.supporters(top, 3)
+    make.post(PostStatus.FORWARDED)
+    make.post(PostStatus.PENDING, title="پست در انتظار نباید دیده شود")
+    page = client.get("/statistics").get_data(as_text=True)
+    assert page.count('<svg class="bar-chart"') >= 3
+    assert "بیشترین حمایت از این پست است" in page and "پست در انتظار نباید دیده شود" not in page
+    assert 'direction="rtl"' in page  # Persian charts read right to left
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_the_page_works_in_both_languages_even_when_empty(client, language):
+    client.set_cookie("lang", language)
+    response = client.get("/statistics")
+    assert response.status_code == 200

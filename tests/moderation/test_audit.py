@@ -1,0 +1,274 @@
+"""Every moderation, staff and admin action lands in the audit log, which admins browse and filter."""
+
+from datetime import timedelta
+
+import pytest
+
+from app.accounts.models import Role
+from app.core.db import utcnow
+from app.departments import admin
+from app.departments import services as triage
+from app.extensions import db
+from app.moderation import flags, services, users, workflow
+from app.moderation.labels import AUDIT_ACTION_LABELS
+from app.moderation.models import AuditEntry, FlagReason
+from app.moderation.settings import Thresholds, update_thresholds
+from app.posts.models import PostStatus
+
+
+def _moderator(make):
+    return make.user(Role.MODERATOR)
+
+
+def _post_action(action, status, note=None):
+    def run(make):
+        post = make.post(status)
+        actor = _moderator(make)
+        if action in ("acknowledge", "start", "resolve", "decline"):
+            actor = make.user(Role.STAFF, department=post.department)
+        workflow.transition(post, action, actor, note=note)
+        return actor, post.id
+
+    return run
+
+
+def _mark_duplicate(make):
+    original, post, actor = make.post(), make.post(PostStatus.PENDING), _moderator(make)
+    workflow.transition(post, "mark_duplicate", actor, original=original)
+    return actor, post.id
+
+
+def _recategorise(make):
+    post, actor = make.post(PostStatus.PENDING), _moderator(make)
+    services.recategorise_post(post, make.category(), actor)
+    return actor, post.id
+
+
+def _retitle(make):
+    post, actor = make.post(), _moderator(make)
+    services.retitle_post(post, "عنوان روشن‌تر برای این پست", actor)
+    return actor, post.id
+
+
+def _auto_hide(make):
+    post = make.post()
+    for _ in range(3):
+        flags.flag(make.user(), post, FlagReason.SPAM)
+    return None, post.id
+
+
+def _hide(make):
+    post, actor = make.post(), _moderator(make)
+    flags.uphold(actor, post, FlagReason.OFFENSIVE, "توهین")
+    return actor, post.id
+
+
+def _uphold(make):
+    post, actor = make.post(), _moderator(make)
+    flags.flag(make.user(), post, FlagReason.SPAM)
+    flags.uphold(actor, post, FlagReason.SPAM)
+    return actor, post.id
+
+
+def _dismiss(make):
+    post, actor = make.post(), _moderator(make)
+    flags.flag(make.user(), post, FlagReason.SPAM)
+    flags.dismiss(actor, post)
+    return actor, post.id
+
+
+def _block(make):
+    actor = _moderator(make)
+    users.block(actor, make.user(), "هرزنامه")
+    return actor, None
+
+
+def _unblock(make):
+    actor = _moderator(make)
+    users.unblock(actor, make.user(is_blocked=True))
+    return actor, None
+
+
+def _change_role(make):
+    actor = make.user(Role.ADMIN)
+    users.change_role(actor, make.user(), Role.MODERATOR)
+    return actor, None
+
+
+def _assign(make, unassign=False):
+    post = make.post(PostStatus.FORWARDED)
+    actor = make.user(Role.STAFF, department=post.department)
+    triage.assign_post(post, actor, actor)
+    if unassign:
+        triage.assign_post(post, None, actor)
+    return actor, post.id
+
+
+def _note(make):
+    post = make.post(PostStatus.FORWARDED)
+    actor = make.user(Role.STAFF, department=post.department)
+    triage.add_internal_note(post, actor, "باید با پیمانکار هماهنگ شود")
+    return actor, post.id
+
+
+def _settings(make):
+    actor = make.user(Role.ADMIN)
+    update_thresholds(actor, Thresholds(5, 10.0, False, 40.0))
+    return actor, None
+
+
+def _reason_template(edit):
+    def run(make):
+        actor = make.user(Role.ADMIN)
+        fields = {"title_fa": "الف", "title_en": "A", "body_fa": "ب", "body_en": "B", "position": 0, "is_active": True}
+        template = services.save_reason_template(actor, None, **fields)
+        if edit:
+            services.save_reason_template(actor, template, **fields | {"title_en": "A2"})
+        return actor, None
+
+    return run
+
+
+def _response_template(edit):
+    def run(make):
+        department = make.department()
+        actor = make.user(Role.STAFF, department=department)
+        fields = {"action": "resolve", "title": "انجام شد", "body": "مشکل برطرف شد.", "position": 0, "is_active": True}
+        template = admin.save_response_template(actor, None, department=department, **fields)
+        if edit:
+            admin.save_response_template(actor, template, department=department, **fields | {"title": "تازه"})
+        return actor, None
+
+    return run
+
+
+def _department(edit):
+    def run(make):
+        actor = make.user(Role.ADMIN)
+        fields = {"slug": "water", "name_fa": "آب", "name_en": "Water", "contact_email": None, "is_active": True}
+        department = admin.save_department(actor, None, **fields)
+        if edit:
+            admin.save_department(actor, department, **fields | {"name_en": "Water and sewage"})
+        return actor, None
+
+    return run
+
+
+def _category(edit):
+    def run(make):
+        actor = make.user(Role.ADMIN)
+        fields = {
+            "slug": "trees",
+            "name_fa": "درختان",
+            "name_en": "Trees",
+            "default_department": make.department(),
+            "accepts_problems": True,
+            "accepts_ideas": True,
+            "position": 1,
+            "is_active": True,
+        }
+        category = admin.save_category(actor, None, **fields)
+        if edit:
+            admin.save_category(actor, category, **fields | {"position": 2})
+        return actor, None
+
+    return run
+
+
+SCENARIOS = {
+    "approve": _post_action("approve", PostStatus.PENDING),
+    "reject": _post_action("reject", PostStatus.PENDING, note="خارج از موضوع"),
+    "mark_duplicate": _mark_duplicate,
+    "forward": _post_action("forward", PostStatus.PUBLISHED),
+    "hand_back": _post_action("hand_back", PostStatus.FORWARDED, note="مربوط به ما نیست"),
+    "acknowledge": _post_action("acknowledge", PostStatus.FORWARDED, note="دریافت شد"),
+    "start": _post_action("start", PostStatus.FORWARDED),
+    "resolve": _post_action("resolve", PostStatus.IN_PROGRESS, note="انجام شد"),
+    "decline": _post_action("decline", PostStatus.FORWARDED, note="در حوزه‌ی ما نیست"),
+    "reopen": _post_action("reopen", PostStatus.RESOLVED),
+    "recategorise": _recategorise,
+    "retitle": _retitle,
+    "auto_hide": _auto_hide,
+    "hide": _hide,
+    "uphold_flags": _uphold,
+    "dismiss_flags": _dismiss,
+    "block": _block,
+    "unblock": _unblock,
+    "change_role": _change_role,
+    "assign": _assign,
+    "unassign": lambda make: _assign(make, unassign=True),
+    "internal_note": _note,
+    "change_settings": _settings,
+    "create_reason_template": _reason_template(False),
+    "edit_reason_template": _reason_template(True),
+    "create_response_template": _response_template(False),
+    "edit_response_template": _response_template(True),
+    "create_department": _department(False),
+    "edit_department": _department(True),
+    "create_category": _category(False),
+    "edit_category": _category(True),
+}
+
+
+def test_every_labelled_action_has_a_scenario_here():
+    assert set(SCENARIOS) == set(AUDIT_ACTION_LABELS)
+
+
+@pytest.mark.parametrize("action", SCENARIOS)
+def test_the_action_is_written_to_the_audit_log_with_its_actor(make, action):
+    actor, post_id = SCENARIOS[action](make)
+    db.session.commit()
+    entry = db.session.query(AuditEntry).filter_by(action=action).order_by(AuditEntry.id.desc()).first()
+    assert entry is not None, f"no audit entry for {action}"
+    assert entry.actor_id == (actor.id if actor is not None else None)
+    if post_id is not None:
+        assert entry.post_id == post_id
+    assert entry.created_at >= utcnow() - timedelta(minutes=1)
+
+
+def test_reasons_are_kept_with_the_entry(make):
+    _block(make)
+    _post_action("reject", PostStatus.PENDING, note="خارج از موضوع")(make)
+    db.session.commit()
+    notes = {e.action: e.note for e in db.session.query(AuditEntry)}
+    assert notes["block"] == "هرزنامه" and notes["reject"] == "خارج از موضوع"
+
+
+def test_only_admins_browse_the_audit_log(client, auth, make):
+    auth.login(make.user(Role.MODERATOR))
+    assert client.get("/moderation/audit").status_code == 403
+
+
+def test_admins_filter_the_log_by_action_actor_post_and_date(client, auth, make):
+    first_moderator = make.user(Role.MODERATOR, email="first@example.org")
+    approved = make.post(PostStatus.PENDING)
+    workflow.transition(approved, "approve", first_moderator)
+    rejected = make.post(PostStatus.PENDING)
+    workflow.transition(rejected, "reject", _moderator(make), note="تبلیغاتی")
+    db.session.commit()
+    auth.login(make.user(Role.ADMIN))
+    page = client.get("/moderation/audit?action=reject").get_data(as_text=True)
+    assert "تبلیغاتی" in page and f'/posts/{approved.id}"' not in page
+    page = client.get("/moderation/audit?actor=first@example.org").get_data(as_text=True)
+    assert f'/posts/{approved.id}"' in page and "تبلیغاتی" not in page
+    page = client.get(f"/moderation/audit?post={rejected.id}").get_data(as_text=True)
+    assert "تبلیغاتی" in page
+    today = utcnow().date().isoformat()
+    assert "تبلیغاتی" in client.get(f"/moderation/audit?since={today}&until={today}").get_data(as_text=True)
+    assert "تبلیغاتی" not in client.get("/moderation/audit?until=2001-01-01").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query", ["since=yesterday", "until=2026-13-45", "post=abc", "actor=nobody@example.org", "actor=999999"]
+)
+def test_unreadable_filters_are_a_400_with_a_message(client, auth, make, query):
+    auth.login(make.user(Role.ADMIN))
+    response = client.get(f"/moderation/audit?{query}")
+    assert response.status_code == 400 and 'class="alert alert-danger"' in response.get_data(as_text=True)
+
+
+def test_jalali_dates_filter_the_log(client, auth, make):
+    _block(make)
+    db.session.commit()
+    auth.login(make.user(Role.ADMIN))
+    assert "هرزنامه" in client.get("/moderation/audit?since=۱۴۰۰/۰۱/۰۱").get_data(as_text=True)
