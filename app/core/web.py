@@ -55,6 +55,11 @@ def register(app: Flask) -> None:
         if token is not None:
             reset_write_intent(token)
 
+    @app.after_request
+    def _content_language(response):
+        response.headers.setdefault("Content-Language", l10n.current_language())
+        return response
+
     @app.context_processor
     def _page_context():
         language = l10n.current_language()

@@ -1,11 +1,11 @@
 """Forms for posts and comments; the posting rules themselves live in app.posts.rules."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
 from app.posts.models import PostKind
