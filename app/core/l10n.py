@@ -79,6 +79,14 @@ def format_number(value: int | float) -> str:
     return format_decimal(value, locale="en")
 
 
+def format_decimal_places(value: float | None, places: int = 5) -> str:
+    """A decimal with a fixed number of places: '۳۶٫۲۹۷۰۰' in Persian, '36.29700' in English."""
+    if value is None:
+        return ""
+    text = f"{value:.{places}f}"
+    return persian_digits(text.replace(".", "٫")) if current_language() == "fa" else text
+
+
 def _local(moment: datetime) -> datetime:
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return moment.replace(tzinfo=UTC).astimezone(zone)

@@ -75,5 +75,6 @@ def register(app: Flask) -> None:
         ago=l10n.time_ago,
         iso=l10n.iso,
         num=l10n.format_number,
+        decimal=l10n.format_decimal_places,
         digits=l10n.localize_digits,
     )

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.fields import DecimalNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
@@ -26,7 +27,10 @@ def multiline(value: str | None) -> str:
 class PostForm(FlaskForm):
     kind = RadioField(
         _l("What would you like to share?"),
-        choices=[SelectChoice(PostKind.PROBLEM.value, _l("A problem")), SelectChoice(PostKind.IDEA.value, _l("An idea"))],
+        choices=[
+            SelectChoice(PostKind.PROBLEM.value, _l("A problem")),
+            SelectChoice(PostKind.IDEA.value, _l("An idea")),
+        ],
         default=PostKind.PROBLEM.value,
         validators=[DataRequired(_l("Choose a problem or an idea."))],
     )
@@ -42,7 +46,9 @@ class PostForm(FlaskForm):
     body = TextAreaField(
         _l("Description"),
         filters=[multiline],
-        description=_l("What, where, since when? %(min)d to %(max)d characters.", min=rules.BODY_MIN, max=rules.BODY_MAX),
+        description=_l(
+            "What, where, since when? %(min)d to %(max)d characters.", min=rules.BODY_MIN, max=rules.BODY_MAX
+        ),
         validators=[
             DataRequired(_l("Enter a description.")),
             Length(rules.BODY_MIN, rules.BODY_MAX, _l("The description must be %(min)d to %(max)d characters long.")),
@@ -55,10 +61,17 @@ class PostForm(FlaskForm):
         validators=[DataRequired(_l("Choose a category."))],
     )
     address = StringField(
-        _l("Address or nearest landmark (optional)"),
+        _l("Address or nearest landmark"),
         filters=[clean_text],
-        validators=[Optional(), Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long."))],
+        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
+        validators=[
+            Optional(),
+            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
+        ],
     )
+    # Filled by the map or the browser's location, or typed (any digits): see posts/_location_fields.html.
+    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
+    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
 
 
 class CommentForm(FlaskForm):

@@ -13,7 +13,7 @@ from app.core.redirects import safe_next_url
 from app.core.web import localized
 from app.extensions import db
 from app.posts import comments as comment_service
-from app.posts import follows, labels, permissions, queries, services, votes
+from app.posts import follows, labels, permissions, places, queries, services, votes
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus
 
@@ -34,6 +34,7 @@ def _template_helpers(state) -> None:
         PostStatus=PostStatus,
         status_label=labels.status_label,
         kind_label=labels.kind_label,
+        map_settings=places.map_settings,
     )
 
 
@@ -49,7 +50,7 @@ def _enum_arg(name: str, enum_type):
         return None
 
 
-def _list_filters() -> queries.PostFilter:
+def list_filters() -> queries.PostFilter:
     return queries.PostFilter(
         kind=_enum_arg("kind", PostKind),
         category_id=int_or_none(request.args.get("category")),
@@ -76,7 +77,7 @@ def index():
 @bp.get("/posts")
 @cached_for_visitors
 def list_posts():
-    filters = _list_filters()
+    filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
     page = queries.list_public_posts(filters, sort, _page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template(
@@ -122,13 +123,15 @@ def _category_choices() -> list[SelectChoice]:
 
 def _post_fields(form: PostForm) -> dict:
     category = db.session.get(Category, form.category.data) if form.category.data else None
-    return dict(
-        kind=PostKind(form.kind.data),
-        title=form.title.data,
-        body=form.body.data,
-        category=category,
-        address=form.address.data,
-    )
+    return {
+        "kind": PostKind(form.kind.data),
+        "title": form.title.data,
+        "body": form.body.data,
+        "category": category,
+        "address": form.address.data,
+        "latitude": form.latitude.data,
+        "longitude": form.longitude.data,
+    }
 
 
 def _form_error(form, error: Exception) -> None:
@@ -272,3 +275,7 @@ def edit_comment(comment_id: int):
 def my_posts():
     page = queries.posts_by_author(current_user.id, _page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template("posts/mine.html", page=page)
+
+
+# Views that live in their own modules but belong to this blueprint.
+from app.posts import map_routes  # noqa: E402, F401

@@ -8,7 +8,7 @@ from app.accounts.permissions import can_participate
 from app.core.db import utcnow
 from app.core.text import clean_text
 from app.extensions import db
-from app.posts import rules
+from app.posts import places, rules
 from app.posts.follows import follow_post
 from app.posts.models import Category, Post, PostKind, PostStatus
 from app.posts.signals import post_edited, post_submitted
@@ -54,6 +54,20 @@ def _checked_fields(
     return title, body, address
 
 
+def _checked_location(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
+    """Both coordinates or neither, inside the city; rounded to a sensible precision."""
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise PostingError(_("Give both the latitude and the longitude, or neither."), "latitude")
+    if not places.is_in_city(latitude, longitude):
+        raise PostingError(
+            _("This place is outside Mashhad. Choose a spot within the city, or describe the place in the address."),
+            "latitude",
+        )
+    return places.rounded(latitude), places.rounded(longitude)
+
+
 def submit_post(
     author,
     *,
@@ -69,6 +83,7 @@ def submit_post(
     if not can_participate(author):
         raise PostingError(_("Your account may not post."))
     title, body, address = _checked_fields(kind, title, body, category, address)
+    latitude, longitude = _checked_location(latitude, longitude)
     post = Post(
         kind=kind,
         status=PostStatus.PENDING,
@@ -101,7 +116,7 @@ def edit_post(
     if post.status is not PostStatus.PENDING:
         raise PostingError(_("Only posts awaiting moderation can be edited."))
     post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
+    post.latitude, post.longitude = _checked_location(latitude, longitude)
     post.category = category
-    post.latitude, post.longitude = latitude, longitude
     post.updated_at = utcnow()
     post_edited.send(post)

@@ -1,11 +1,57 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  var staticRoot = document.currentScript.src.replace(/js\/app\.js(\?.*)?$/, "");
+
   // htmx swaps a vote or follow form in place: keep keyboard focus on the pressed button's spot.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var button = event.detail.target && event.detail.target.querySelector("button[aria-pressed='true'], button");
+    var target = event.detail.target;
+    var wanted = target && target.querySelector("[data-focus-after-swap]");
+    if (wanted) {
+      wanted.focus();
+      return;
+    }
+    var button = target && target.querySelector("button[aria-pressed='true'], button");
     if (button && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent) {
       button.focus();
     }
   });
+
+  // A request htmx could not complete (network, 403, 500): say so instead of doing nothing.
+  document.addEventListener("htmx:responseError", showRequestError);
+  document.addEventListener("htmx:sendError", showRequestError);
+  function showRequestError(event) {
+    var box = document.getElementById("request-error");
+    if (box) {
+      box.hidden = false;
+      box.focus();
+    }
+  }
+
+  // Maps: Leaflet (and the cluster plugin for the city map) only on pages that have a map.
+  function load(tag, attributes) {
+    return new Promise(function (resolve, reject) {
+      var element = document.createElement(tag);
+      Object.keys(attributes).forEach(function (name) { element[name] = attributes[name]; });
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
+    });
+  }
+  function css(path) { return load("link", { rel: "stylesheet", href: staticRoot + path }); }
+  function js(path) { return load("script", { src: staticRoot + path, async: false }); }
+
+  if (document.querySelector("[data-map]")) {
+    var clusters = document.querySelector("[data-map=browse]");
+    css("vendor/leaflet/leaflet.css");
+    var ready = js("vendor/leaflet/leaflet.js");
+    if (clusters) {
+      css("vendor/leaflet.markercluster/MarkerCluster.css");
+      css("vendor/leaflet.markercluster/MarkerCluster.Default.css");
+      ready = ready.then(function () { return js("vendor/leaflet.markercluster/leaflet.markercluster.js"); });
+    }
+    ready.then(function () { return js("js/map.js"); }).catch(function () {
+      document.documentElement.classList.add("no-maps");
+    });
+  }
 })();
