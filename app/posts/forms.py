@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.fields import DecimalNumberField
@@ -72,6 +72,8 @@ class PostForm(FlaskForm):
     # Filled by the map or the browser's location, or typed (any digits): see posts/_location_fields.html.
     latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
     longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
+    # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
+    photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
 
 
 class CommentForm(FlaskForm):

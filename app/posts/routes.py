@@ -14,6 +14,7 @@ from app.core.web import localized
 from app.extensions import db
 from app.posts import comments as comment_service
 from app.posts import follows, labels, permissions, places, queries, services, votes
+from app.posts import photos as photo_store
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus
 
@@ -30,6 +31,7 @@ def _template_helpers(state) -> None:
         can_edit_post=permissions.can_edit_post,
         can_edit_comment=permissions.can_edit_comment,
         can_comment=permissions.can_comment,
+        can_remove_photo=permissions.can_remove_photo,
         PostKind=PostKind,
         PostStatus=PostStatus,
         status_label=labels.status_label,
@@ -103,16 +105,28 @@ def new_post():
     if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
         form.kind.data = request.args["kind"]
     form.category.choices = _category_choices()
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    staged = _received_photos(form, room=current_app.config["PHOTOS_PER_POST"]) if form.is_submitted() else []
+    if is_valid and not form.photos.errors:
         try:
-            post = services.submit_post(current_user, **_post_fields(form))
+            post = services.submit_post(current_user, **_post_fields(form), photos=staged)
         except services.PostingError as error:
             _form_error(form, error)
         else:
             db.session.commit()
             flash(_("Thank you! Your post is waiting for a moderator and will be public once approved."), "success")
             return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("posts/new.html", form=form), 422 if form.errors else 200
+    db.session.rollback()
+    return render_template("posts/new.html", form=form, staged_photos=staged), 422 if form.errors else 200
+
+
+def _received_photos(form: PostForm, room: int) -> list[photo_store.StagedPhoto]:
+    """The photos the form brings (kept from an earlier try, and new), with a message per bad file."""
+    staged, problems = photo_store.receive_uploads(
+        form.photos.data or [], request.form.getlist("kept_photos"), current_user, room=room
+    )
+    form.photos.errors = [*form.photos.errors, *problems]
+    return staged
 
 
 def _category_choices() -> list[SelectChoice]:
@@ -162,18 +176,25 @@ def edit(post_id: int):
     require(permissions.can_edit_post(current_user, post))
     form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
     form.category.choices = _category_choices()
-    if form.validate_on_submit():
+    removed = [photo for photo in post.photos if str(photo.id) in request.form.getlist("remove_photos")]
+    is_valid = form.validate_on_submit()
+    room = current_app.config["PHOTOS_PER_POST"] - len(post.photos) + len(removed)
+    staged = _received_photos(form, room=room) if form.is_submitted() else []
+    if is_valid and not form.photos.errors:
         fields = _post_fields(form)
         fields.pop("kind")  # the kind of a post never changes
         try:
-            services.edit_post(post, **fields)
+            services.edit_post(post, **fields, add_photos=staged, remove_photos=removed)
         except services.PostingError as error:
             _form_error(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=post), 422 if form.errors else 200
+    db.session.rollback()
+    return render_template(
+        "posts/edit.html", form=form, post=post, staged_photos=staged, removed_photos=removed
+    ), 422 if form.errors else 200
 
 
 @bp.post("/posts/<int:post_id>/vote")
@@ -278,4 +299,4 @@ def my_posts():
 
 
 # Views that live in their own modules but belong to this blueprint.
-from app.posts import map_routes  # noqa: E402, F401
+from app.posts import map_routes, photo_routes  # noqa: E402, F401
