@@ -52,7 +52,7 @@ def map_settings() -> dict:
             "zoomIn": _("Zoom in"),
             "zoomOut": _("Zoom out"),
             "marker": _("The marked spot"),
-            "tilesFailed": _("The map images could not be loaded. The pins and the list below still work."),
+            "tilesFailed": _("The map images could not be loaded; the pins still show where things are."),
             "picked": _("Spot marked. You can drag the pin, click elsewhere, or type the coordinates."),
             "cleared": _("The mark is removed."),
             "locating": _("Finding your location…"),

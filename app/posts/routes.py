@@ -37,7 +37,13 @@ def _template_helpers(state) -> None:
         status_label=labels.status_label,
         kind_label=labels.kind_label,
         map_settings=places.map_settings,
+        similar_posts_url=_similar_posts_url,
     )
+
+
+def _similar_posts_url() -> str | None:
+    """Where the post form asks for similar posts while typing, once search provides it."""
+    return url_for("search.similar") if "search.similar" in current_app.view_functions else None
 
 
 def _page_number() -> int:
@@ -158,14 +164,26 @@ def _form_error(form, error: Exception) -> None:
 def show(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(permissions.can_view_post(current_user, post), hide=True)
-    return render_template(
-        "posts/show.html",
-        post=post,
-        thread=comment_service.thread(post),
-        comment_form=CommentForm(),
-        my_vote=votes.user_vote(current_user, post),
-        is_following=follows.is_following(current_user, post),
-    )
+    return render_template("posts/show.html", **_post_page(post, CommentForm(), reply_to=_reply_to(post)))
+
+
+def _post_page(post: Post, comment_form: CommentForm, **extra) -> dict:
+    """What the post's page (and its comments section) shows."""
+    return {
+        "post": post,
+        "thread": comment_service.thread(post),
+        "comment_form": comment_form,
+        "my_vote": votes.user_vote(current_user, post),
+        "is_following": follows.is_following(current_user, post),
+        **extra,
+    }
+
+
+def _reply_to(post: Post) -> Comment | None:
+    """The comment named by ?reply=…, if it is a visible comment on this post."""
+    comment_id = int_or_none(request.args.get("reply"))
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    return comment if comment is not None and comment.post_id == post.id and not comment.is_hidden else None
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -251,6 +269,7 @@ def add_comment(post_id: int):
     require(permissions.can_comment(current_user, post))
     form = CommentForm()
     parent = db.session.get(Comment, form.parent_id.data) if form.parent_id.data else None
+    is_htmx = bool(request.headers.get("HX-Request"))
     if form.validate_on_submit():
         try:
             comment = comment_service.add_comment(post, current_user, form.body.data, parent=parent)
@@ -258,18 +277,14 @@ def add_comment(post_id: int):
             form.body.errors.append(str(error))
         else:
             db.session.commit()
+            if is_htmx:  # the section again, with the new comment focused and an empty form
+                return render_template("posts/_comments.html", **_post_page(post, CommentForm(formdata=None),
+                                                                           new_comment_id=comment.id))
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("posts.show", post_id=post.id, _anchor=f"comment-{comment.id}"))
     db.session.rollback()
-    return render_template(
-        "posts/show.html",
-        post=post,
-        thread=comment_service.thread(post),
-        comment_form=form,
-        reply_to=parent,
-        my_vote=votes.user_vote(current_user, post),
-        is_following=follows.is_following(current_user, post),
-    ), 422
+    template = "posts/_comments.html" if is_htmx else "posts/show.html"
+    return render_template(template, **_post_page(post, form, reply_to=parent)), 422
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -28,6 +28,45 @@
     }
   }
 
+  // Photos: before sending, show what was chosen and warn about files the server would refuse.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var preview = input.parentElement.querySelector("[data-photo-preview]");
+    if (!preview) { return; }
+    input.addEventListener("change", function () {
+      preview.textContent = "";
+      var files = Array.prototype.slice.call(input.files || []);
+      var maxBytes = Number(input.dataset.maxBytes);
+      var list = document.createElement("ul");
+      list.className = "photo-choices list-unstyled";
+      files.forEach(function (file) {
+        var item = document.createElement("li");
+        item.className = "photo-choice";
+        if (/^image\//.test(file.type)) {
+          var image = document.createElement("img");
+          image.src = URL.createObjectURL(file);
+          image.alt = "";
+          image.width = 160;
+          image.height = 120;
+          image.onload = function () { URL.revokeObjectURL(image.src); };
+          item.appendChild(image);
+        }
+        var name = document.createElement("div");
+        name.className = "small text-break";
+        name.textContent = file.size > maxBytes ? file.name + ": " + input.dataset.tooLarge : file.name;
+        if (file.size > maxBytes) { name.className += " text-danger"; }
+        item.appendChild(name);
+        list.appendChild(item);
+      });
+      preview.appendChild(list);
+      if (files.length > Number(input.dataset.maxFiles)) {
+        var warning = document.createElement("p");
+        warning.className = "small text-danger mb-0";
+        warning.textContent = input.dataset.tooMany;
+        preview.appendChild(warning);
+      }
+    });
+  });
+
   // Maps: Leaflet (and the cluster plugin for the city map) only on pages that have a map.
   function load(tag, attributes) {
     return new Promise(function (resolve, reject) {

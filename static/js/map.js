@@ -185,6 +185,8 @@
         var wanted = /^#post-(\d+)$/.exec(window.location.hash);
         if (wanted && markers[wanted[1]]) {
           cluster.zoomToShowLayer(markers[wanted[1]], function () { markers[wanted[1]].openPopup(); });
+        } else if (data.pins.length) {
+          map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
         }
       })
       .catch(function () { say(config.text.loadFailed); });
