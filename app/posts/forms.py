@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core.fields import DecimalNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
-from app.posts import rules
+from app.posts import rules, services
 from app.posts.models import PostKind
 
 
@@ -74,6 +74,15 @@ class PostForm(FlaskForm):
     longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
     # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+
+    def validate_latitude(self, field) -> None:
+        """The service's location rule, checked early so that one round shows every problem."""
+        if field.process_errors or self.longitude.process_errors:
+            return
+        try:
+            services.checked_location(field.data, self.longitude.data)
+        except services.PostingError as error:
+            raise ValidationError(str(error)) from None
 
 
 class CommentForm(FlaskForm):

@@ -58,7 +58,7 @@ def _checked_fields(
     return title, body, address
 
 
-def _checked_location(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
+def checked_location(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
     """Both coordinates or neither, inside the city; rounded to a sensible precision."""
     if latitude is None and longitude is None:
         return None, None
@@ -94,7 +94,7 @@ def submit_post(
     if not can_participate(author):
         raise PostingError(_("Your account may not post."))
     title, body, address = _checked_fields(kind, title, body, category, address)
-    latitude, longitude = _checked_location(latitude, longitude)
+    latitude, longitude = checked_location(latitude, longitude)
     _check_photo_count(len(photos))
     post = Post(
         kind=kind,
@@ -131,7 +131,7 @@ def edit_post(
     if post.status is not PostStatus.PENDING:
         raise PostingError(_("Only posts awaiting moderation can be edited."))
     post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
-    post.latitude, post.longitude = _checked_location(latitude, longitude)
+    post.latitude, post.longitude = checked_location(latitude, longitude)
     if any(photo.post_id != post.id for photo in remove_photos):
         raise PostingError(_("That photo is not on this post."), "photos")
     _check_photo_count(len(post.photos) - len(set(remove_photos)) + len(add_photos))

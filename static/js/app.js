@@ -3,16 +3,27 @@
   "use strict";
   var staticRoot = document.currentScript.src.replace(/js\/app\.js(\?.*)?$/, "");
 
-  // htmx swaps a vote or follow form in place: keep keyboard focus on the pressed button's spot.
+  // htmx swaps a vote, follow or comment section in place. An outerHTML swap replaces the target,
+  // so look it up again by id; then move focus where the user expects it: the element the server
+  // marked (a new comment), else the button that was pressed, so keyboard users keep their place.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
-    var wanted = target && target.querySelector("[data-focus-after-swap]");
+    if (target && !target.isConnected && target.id) {
+      target = document.getElementById(target.id);
+    }
+    if (!target) { return; }
+    var wanted = target.querySelector("[data-focus-after-swap]");
     if (wanted) {
       wanted.focus();
       return;
     }
-    var button = target && target.querySelector("button[aria-pressed='true'], button");
-    if (button && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var pressed = trigger && trigger.submitter;
+    var button = pressed && pressed.name
+      ? target.querySelector("button[name='" + pressed.name + "'][value='" + pressed.value + "']")
+      : null;
+    button = button || target.querySelector("button[aria-pressed='true'], button");
+    if (button && trigger) {
       button.focus();
     }
   });
@@ -30,7 +41,7 @@
 
   // Photos: before sending, show what was chosen and warn about files the server would refuse.
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
-    var preview = input.parentElement.querySelector("[data-photo-preview]");
+    var preview = input.closest("fieldset, form").querySelector("[data-photo-preview]");
     if (!preview) { return; }
     input.addEventListener("change", function () {
       preview.textContent = "";

@@ -132,3 +132,12 @@ def test_the_edit_form_shows_the_saved_location(client, make, auth):
     auth.login(author)
     html = client.get(f"/posts/{post.id}/edit").get_data(as_text=True)
     assert 'value="36.288"' in html and 'value="59.6157"' in html
+
+
+def test_a_bad_location_is_reported_in_the_same_round_as_other_mistakes(client, make, auth):
+    category = make.category()
+    auth.login(make.user())
+    response = client.post("/posts/new", data=_form(category, title="کوتاه", latitude="35.7", longitude="51.3"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "عنوان باید بین ۸ تا ۱۵۰ نویسه باشد." in html and "این محل بیرون از مشهد است" in html
