@@ -88,3 +88,31 @@ def test_form_errors_count_in_persian_digits(client, make, auth):
     html = response.get_data(as_text=True)
     assert "عنوان باید بین ۸ تا ۱۵۰ نویسه باشد." in html
     assert "چراغ‌های کوچه از هفته‌ی پیش خاموش است." in html  # nothing typed is lost
+
+
+def _visible_english(html: str) -> set[str]:
+    from tests.test_translations import _english_words, _VisibleText
+
+    parser = _VisibleText()
+    parser.feed(html)
+    return _english_words(parser.found)
+
+
+def test_persian_pages_show_no_english_words(client, make, auth):
+    """Whatever path a string takes (template, Python, a lazy label), a Persian page shows Persian."""
+    from app.posts.models import PostStatus
+
+    category = make.category()
+    author, neighbour = make.user(display_name="مینا"), make.user(display_name="حسن")
+    post = make.post(PostStatus.PUBLISHED, category=category, author=author, address="میدان شهدا",
+                     latitude=36.295, longitude=59.6075)
+    make.comment(post, author=neighbour)
+    pending = make.post(PostStatus.PENDING, category=category, author=author)
+    pages = ["/", "/posts", "/posts?kind=idea", "/map", f"/posts/{post.id}", "/login", "/signup", "/posts/999"]
+    for path in pages:
+        assert _visible_english(client.get(path).get_data(as_text=True)) == set(), path
+    auth.login(pending.author)
+    for path in ["/posts/new", f"/posts/{pending.id}/edit", "/me/posts", "/profile", f"/posts/{post.id}"]:
+        assert _visible_english(client.get(path).get_data(as_text=True)) == set(), path
+    refused = client.post("/posts/new", data={"title": "x", "latitude": "abc"})
+    assert _visible_english(refused.get_data(as_text=True)) == set()
