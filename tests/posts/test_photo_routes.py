@@ -226,3 +226,13 @@ def test_prune_removes_only_unused_old_files(app, make, runner):
     result = runner.invoke(args=["posts", "prune-photos", "--older-than-hours", "0"])
     assert "Removed 2" in result.output
     assert not orphan.exists() and photos.path_of(post.photos[0].file_key).exists()
+
+
+def test_a_removed_photo_leaves_the_visitors_cached_page_at_once(app, client, make, auth):
+    post = _post_with_photo(make)
+    photo_url = f"/photos/{post.photos[0].id}/thumb"
+    assert photo_url in client.get(f"/posts/{post.id}").get_data(as_text=True)  # now cached for visitors
+    moderator = app.test_client()
+    moderator.post("/login", data={"email": make.user(Role.MODERATOR).email, "password": "correct horse battery"})
+    moderator.post(f"/photos/{post.photos[0].id}/remove")
+    assert photo_url not in client.get(f"/posts/{post.id}").get_data(as_text=True)
