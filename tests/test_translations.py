@@ -149,3 +149,10 @@ def test_python_messages_for_people_go_through_the_catalogue(module):
             and " " in arg.value.strip()
         ]
     assert bare == []
+
+
+def test_the_english_catalogue_lists_every_source_string():
+    """English text is the msgid itself, but the catalogue must be current (`make messages`)."""
+    with (ROOT / "app/translations/en/LC_MESSAGES/messages.po").open("rb") as fh:
+        english = read_po(fh, locale="en")
+    assert sorted(m for m in _source_messages() if english.get(m) is None) == []

@@ -109,11 +109,11 @@ def staged_from_token(token: str, user) -> StagedPhoto | None:
 
 def _from_token(token: str, user) -> StagedPhoto | None:
     try:
-        data = _serializer().loads(token, max_age=STAGED_MAX_AGE)
-        photo = StagedPhoto(**data)
+        photo = StagedPhoto(**_serializer().loads(token, max_age=STAGED_MAX_AGE))
+        stored = path_of(photo.file_key).is_file() and path_of(photo.thumb_key).is_file()
     except (BadSignature, TypeError, ValueError):
         return None
-    if not user.is_authenticated or photo.user_id != user.id or not path_of(photo.file_key).exists():
+    if not stored or not user.is_authenticated or photo.user_id != user.id:
         return None
     return photo
 

@@ -71,7 +71,9 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     expect(page.get_by_role("heading", name="۱ دیدگاه")).to_be_visible()
     expect(page.locator(".comment").last).to_be_focused()  # the new comment, for screen readers too
     expect(page.get_by_label("دیدگاه شما")).to_have_value("")
-    assert page.evaluate("window.__samePage === true")  # htmx did it in place
+    page.get_by_role("button", name="دنبال کردن").click()
+    expect(page.locator("#follow-" + post_url.rsplit("/", 1)[1] + " button")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.__samePage === true")  # htmx did it all in place
     screenshot("journey-3-supported-fa")
 
     # It is on the city map too.
