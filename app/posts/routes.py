@@ -16,7 +16,7 @@ from app.posts import comments as comment_service
 from app.posts import follows, labels, permissions, places, queries, services, votes
 from app.posts import photos as photo_store
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
-from app.posts.models import Category, Comment, Post, PostKind, PostStatus
+from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
 
 bp = Blueprint("posts", __name__)
 MAX_PAGE = 10_000
@@ -112,7 +112,7 @@ def new_post():
         form.kind.data = request.args["kind"]
     form.category.choices = _category_choices()
     is_valid = form.validate_on_submit()
-    staged = _received_photos(form, room=current_app.config["PHOTOS_PER_POST"]) if form.is_submitted() else []
+    staged, _removed = _photo_changes(form)
     if is_valid and not form.photos.errors:
         try:
             post = services.submit_post(current_user, **_post_fields(form), photos=staged)
@@ -126,13 +126,21 @@ def new_post():
     return render_template("posts/new.html", form=form, staged_photos=staged), 422 if form.errors else 200
 
 
-def _received_photos(form: PostForm, room: int) -> list[photo_store.StagedPhoto]:
-    """The photos the form brings (kept from an earlier try, and new), with a message per bad file."""
+def _photo_changes(form: PostForm, post: Post | None = None) -> tuple[list[photo_store.StagedPhoto], list[Photo]]:
+    """The photos a sent form adds (kept from an earlier try, and new) and removes; a message per bad file.
+
+    Call it after validation, which would clear the messages it adds.
+    """
+    if not form.is_submitted():
+        return [], []
+    present = post.photos if post is not None else []
+    removed = [photo for photo in present if str(photo.id) in request.form.getlist("remove_photos")]
+    room = current_app.config["PHOTOS_PER_POST"] - len(present) + len(removed)
     staged, problems = photo_store.receive_uploads(
         form.photos.data or [], request.form.getlist("kept_photos"), current_user, room=room
     )
     form.photos.errors = [*form.photos.errors, *problems]
-    return staged
+    return staged, removed
 
 
 def _category_choices() -> list[SelectChoice]:
@@ -194,10 +202,8 @@ def edit(post_id: int):
     require(permissions.can_edit_post(current_user, post))
     form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
     form.category.choices = _category_choices()
-    removed = [photo for photo in post.photos if str(photo.id) in request.form.getlist("remove_photos")]
     is_valid = form.validate_on_submit()
-    room = current_app.config["PHOTOS_PER_POST"] - len(post.photos) + len(removed)
-    staged = _received_photos(form, room=room) if form.is_submitted() else []
+    staged, removed = _photo_changes(form, post)
     if is_valid and not form.photos.errors:
         fields = _post_fields(form)
         fields.pop("kind")  # the kind of a post never changes
