@@ -49,7 +49,7 @@ class Defaults:
     SMTP_PASSWORD = None
     SMTP_STARTTLS = False
 
-    # Maps (see docs/decisions/maps-and-tiles.md). Any {z}/{x}/{y} tile URL; "" draws no tiles
+    # Maps (see docs/decisions/0009-maps-and-tiles.md). Any {z}/{x}/{y} tile URL; "" draws no tiles
     # (pins on a plain background), which is also what happens when the tile server is unreachable.
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
@@ -58,7 +58,7 @@ class Defaults:
     MAP_ZOOM = 12
     MAP_MAX_POINTS = 2000  # pins sent to the city map at most (newest first)
 
-    # Photos of problems (see docs/decisions/photos.md).
+    # Photos of problems (see docs/decisions/0008-photos.md).
     PHOTOS_PER_POST = 3
     PHOTO_MAX_BYTES = 8 * 1024 * 1024  # per uploaded file, before processing
     PHOTO_MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)

@@ -10,8 +10,8 @@ WTForms fills in later (`lazy_gettext` below: import `_l` from here, not from fl
 """
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request
-from flask_babel import Babel, Domain, get_translations
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -75,9 +75,21 @@ def lazy_gettext(string: str, **variables) -> LocalizedLazyString:
     return LocalizedLazyString(gettext, string, **variables)
 
 
+def _translations():
+    """The catalogue, looked up once per request and locale (templates translate dozens of strings
+    per page; keyed by locale so that `force_locale`, e.g. for another user's e-mail, still works)."""
+    if not has_request_context():
+        return get_translations()
+    locale = str(get_locale())
+    cached = g.get("_translations")
+    if cached is None or cached[0] != locale:
+        cached = g._translations = (locale, get_translations())
+    return cached[1]
+
+
 @pass_context
 def _template_gettext(context, string: str, /, **variables) -> str:
-    translated = get_translations().ugettext(string)
+    translated = _translations().ugettext(string)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 -- the catalogue is trusted, as in Jinja's own gettext
     return interpolate(translated, variables)  # like Jinja's newstyle gettext: always a format string
@@ -86,7 +98,7 @@ def _template_gettext(context, string: str, /, **variables) -> str:
 @pass_context
 def _template_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
-    translated = get_translations().ungettext(singular, plural, num)
+    translated = _translations().ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)  # noqa: S704 -- the catalogue is trusted, as in Jinja's own gettext
     return interpolate(translated, variables)

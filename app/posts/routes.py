@@ -172,10 +172,12 @@ def _form_error(form, error: Exception) -> None:
 def show(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(permissions.can_view_post(current_user, post), hide=True)
-    return render_template("posts/show.html", **_post_page(post, CommentForm(), reply_to=_reply_to(post)))
+    # A form makes a CSRF token, and so a session: only for those who may comment (visitors' pages stay cacheable).
+    comment_form = CommentForm() if permissions.can_comment(current_user, post) else None
+    return render_template("posts/show.html", **_post_page(post, comment_form, reply_to=_reply_to(post)))
 
 
-def _post_page(post: Post, comment_form: CommentForm, **extra) -> dict:
+def _post_page(post: Post, comment_form: CommentForm | None, **extra) -> dict:
     """What the post's page (and its comments section) shows."""
     return {
         "post": post,

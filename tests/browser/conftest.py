@@ -46,7 +46,16 @@ class _CurrentApp:
     app = None
 
     def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
+        # Buffer the body and close the app's iterator here: Werkzeug's server closes it only after
+        # draining the socket, which raises when the browser has already gone (a navigation that
+        # cancels a photo or script download), leaving the file open and a ResourceWarning that
+        # fails whichever test is running.
+        iterable = self.app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def test_a_signed_in_users_choice_follows_them_to_another_browser(app, client, m
     user = make.user()
     auth.login(user)
     client.post("/language", data={"language": "en"})
+    db.session.rollback()  # the request ran in its own session, as on a server
     db.session.refresh(user)
     assert user.locale == "en"
 

@@ -36,6 +36,7 @@ def test_a_resident_posts_a_problem_with_photos(client, make, auth):
     uploads = [_file(jpeg_with_gps()), _file(image_bytes("PNG"), "b.png")]
     response = _posted(client, _post_form(category, photos=uploads))
     assert response.status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     post = db.session.scalars(db.select(Post)).one()
     assert [photo.position for photo in post.photos] == [0, 1]
     assert all(photos.path_of(photo.file_key).is_file() for photo in post.photos)
@@ -54,6 +55,7 @@ def test_a_fourth_photo_is_refused_and_the_form_keeps_everything(client, make, a
     assert "هر پست حداکثر ۳ عکس می‌تواند داشته باشد؛ «white.jpg» کنار گذاشته شد." in html
     assert html.count('name="kept_photos"') == 3
     assert TITLE in html and BODY in html
+    db.session.rollback()  # see what the request committed in its own session
     assert db.session.scalar(db.select(db.func.count()).select_from(Photo)) == 0
 
 
@@ -67,6 +69,7 @@ def test_photos_survive_an_error_elsewhere_in_the_form(client, make, auth):
 
     response = _posted(client, _post_form(category, kept_photos=[token]))
     assert response.status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     assert len(db.session.scalars(db.select(Post)).one().photos) == 1
 
 
@@ -88,6 +91,7 @@ def test_someone_elses_received_photo_cannot_be_seen_or_attached(client, app, ma
     auth.login(other)
     assert client.get(f"/photos/received/{staged[0].token}", buffered=True).status_code == 404
     assert _posted(client, _post_form(make.category(), kept_photos=[staged[0].token])).status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     assert db.session.scalars(db.select(Post)).one().photos == []
 
 
@@ -150,11 +154,12 @@ def test_unknown_photos_and_variants_are_404(client, make):
 def test_a_moderator_removes_a_photo_and_its_files_go(client, make, auth):
     post = _post_with_photo(make)
     photo = post.photos[0]
-    paths = [photos.path_of(photo.file_key), photos.path_of(photo.thumb_key)]
+    photo_id, paths = photo.id, [photos.path_of(photo.file_key), photos.path_of(photo.thumb_key)]
     auth.login(make.user(Role.MODERATOR))
-    response = client.post(f"/photos/{photo.id}/remove")
+    response = client.post(f"/photos/{photo_id}/remove")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/posts/{post.id}#photos")
-    assert db.session.get(Photo, photo.id) is None
+    db.session.rollback()  # see what the request committed in its own session
+    assert db.session.get(Photo, photo_id) is None
     assert not any(path.exists() for path in paths)
 
 
@@ -190,6 +195,7 @@ def test_the_author_edits_photos_while_the_post_is_pending(client, make, auth):
     form = _post_form(post.category, remove_photos=[str(post.photos[0].id)], photos=[new_photo])
     response = client.post(f"/posts/{post.id}/edit", data=form, content_type="multipart/form-data")
     assert response.status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     db.session.refresh(post)
     assert len(post.photos) == 1 and post.photos[0].content_type == "image/jpeg"
     assert post.photos[0].file_key != old_key and not photos.path_of(old_key).exists()
@@ -204,6 +210,7 @@ def test_an_edit_cannot_go_past_three_photos(client, make, auth):
         f"/posts/{post.id}/edit", data=_post_form(post.category, photos=uploads), content_type="multipart/form-data"
     )
     assert response.status_code == 422
+    db.session.rollback()  # see what the request committed in its own session
     db.session.refresh(post)
     assert len(post.photos) == 1
 

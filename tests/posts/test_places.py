@@ -83,6 +83,7 @@ def test_the_address_path_needs_no_map(client, make, auth):
     auth.login(make.user())
     response = client.post("/posts/new", data=_form(category, address="بلوار سجاد، نبش بزرگمهر"))
     assert response.status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     post = db.session.scalars(db.select(Post)).one()
     assert post.address == "بلوار سجاد، نبش بزرگمهر" and not post.has_location
 
@@ -92,6 +93,7 @@ def test_coordinates_typed_in_persian_digits_are_understood(client, make, auth):
     auth.login(make.user())
     response = client.post("/posts/new", data=_form(category, latitude="۳۶٫۲۸۸۰", longitude="٥٩٫٦١٥٧"))
     assert response.status_code == 302
+    db.session.rollback()  # see what the request committed in its own session
     post = db.session.scalars(db.select(Post)).one()
     assert (post.latitude, post.longitude) == SHRINE
 
@@ -107,6 +109,7 @@ def test_a_location_outside_the_city_is_refused_and_everything_typed_is_kept(cli
     assert "این محل بیرون از مشهد است" in html
     assert 'value="۳۵٫۶۹۹۷"' in html and 'value="۵۱٫۳۳۸۰"' in html and "تهران، میدان آزادی" in html
     assert 'aria-describedby="location-error"' in html
+    db.session.rollback()  # see what the request committed in its own session
     assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
 
 
