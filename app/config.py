@@ -65,6 +65,7 @@ class Defaults:
     PHOTO_MAX_SIDE = 2048  # longest side of the stored photo
     PHOTO_THUMB_SIZE = (480, 360)  # thumbnails are cropped to this box
     PHOTO_JPEG_QUALITY = 82
+    POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False

@@ -11,7 +11,7 @@ from app.core.cache import cached_for_visitors
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
 from app.core.web import localized
-from app.extensions import db
+from app.extensions import db, limiter
 from app.posts import comments as comment_service
 from app.posts import follows, labels, permissions, places, queries, services, votes
 from app.posts import photos as photo_store
@@ -103,7 +103,12 @@ def _my_votes(posts: list[Post]) -> dict[int, int]:
     return votes.user_votes(current_user, [post.id for post in posts])
 
 
+def _posting_limit() -> str:
+    return current_app.config["POSTING_RATE_LIMIT"]
+
+
 @bp.route("/posts/new", methods=["GET", "POST"])
+@limiter.limit(_posting_limit, methods=["POST"])  # each try may decode photos: bounded CPU per address
 @login_required
 def new_post():
     require(account_permissions.can_participate(current_user))
@@ -197,6 +202,7 @@ def _reply_to(post: Post) -> Comment | None:
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@limiter.limit(_posting_limit, methods=["POST"])
 @login_required
 def edit(post_id: int):
     post = db.get_or_404(Post, post_id)

@@ -243,3 +243,11 @@ def test_a_removed_photo_leaves_the_visitors_cached_page_at_once(app, client, ma
     moderator.post("/login", data={"email": make.user(Role.MODERATOR).email, "password": "correct horse battery"})
     moderator.post(f"/photos/{post.photos[0].id}/remove")
     assert photo_url not in client.get(f"/posts/{post.id}").get_data(as_text=True)
+
+
+def test_sending_the_post_form_is_rate_limited(app, client, make, auth):
+    app.config["POSTING_RATE_LIMIT"] = "2 per hour"
+    auth.login(make.user())
+    statuses = [client.post("/posts/new", data={"title": "x"}).status_code for _ in range(3)]
+    assert statuses == [422, 422, 429]
+    assert client.get("/posts/new").status_code == 200  # reading the form is never limited
