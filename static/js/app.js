@@ -28,6 +28,14 @@
     }
   });
 
+  // Actions that cannot be undone ask first (without JavaScript they simply happen).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+
   // A request htmx could not complete (network, 403, 500): say so instead of doing nothing.
   document.addEventListener("htmx:responseError", showRequestError);
   document.addEventListener("htmx:sendError", showRequestError);
