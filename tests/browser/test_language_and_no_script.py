@@ -128,3 +128,19 @@ def test_keyboard_only_skip_link_vote_and_map_alternative(page: Page, make):
     page.keyboard.press("Space")
     expect(page.locator("#latitude")).to_have_value("")
     expect(page.get_by_role("status").filter(has_text="علامت برداشته شد.")).to_be_visible()
+
+
+def test_with_no_javascript_the_city_map_is_a_list(new_context, make, screenshot):
+    city = sample_city(make)
+    page = new_context(java_script_enabled=False).new_page()
+    page.context.route(_OFF_SITE, lambda route: route.abort())
+    page.goto("/map?kind=problem")
+    expect(page.locator("[data-map=browse]")).to_be_hidden()
+    expect(page.get_by_role("link", name=city["pothole"].title)).to_be_visible()
+    expect(page.get_by_role("link", name=city["idea"].title)).to_have_count(0)  # the filter applies
+    screenshot("no-script-map-fa")
+    page.goto(f"/posts/{city['pothole'].id}")
+    expect(page.locator("[data-map=spot]")).to_be_hidden()
+    expect(page.get_by_text("خیابان امام رضا، نزدیک حرم")).to_be_visible()
+    expect(page.get_by_text("مختصات:")).to_be_visible()
+    screenshot("no-script-post-fa")
