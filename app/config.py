@@ -25,7 +25,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 28 * 1024 * 1024  # three photos at their size limit, and the text
 
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production with several workers
     RATELIMIT_HEADERS_ENABLED = True
@@ -59,6 +59,24 @@ class Defaults:
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
     PROMISING_VELOCITY_WEIGHT = 1.0  # how much fresh support (7-day half-life) adds to the score
+
+    # Maps (see docs/decisions/0009-maps-and-tiles.md). Any {z}/{x}/{y} tile URL; "" draws no tiles
+    # (pins on a plain background), which is also what happens when the tile server is unreachable.
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    MAP_CITY_BOUNDS = (36.19, 59.40, 36.43, 59.74)  # south, west, north, east: Mashhad
+    MAP_CENTER = (36.2970, 59.6060)  # latitude, longitude of the city map's first view
+    MAP_ZOOM = 12
+    MAP_MAX_POINTS = 2000  # pins sent to the city map at most (newest first)
+
+    # Photos of problems (see docs/decisions/0008-photos.md).
+    PHOTOS_PER_POST = 3
+    PHOTO_MAX_BYTES = 8 * 1024 * 1024  # per uploaded file, before processing
+    PHOTO_MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)
+    PHOTO_MAX_SIDE = 2048  # longest side of the stored photo
+    PHOTO_THUMB_SIZE = (480, 360)  # thumbnails are cropped to this box
+    PHOTO_JPEG_QUALITY = 82
+    POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False

@@ -1,6 +1,5 @@
 """Extensions, created bare here and bound to the app in create_app()."""
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -9,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.core.i18n import LocalizedBabel
 
 # Named constraints so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -28,5 +29,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = LocalizedBabel()  # Flask-Babel, with numbers in the viewer's digits
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

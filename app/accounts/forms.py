@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 128

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_timedelta
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from markupsafe import Markup, escape
 
 from app.core.db import utcnow
 
@@ -36,12 +39,53 @@ def localize_digits(text: object) -> str:
     return persian_digits(text) if current_language() == "fa" else text
 
 
+# A %-placeholder as Python's mapping interpolation understands it, or an escaped percent sign.
+_PLACEHOLDER = re.compile(r"%(?:%|\((?P<name>[^)]*)\)(?P<spec>[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]))")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def interpolate(template: str, variables: Mapping) -> str:
+    """`template % variables`, with the numbers among the variables written in the viewer's digits.
+
+    Only numeric values change script: names, titles and addresses interpolated into the same
+    message keep the digits their writer typed. A Markup template escapes what it interpolates.
+    """
+    if current_language() != "fa" or not any(_is_number(v) for v in variables.values()):
+        return template % variables
+    is_markup = isinstance(template, Markup)
+
+    def substitute(match: re.Match) -> str:
+        name = match.group("name")
+        if name is None:
+            return "%"
+        value = variables[name]
+        if _is_number(value):
+            return persian_digits(f"%{match.group('spec')}" % (value,))
+        if is_markup:
+            value = escape(value)
+        return f"%{match.group('spec')}" % (value,)
+
+    text = _PLACEHOLDER.sub(substitute, str(template))
+    return Markup(text) if is_markup else text  # noqa: S704 -- every value was escaped above
+
+
 def format_number(value: int | float) -> str:
     """A count with the viewer's digits and grouping (۱۲٬۳۴۵ / 12,345)."""
     text = f"{value:,}"
     if current_language() == "fa":
         return persian_digits(text.replace(",", "٬").replace(".", "٫"))
     return text
+
+
+def format_decimal_places(value: float | None, places: int = 5) -> str:
+    """A decimal with a fixed number of places: '۳۶٫۲۹۷۰۰' in Persian, '36.29700' in English."""
+    if value is None:
+        return ""
+    text = f"{value:.{places}f}"
+    return persian_digits(text.replace(".", "٫")) if current_language() == "fa" else text
 
 
 def _local(moment: datetime) -> datetime:
@@ -74,6 +118,8 @@ def time_ago(moment: datetime | None) -> str:
     """How long ago, in words: '۲ ساعت پیش', '2 hours ago'."""
     if moment is None:
         return ""
+    if utcnow() - moment < timedelta(minutes=1):
+        return gettext("just now")
     language = current_language()
     text = format_timedelta(moment - utcnow(), add_direction=True, locale=language, threshold=1.0)
     return localize_digits(text)

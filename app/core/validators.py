@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
-from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation
+
+from app.core.i18n import lazy_gettext as _l
 
 
 class Finite:

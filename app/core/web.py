@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.core import l10n
 from app.core.db import reset_write_intent, set_write_intent
-from app.core.i18n import LANGUAGE_COOKIE, install_fast_template_gettext, text_direction
+from app.core.i18n import LANGUAGE_COOKIE, text_direction
 from app.core.redirects import safe_next_url
 from app.core.text import render_plain
 from app.extensions import csrf, db
@@ -27,7 +27,7 @@ def localized(obj, field: str = "name") -> str:
 @csrf.exempt  # checked below for signed-in users; a visitor's choice is only a cookie
 def set_language():
     """Remember the chosen language for this browser and, when signed in, for the user."""
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # the stored preference is account state
     language = request.form.get("language", "")
     response = make_response(redirect(safe_next_url()))
@@ -73,13 +73,17 @@ def register(app: Flask) -> None:
         if token is not None:
             reset_write_intent(token)
 
+    @app.after_request
+    def _content_language(response):
+        response.headers.setdefault("Content-Language", l10n.current_language())
+        return response
+
     @app.context_processor
     def _page_context():
         language = l10n.current_language()
         return {"page_language": language, "page_direction": text_direction(language)}
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    install_fast_template_gettext(app)
     # Proxies as globals, so that imported macros (which do not see the context) can use them too.
     app.jinja_env.globals.update(localized=localized, current_user=current_user, request=request)
     app.jinja_env.filters.update(
@@ -89,5 +93,6 @@ def register(app: Flask) -> None:
         ago=l10n.time_ago,
         iso=l10n.iso,
         num=l10n.format_number,
+        decimal=l10n.format_decimal_places,
         digits=l10n.localize_digits,
     )

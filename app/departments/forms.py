@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.dates import parse_date
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.core.validators import Finite
 from app.departments.export import MAX_DAYS, MAX_YEARS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import ascii_digits, clean_text
 from app.core.validators import Finite
 from app.moderation.flags import NOTE_MAX as FLAG_NOTE_MAX

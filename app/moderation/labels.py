@@ -2,9 +2,8 @@
 
 import json
 
-from flask_babel import lazy_gettext as _l
-
 from app.accounts.models import Role
+from app.core.i18n import lazy_gettext as _l
 from app.moderation.models import FlagReason
 
 ROLE_LABELS = {

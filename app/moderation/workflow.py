@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from app.accounts.permissions import can_moderate, is_staff_of
 from app.core.db import utcnow
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.extensions import db
 from app.moderation.models import StatusChange

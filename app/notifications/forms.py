@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 
+from app.core.i18n import lazy_gettext as _l
 from app.notifications.models import Delivery, NotificationKind
 
 KIND_LABELS = {

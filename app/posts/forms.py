@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.fields import DecimalNumberField
+from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
-from app.posts import rules
+from app.posts import rules, services
 from app.posts.models import PostKind
 
 ID_MAX = 2**63 - 1  # the database's largest integer: a bigger "id" names nothing
@@ -64,13 +65,28 @@ class PostForm(FlaskForm):
         validators=[DataRequired(_l("Choose a category."))],
     )
     address = StringField(
-        _l("Address or nearest landmark (optional)"),
+        _l("Address or nearest landmark"),
         filters=[clean_text],
+        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
         validators=[
             Optional(),
             Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
         ],
     )
+    # Filled by the map or the browser's location, or typed (any digits): see posts/_location_fields.html.
+    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
+    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
+    # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
+    photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+
+    def validate_latitude(self, field) -> None:
+        """The service's location rule, checked early so that one round shows every problem."""
+        if field.process_errors or self.longitude.process_errors:
+            return
+        try:
+            services.checked_location(field.data, self.longitude.data)
+        except services.PostingError as error:
+            raise ValidationError(str(error)) from None
 
 
 class CommentForm(FlaskForm):

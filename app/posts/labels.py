@@ -1,7 +1,6 @@
 """How kinds and statuses read in the interface."""
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.i18n import lazy_gettext as _l
 from app.posts.models import PostKind, PostStatus
 
 KIND_LABELS = {PostKind.PROBLEM: _l("Problem"), PostKind.IDEA: _l("Idea")}

@@ -68,3 +68,13 @@ def recount_command():
         changed = recount_counters()
         db.session.commit()
     click.echo(f"Recounted {changed} posts.")
+
+
+@posts_cli.command("prune-photos")
+@click.option("--older-than-hours", default=48, show_default=True, help="Keep files younger than this.")
+def prune_photos_command(older_than_hours: int):
+    """Delete uploaded files that no photo uses (forms never sent again)."""
+    from app.posts.photos import prune_unreferenced
+
+    removed = prune_unreferenced(older_than_hours * 3600)
+    click.echo(f"Removed {removed} unused photo files.")

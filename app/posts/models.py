@@ -119,6 +119,15 @@ class Post(db.Model):
     category = relationship(Category, lazy="joined", innerjoin=True)
     department = relationship("Department")
     duplicate_of = relationship("Post", remote_side=[id])
+    # Loaded with every batch of posts (one query per batch), so that lists never load them one by one.
+    photos = relationship(
+        "Photo",
+        back_populates="post",
+        order_by="(Photo.position, Photo.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
 
     __table_args__ = (
         Index("ix_post_listed_created", "is_listed", "created_at"),
@@ -205,3 +214,25 @@ class Follow(db.Model):
 
     def __repr__(self) -> str:
         return f"<Follow user={self.user_id} post={self.post_id}>"
+
+
+@public_content
+class Photo(db.Model):
+    """A photo of a post, cleaned and stored in UPLOAD_DIR under the hash of its content (app.posts.photos)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    file_key: Mapped[str] = mapped_column(String(80), index=True)  # "<sha256>.jpg"
+    thumb_key: Mapped[str] = mapped_column(String(80), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    post = relationship(Post, back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<Photo {self.id} of post {self.post_id}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.accounts.permissions import can_moderate, can_participate, is_signed_in, is_staff_of
 from app.posts.comments import is_editable
-from app.posts.models import Comment, Post, PostStatus
+from app.posts.models import Comment, Photo, Post, PostStatus
 
 
 def can_view_post(user, post: Post) -> bool:
@@ -31,3 +31,8 @@ def can_edit_comment(user, comment: Comment) -> bool:
 
 def can_follow(user, post: Post) -> bool:
     return is_signed_in(user) and can_view_post(user, post)
+
+
+def can_remove_photo(user, photo: Photo) -> bool:
+    """Moderators remove any photo (a face, a number plate); authors theirs while the post is pending."""
+    return can_moderate(user) or can_edit_post(user, photo.post)

@@ -12,11 +12,12 @@ from app.core.cache import cached_for_visitors
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
 from app.core.web import localized
-from app.extensions import db
+from app.extensions import db, limiter
 from app.posts import comments as comment_service
-from app.posts import follows, labels, permissions, queries, services, votes
+from app.posts import follows, labels, permissions, places, queries, services, votes
+from app.posts import photos as photo_store
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
-from app.posts.models import Category, Comment, Post, PostKind, PostStatus
+from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
 
 bp = Blueprint("posts", __name__)
 MAX_PAGE = 10_000
@@ -31,11 +32,19 @@ def _template_helpers(state) -> None:
         can_edit_post=permissions.can_edit_post,
         can_edit_comment=permissions.can_edit_comment,
         can_comment=permissions.can_comment,
+        can_remove_photo=permissions.can_remove_photo,
         PostKind=PostKind,
         PostStatus=PostStatus,
         status_label=labels.status_label,
         kind_label=labels.kind_label,
+        map_settings=places.map_settings,
+        similar_posts_url=_similar_posts_url,
     )
+
+
+def _similar_posts_url() -> str | None:
+    """Where the post form asks for similar posts while typing, once search provides it."""
+    return url_for("search.similar") if "search.similar" in current_app.view_functions else None
 
 
 def _page_number() -> int:
@@ -50,7 +59,7 @@ def _enum_arg(name: str, enum_type):
         return None
 
 
-def _list_filters() -> queries.PostFilter:
+def list_filters() -> queries.PostFilter:
     return queries.PostFilter(
         kind=_enum_arg("kind", PostKind),
         category_id=int_or_none(request.args.get("category")),
@@ -77,7 +86,7 @@ def index():
 @bp.get("/posts")
 @cached_for_visitors
 def list_posts():
-    filters = _list_filters()
+    filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
     page = queries.list_public_posts(filters, sort, _page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template(
@@ -95,7 +104,12 @@ def _my_votes(posts: list[Post]) -> dict[int, int]:
     return votes.user_votes(current_user, [post.id for post in posts])
 
 
+def _posting_limit() -> str:
+    return current_app.config["POSTING_RATE_LIMIT"]
+
+
 @bp.route("/posts/new", methods=["GET", "POST"])
+@limiter.limit(_posting_limit, methods=["POST"])  # each try may decode photos: bounded CPU per address
 @login_required
 def new_post():
     require(account_permissions.can_participate(current_user))
@@ -103,16 +117,36 @@ def new_post():
     if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
         form.kind.data = request.args["kind"]
     form.category.choices = _category_choices()
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    staged, _removed = _photo_changes(form)
+    if is_valid and not form.photos.errors:
         try:
-            post = services.submit_post(current_user, **_post_fields(form))
+            post = services.submit_post(current_user, **_post_fields(form), photos=staged)
         except services.PostingError as error:
             _form_error(form, error)
         else:
             db.session.commit()
             flash(_("Thank you! Your post is waiting for a moderator and will be public once approved."), "success")
             return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("posts/new.html", form=form), 422 if form.errors else 200
+    db.session.rollback()
+    return render_template("posts/new.html", form=form, staged_photos=staged), 422 if form.errors else 200
+
+
+def _photo_changes(form: PostForm, post: Post | None = None) -> tuple[list[photo_store.StagedPhoto], list[Photo]]:
+    """The photos a sent form adds (kept from an earlier try, and new) and removes; a message per bad file.
+
+    Call it after validation, which would clear the messages it adds.
+    """
+    if not form.is_submitted():
+        return [], []
+    present = post.photos if post is not None else []
+    removed = [photo for photo in present if str(photo.id) in request.form.getlist("remove_photos")]
+    room = current_app.config["PHOTOS_PER_POST"] - len(present) + len(removed)
+    staged, problems = photo_store.receive_uploads(
+        form.photos.data or [], request.form.getlist("kept_photos"), current_user, room=room
+    )
+    form.photos.errors = [*form.photos.errors, *problems]
+    return staged, removed
 
 
 def _category_choices() -> list[SelectChoice]:
@@ -129,6 +163,8 @@ def _post_fields(form: PostForm) -> dict:
         "body": form.body.data,
         "category": category,
         "address": form.address.data,
+        "latitude": form.latitude.data,
+        "longitude": form.longitude.data,
     }
 
 
@@ -142,18 +178,32 @@ def _form_error(form, error: Exception) -> None:
 def show(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(permissions.can_view_post(current_user, post), hide=True)
-    return render_template(
-        "posts/show.html",
-        post=post,
-        thread=comment_service.thread(post),
-        # A form makes a CSRF token, i.e. a session: only for those who may comment (keeps visitors' pages cacheable).
-        comment_form=CommentForm() if permissions.can_comment(current_user, post) else None,
-        my_vote=votes.user_vote(current_user, post),
-        is_following=follows.is_following(current_user, post),
-    )
+    # A form makes a CSRF token, and so a session: only for those who may comment (visitors' pages stay cacheable).
+    comment_form = CommentForm() if permissions.can_comment(current_user, post) else None
+    return render_template("posts/show.html", **_post_page(post, comment_form, reply_to=_reply_to(post)))
+
+
+def _post_page(post: Post, comment_form: CommentForm | None, **extra) -> dict:
+    """What the post's page (and its comments section) shows."""
+    return {
+        "post": post,
+        "thread": comment_service.thread(post),
+        "comment_form": comment_form,
+        "my_vote": votes.user_vote(current_user, post),
+        "is_following": follows.is_following(current_user, post),
+        **extra,
+    }
+
+
+def _reply_to(post: Post) -> Comment | None:
+    """The comment named by ?reply=…, if it is a visible comment on this post."""
+    comment_id = int_or_none(request.args.get("reply"))
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    return comment if comment is not None and comment.post_id == post.id and not comment.is_hidden else None
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@limiter.limit(_posting_limit, methods=["POST"])
 @login_required
 def edit(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -161,18 +211,23 @@ def edit(post_id: int):
     require(permissions.can_edit_post(current_user, post))
     form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
     form.category.choices = _category_choices()
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    staged, removed = _photo_changes(form, post)
+    if is_valid and not form.photos.errors:
         fields = _post_fields(form)
         fields.pop("kind")  # the kind of a post never changes
         try:
-            services.edit_post(post, **fields)
+            services.edit_post(post, **fields, add_photos=staged, remove_photos=removed)
         except services.PostingError as error:
             _form_error(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("posts.show", post_id=post.id))
-    return render_template("posts/edit.html", form=form, post=post), 422 if form.errors else 200
+    db.session.rollback()
+    return render_template(
+        "posts/edit.html", form=form, post=post, staged_photos=staged, removed_photos=removed
+    ), 422 if form.errors else 200
 
 
 @bp.post("/posts/<int:post_id>/vote")
@@ -230,6 +285,7 @@ def add_comment(post_id: int):
     require(permissions.can_comment(current_user, post))
     form = CommentForm()
     parent = db.session.get(Comment, form.parent_id.data) if form.parent_id.data else None
+    is_htmx = bool(request.headers.get("HX-Request"))
     if form.validate_on_submit():
         try:
             comment = comment_service.add_comment(post, current_user, form.body.data, parent=parent)
@@ -237,18 +293,15 @@ def add_comment(post_id: int):
             form.body.errors.append(str(error))
         else:
             db.session.commit()
+            if is_htmx:  # the section again, with the new comment focused and an empty form
+                return render_template(
+                    "posts/_comments.html", **_post_page(post, CommentForm(formdata=None), new_comment_id=comment.id)
+                )
             flash(_("Your comment is posted."), "success")
             return redirect(url_for("posts.show", post_id=post.id, _anchor=f"comment-{comment.id}"))
     db.session.rollback()
-    return render_template(
-        "posts/show.html",
-        post=post,
-        thread=comment_service.thread(post),
-        comment_form=form,
-        reply_to=parent,
-        my_vote=votes.user_vote(current_user, post),
-        is_following=follows.is_following(current_user, post),
-    ), 422
+    template = "posts/_comments.html" if is_htmx else "posts/show.html"
+    return render_template(template, **_post_page(post, form, reply_to=parent)), 422
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -275,3 +328,7 @@ def edit_comment(comment_id: int):
 def my_posts():
     page = queries.posts_by_author(current_user.id, _page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template("posts/mine.html", page=page)
+
+
+# Views that live in their own modules but belong to this blueprint.
+from app.posts import map_routes, photo_routes  # noqa: E402, F401

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -9,9 +12,10 @@ from app.accounts.permissions import can_participate
 from app.core.db import utcnow
 from app.core.text import clean_text
 from app.extensions import db
-from app.posts import rules
+from app.posts import photos as photo_store
+from app.posts import places, rules
 from app.posts.follows import follow_post
-from app.posts.models import Category, Post, PostKind, PostStatus
+from app.posts.models import Category, Photo, Post, PostKind, PostStatus
 from app.posts.signals import post_edited, post_submitted
 
 
@@ -55,6 +59,26 @@ def _checked_fields(
     return title, body, address
 
 
+def checked_location(latitude: float | None, longitude: float | None) -> tuple[float | None, float | None]:
+    """Both coordinates or neither, inside the city; rounded to a sensible precision."""
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise PostingError(_("Give both the latitude and the longitude, or neither."), "latitude")
+    if not places.is_in_city(latitude, longitude):
+        raise PostingError(
+            _("This place is outside Mashhad. Choose a spot within the city, or describe the place in the address."),
+            "latitude",
+        )
+    return places.rounded(latitude), places.rounded(longitude)
+
+
+def _check_photo_count(count: int) -> None:
+    limit = current_app.config["PHOTOS_PER_POST"]
+    if count > limit:
+        raise PostingError(_("A post can have at most %(count)d photos.", count=limit), "photos")
+
+
 def submit_post(
     author,
     *,
@@ -65,11 +89,14 @@ def submit_post(
     address: str | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    photos: Sequence[photo_store.StagedPhoto] = (),
 ) -> Post:
-    """Create a pending post for moderation; its author follows it."""
+    """Create a pending post for moderation, with its photos; its author follows it."""
     if not can_participate(author):
         raise PostingError(_("Your account may not post."))
     title, body, address = _checked_fields(kind, title, body, category, address)
+    latitude, longitude = checked_location(latitude, longitude)
+    _check_photo_count(len(photos))
     post = Post(
         kind=kind,
         status=PostStatus.PENDING,
@@ -83,6 +110,7 @@ def submit_post(
     )
     db.session.add(post)
     db.session.flush()
+    photo_store.attach_photos(post, photos, author)
     follow_post(author, post)
     post_submitted.send(post)
     return post
@@ -97,12 +125,20 @@ def edit_post(
     address: str | None = None,
     latitude: float | None = None,
     longitude: float | None = None,
+    add_photos: Sequence[photo_store.StagedPhoto] = (),
+    remove_photos: Sequence[Photo] = (),
 ) -> None:
-    """Change a post's text while it waits for moderation (after that the text is public record)."""
+    """Change a post's text and photos while it waits for moderation (then it is public record)."""
     if post.status is not PostStatus.PENDING:
         raise PostingError(_("Only posts awaiting moderation can be edited."))
     post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
+    post.latitude, post.longitude = checked_location(latitude, longitude)
+    if any(photo.post_id != post.id for photo in remove_photos):
+        raise PostingError(_("That photo is not on this post."), "photos")
+    _check_photo_count(len(post.photos) - len(set(remove_photos)) + len(add_photos))
+    for photo in set(remove_photos):
+        photo_store.remove_photo(photo)
+    photo_store.attach_photos(post, add_photos, post.author)
     post.category = category
-    post.latitude, post.longitude = latitude, longitude
     post.updated_at = utcnow()
     post_edited.send(post)

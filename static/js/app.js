@@ -1,11 +1,115 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
-  // htmx swaps a vote or follow form in place: keep keyboard focus on the pressed button's spot.
+  var staticRoot = document.currentScript.src.replace(/js\/app\.js(\?.*)?$/, "");
+
+  // htmx swaps a vote, follow or comment section in place. An outerHTML swap replaces the target,
+  // so look it up again by id; then move focus where the user expects it: the element the server
+  // marked (a new comment), else the button that was pressed, so keyboard users keep their place.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var button = event.detail.target && event.detail.target.querySelector("button[aria-pressed='true'], button");
-    if (button && event.detail.requestConfig && event.detail.requestConfig.triggeringEvent) {
+    var target = event.detail.target;
+    if (target && !target.isConnected && target.id) {
+      target = document.getElementById(target.id);
+    }
+    if (!target) { return; }
+    var wanted = target.querySelector("[data-focus-after-swap]");
+    if (wanted) {
+      wanted.focus();
+      return;
+    }
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var pressed = trigger && trigger.submitter;
+    var button = pressed && pressed.name
+      ? target.querySelector("button[name='" + pressed.name + "'][value='" + pressed.value + "']")
+      : null;
+    button = button || target.querySelector("button[aria-pressed='true'], button");
+    if (button && trigger) {
       button.focus();
     }
   });
+
+  // Actions that cannot be undone ask first (without JavaScript they simply happen).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+
+  // A request htmx could not complete (network, 403, 500): say so instead of doing nothing.
+  document.addEventListener("htmx:responseError", showRequestError);
+  document.addEventListener("htmx:sendError", showRequestError);
+  function showRequestError(event) {
+    var box = document.getElementById("request-error");
+    if (box) {
+      box.hidden = false;
+      box.focus();
+    }
+  }
+
+  // Photos: before sending, show what was chosen and warn about files the server would refuse.
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var preview = input.closest("fieldset, form").querySelector("[data-photo-preview]");
+    if (!preview) { return; }
+    input.addEventListener("change", function () {
+      preview.textContent = "";
+      var files = Array.prototype.slice.call(input.files || []);
+      var maxBytes = Number(input.dataset.maxBytes);
+      var list = document.createElement("ul");
+      list.className = "photo-choices list-unstyled";
+      files.forEach(function (file) {
+        var item = document.createElement("li");
+        item.className = "photo-choice";
+        if (/^image\//.test(file.type)) {
+          var image = document.createElement("img");
+          image.src = URL.createObjectURL(file);
+          image.alt = "";
+          image.width = 160;
+          image.height = 120;
+          image.onload = function () { URL.revokeObjectURL(image.src); };
+          item.appendChild(image);
+        }
+        var name = document.createElement("div");
+        name.className = "small text-break";
+        name.textContent = file.size > maxBytes ? file.name + ": " + input.dataset.tooLarge : file.name;
+        if (file.size > maxBytes) { name.className += " text-danger"; }
+        item.appendChild(name);
+        list.appendChild(item);
+      });
+      preview.appendChild(list);
+      if (files.length > Number(input.dataset.maxFiles)) {
+        var warning = document.createElement("p");
+        warning.className = "small text-danger mb-0";
+        warning.textContent = input.dataset.tooMany;
+        preview.appendChild(warning);
+      }
+    });
+  });
+
+  // Maps: Leaflet (and the cluster plugin for the city map) only on pages that have a map.
+  function load(tag, attributes) {
+    return new Promise(function (resolve, reject) {
+      var element = document.createElement(tag);
+      Object.keys(attributes).forEach(function (name) { element[name] = attributes[name]; });
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
+    });
+  }
+  function css(path) { return load("link", { rel: "stylesheet", href: staticRoot + path }); }
+  function js(path) { return load("script", { src: staticRoot + path, async: false }); }
+
+  if (document.querySelector("[data-map]")) {
+    var clusters = document.querySelector("[data-map=browse]");
+    css("vendor/leaflet/leaflet.css");
+    var ready = js("vendor/leaflet/leaflet.js");
+    if (clusters) {
+      css("vendor/leaflet.markercluster/MarkerCluster.css");
+      css("vendor/leaflet.markercluster/MarkerCluster.Default.css");
+      ready = ready.then(function () { return js("vendor/leaflet.markercluster/leaflet.markercluster.js"); });
+    }
+    ready.then(function () { return js("js/map.js"); }).catch(function () {
+      document.documentElement.classList.add("no-maps");
+    });
+  }
 })();

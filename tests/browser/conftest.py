@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -19,7 +20,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+AXE = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+# Tiles from a port nobody listens on: every map test runs the "tiles cannot load" path, offline.
+UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+_OFF_SITE = re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)")
 
 
 def pytest_collection_modifyitems(items):
@@ -41,7 +47,27 @@ class _CurrentApp:
     app = None
 
     def __call__(self, environ, start_response):
-        return self.app(environ, start_response)
+        # Buffer the body and close the app's iterator here: Werkzeug's server closes it only after
+        # draining the socket, which raises when the browser has already gone (a navigation that
+        # cancels a photo or script download), leaving the file open and a ResourceWarning that
+        # fails whichever test is running.
+        iterable = self.app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "MAP_TILE_URL": UNREACHABLE_TILES}
+
+
+@pytest.fixture(autouse=True)
+def _offline(context):
+    """Browser tests never need the internet: anything off this machine is refused at once."""
+    context.route(_OFF_SITE, lambda route: route.abort())
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +111,32 @@ def screenshot(page):
         return path
 
     return take
+
+
+def _axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+                resultTypes: ["violations"],
+            });
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary),
+            }));
+        }"""
+    )
+
+
+@pytest.fixture
+def axe(page):
+    """Run axe-core (vendored) on the current page; fail on serious or critical violations."""
+
+    def check(label: str = "") -> list[dict]:
+        violations = _axe_violations(page)
+        serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"axe on {label or page.url}: {serious}"
+        return violations
+
+    return check

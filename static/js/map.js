@@ -1,0 +1,203 @@
+// Maps: a picker on the post form, the spot on a post's page, and the city map. app.js loads this
+// (after Leaflet) only on pages with a [data-map] element. Every map has a text alternative on its
+// page (the address field, the coordinates, the list under the city map), and a map whose tiles
+// cannot load still shows its pins on a plain background.
+(function () {
+  "use strict";
+  var persian = document.documentElement.lang === "fa";
+
+  function localDigits(text) {
+    return persian ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(text);
+  }
+
+  function westernNumber(text) {
+    var value = String(text || "")
+      .replace(/[۰-۹]/g, function (d) { return d.charCodeAt(0) - 0x06f0; })
+      .replace(/[٠-٩]/g, function (d) { return d.charCodeAt(0) - 0x0660; })
+      .replace("٫", ".").replace(/[\s٬]/g, "");
+    return value === "" ? NaN : Number(value);
+  }
+
+  function baseMap(element, config, options) {
+    var mapElement = element.querySelector(".map");
+    var bounds = L.latLngBounds(config.bounds);
+    var map = L.map(mapElement, Object.assign({
+      zoomControl: false,
+      maxBounds: bounds.pad(0.5),
+      minZoom: 10,
+      maxZoom: 19
+    }, options || {}));
+    L.control.zoom({ zoomInTitle: config.text.zoomIn, zoomOutTitle: config.text.zoomOut }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+    if (config.tiles) {
+      var warned = false;
+      var layer = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 19 });
+      layer.on("tileerror", function () {
+        if (warned) { return; }
+        warned = true;
+        mapElement.classList.add("map-no-tiles");
+        var notice = document.createElement("p");
+        notice.className = "map-notice small";
+        notice.setAttribute("role", "status");
+        notice.textContent = config.text.tilesFailed;
+        mapElement.insertAdjacentElement("afterend", notice);
+      });
+      layer.addTo(map);
+    } else {
+      mapElement.classList.add("map-no-tiles");
+    }
+    return map;
+  }
+
+  function statusLine(element) {
+    var line = element.querySelector("[data-role=status]");
+    return function (text) { if (line) { line.textContent = text; } };
+  }
+
+  function picker(element, config) {
+    var form = element.closest("form");
+    var latitude = form.querySelector("[name=latitude]");
+    var longitude = form.querySelector("[name=longitude]");
+    var say = statusLine(element);
+    var bounds = L.latLngBounds(config.bounds);
+    var map = baseMap(element, config);
+    var marker = null;
+    var last = null;
+
+    function place(latlng, message, zoomIn) {
+      if (!bounds.contains(latlng)) {
+        say(config.text.outside);
+        if (marker && last) { marker.setLatLng(last); }
+        return;
+      }
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, alt: config.text.marker, title: config.text.marker }).addTo(map);
+        marker.on("dragend", function () { place(marker.getLatLng(), config.text.picked, false); });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      last = latlng;
+      latitude.value = latlng.lat.toFixed(6);
+      longitude.value = latlng.lng.toFixed(6);
+      if (zoomIn) { map.setView(latlng, Math.max(map.getZoom(), 16)); }
+      say(message);
+    }
+
+    function fromInputs(zoomIn) {
+      var lat = westernNumber(latitude.value);
+      var lng = westernNumber(longitude.value);
+      if (isFinite(lat) && isFinite(lng)) { place(L.latLng(lat, lng), config.text.picked, zoomIn); }
+    }
+
+    map.setView(config.center, config.zoom);
+    fromInputs(true);
+    map.on("click", function (event) { place(event.latlng, config.text.picked, false); });
+    latitude.addEventListener("change", function () { fromInputs(true); });
+    longitude.addEventListener("change", function () { fromInputs(true); });
+
+    var locate = element.querySelector("[data-action=locate]");
+    if (!navigator.geolocation) {
+      locate.hidden = true;
+    }
+    locate.addEventListener("click", function () {
+      say(config.text.locating);
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          if (bounds.contains(here)) { place(here, config.text.located, true); } else { say(config.text.outside); }
+        },
+        function () { say(config.text.noLocation); },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+    element.querySelector("[data-action=centre]").addEventListener("click", function () {
+      place(map.getCenter(), config.text.picked, false);
+    });
+    element.querySelector("[data-action=clear]").addEventListener("click", function () {
+      if (marker) { map.removeLayer(marker); marker = null; last = null; }
+      latitude.value = "";
+      longitude.value = "";
+      say(config.text.cleared);
+    });
+  }
+
+  function spot(element, config) {
+    var here = L.latLng(Number(element.dataset.lat), Number(element.dataset.lng));
+    var map = baseMap(element, config, { scrollWheelZoom: false });
+    map.setView(here, 16);
+    L.marker(here, { alt: config.text.marker, interactive: false, keyboard: false }).addTo(map);
+  }
+
+  function popup(pin, labels, config) {
+    var box = document.createElement("div");
+    box.className = "pin-popup";
+    box.dir = document.documentElement.dir;
+    var link = document.createElement("a");
+    link.href = pin.url;
+    link.dir = "auto";
+    link.className = "pin-title";
+    link.textContent = pin.title;
+    var facts = document.createElement("div");
+    facts.className = "pin-facts";
+    facts.textContent = [
+      labels.kind[pin.kind], labels.status[pin.status], config.text.support.replace("%(count)s", localDigits(pin.support))
+    ].join(" · ");
+    box.appendChild(link);
+    box.appendChild(facts);
+    return box;
+  }
+
+  function browse(element, config) {
+    var say = statusLine(element);
+    var map = baseMap(element, config);
+    map.setView(config.center, config.zoom);
+    say(config.text.loading);
+    fetch(element.dataset.pinsUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        var cluster = L.markerClusterGroup({
+          showCoverageOnHover: false,
+          maxClusterRadius: 48,
+          iconCreateFunction: function (group) {
+            var count = group.getChildCount();
+            var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+            return L.divIcon({
+              html: "<div><span>" + localDigits(count) + "</span></div>",
+              className: "marker-cluster marker-cluster-" + size,
+              iconSize: L.point(40, 40)
+            });
+          }
+        });
+        var markers = {};
+        data.pins.forEach(function (pin) {
+          var marker = L.marker([pin.lat, pin.lng], { alt: pin.title, title: pin.title });
+          marker.bindPopup(popup(pin, data.labels, config));
+          cluster.addLayer(marker);
+          markers[pin.id] = marker;
+        });
+        map.addLayer(cluster);
+        element.dataset.pinCount = String(data.pins.length);
+        var message = config.text.loaded.replace("%(count)s", localDigits(data.pins.length));
+        say(data.truncated ? message + " " + config.text.truncated : message);
+        var wanted = /^#post-(\d+)$/.exec(window.location.hash);
+        if (wanted && markers[wanted[1]]) {
+          cluster.zoomToShowLayer(markers[wanted[1]], function () { markers[wanted[1]].openPopup(); });
+        } else if (data.pins.length) {
+          map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
+        }
+      })
+      .catch(function () { say(config.text.loadFailed); });
+  }
+
+  var kinds = { picker: picker, spot: spot, browse: browse };
+  document.querySelectorAll("[data-map]").forEach(function (element) {
+    var setUp = kinds[element.dataset.map];
+    if (setUp) {
+      setUp(element, JSON.parse(element.dataset.mapConfig));
+      element.dataset.mapReady = "true";
+    }
+  });
+})();

@@ -1,0 +1,102 @@
+"""Steps and sample data shared by the browser tests."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from playwright.sync_api import Page, expect
+
+from app.accounts.models import Role
+from app.posts import photos
+from app.posts.models import PostKind, PostStatus
+from tests.factories import PASSWORD
+from tests.posts.test_photos import Upload, image_bytes, jpeg_with_gps
+
+SHRINE = {"latitude": 36.2880, "longitude": 59.6157}
+
+SIGN_IN = {"fa": ("نشانی رایانامه", "گذرواژه", "ورود"), "en": ("E-mail address", "Password", "Sign in")}
+
+
+def sign_in(page: Page, email: str, language: str = "fa", password: str = PASSWORD) -> None:
+    label_email, label_password, button = SIGN_IN[language]
+    page.goto("/login")
+    page.get_by_label(label_email).fill(email)
+    page.get_by_label(label_password, exact=True).fill(password)
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.locator("#main")).to_be_visible()
+
+
+def use_language(page: Page, base_url: str, language: str) -> None:
+    """Pick the language as a visitor's browser remembers it (the switch itself is tested on its own)."""
+    page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+
+
+def photo_upload(name: str = "pothole.jpg") -> dict:
+    """A real JPEG with EXIF GPS, as Playwright hands a file to a file input."""
+    return {"name": name, "mimeType": "image/jpeg", "buffer": jpeg_with_gps((1200, 900))}
+
+
+def staged_photo(user, color: str = "orange"):
+    with current_app.test_request_context():
+        staged, errors = photos.receive_uploads([Upload(image_bytes(size=(800, 600), color=color))], [], user, room=3)
+    assert errors == []
+    return staged[0]
+
+
+def sample_city(make) -> dict:
+    """A small city: categories, a moderator, residents, and published posts with places and photos."""
+    roads, lighting = make.category(), make.category()
+    moderator = make.user(Role.MODERATOR, display_name="ناظر محله")
+    author, neighbour = make.user(display_name="زهرا کریمی"), make.user(display_name="رضا احمدی")
+    pothole = make.post(
+        PostStatus.PUBLISHED,
+        author=author,
+        category=roads,
+        address="خیابان امام رضا، نزدیک حرم",
+        title="چاله‌ی عمیق وسط خیابان امام رضا",
+        photos=[staged_photo(author)],
+        **SHRINE,
+    )
+    make.comment(pothole, author=neighbour, body="من هم دیروز نزدیک بود زمین بخورم.")
+    lamp = make.post(
+        PostStatus.FORWARDED,
+        author=neighbour,
+        category=lighting,
+        address="بلوار وکیل‌آباد، نزدیک پارک ملت",
+        title="چراغ‌های بلوار وکیل‌آباد خاموش است",
+        latitude=36.3216,
+        longitude=59.5315,
+    )
+    idea = make.post(
+        PostStatus.PUBLISHED,
+        author=author,
+        category=roads,
+        kind=PostKind.IDEA,
+        title="کتابخانه‌ی کوچک محله‌ای در پارک‌ها",
+        body="در هر پارک محله‌ای یک قفسه‌ی کتاب امانی گذاشته شود تا اهالی کتاب‌هایشان را به اشتراک بگذارند.",
+    )
+    pending = make.post(PostStatus.PENDING, author=author, category=lighting, title="تیر چراغ برق کج شده است")
+    return {
+        "roads": roads,
+        "lighting": lighting,
+        "moderator": moderator,
+        "author": author,
+        "neighbour": neighbour,
+        "pothole": pothole,
+        "lamp": lamp,
+        "idea": idea,
+        "pending": pending,
+    }
+
+
+def image_of(page: Page, selector: str) -> bytes:
+    """The bytes of an image the page shows, fetched with the page's cookies."""
+    src = page.locator(selector).first.get_attribute("src")
+    return page.request.get(src).body()
+
+
+def exif_of(data: bytes):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data)).getexif()
