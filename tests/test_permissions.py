@@ -82,3 +82,17 @@ def test_staff_see_forwarded_posts_of_their_department_only(client, make, auth):
     auth.logout()
     auth.login(own)
     assert client.post(f"/moderation/posts/{post.id}/transition", data=start).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "action"),
+    [
+        (Role.MODERATOR, PostStatus.PENDING, "approve"),
+        (Role.STAFF, PostStatus.FORWARDED, "start"),
+    ],
+)
+def test_a_blocked_moderator_or_staff_member_makes_no_moves(client, make, auth, role, status, action):
+    post = make.post(status)
+    user = make.user(role, department=post.department if role is Role.STAFF else None, is_blocked=True)
+    auth.login(user)
+    assert client.post(f"/moderation/posts/{post.id}/transition", data={"action": action}).status_code == 403

@@ -111,9 +111,14 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def may_make(user, move: Transition, post: Post) -> bool:
+    """True if the user's role allows this move on this post; blocked accounts make no moves."""
+    return not getattr(user, "is_blocked", False) and move.allowed(user, post)
+
+
 def available_transitions(user, post: Post) -> list[Transition]:
     """The moves this user may make on this post now (for buttons; transition() re-checks)."""
-    return [t for t in TRANSITIONS.values() if post.status in t.sources and t.allowed(user, post)]
+    return [t for t in TRANSITIONS.values() if post.status in t.sources and may_make(user, t, post)]
 
 
 def transition(
@@ -129,7 +134,7 @@ def transition(
     move = TRANSITIONS.get(action)
     if move is None:
         raise TransitionError(_("Unknown action."))
-    if actor is not None and not move.allowed(actor, post):
+    if actor is not None and not may_make(actor, move, post):
         raise TransitionForbiddenError(_("You may not do this to this post."))
     if post.status not in move.sources:
         raise TransitionError(
