@@ -114,13 +114,9 @@ def test_success_clears_the_failure_count(client, make):
     assert db.session.get(User, user.id).failed_logins == 0
 
 
-def test_many_failed_sign_ins_from_one_address_are_rate_limited(app_config, make):
-    from app import create_app
-
-    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    app_config["LOGIN_FREE_FAILURES"] = 100
-    limited = create_app(app_config)
-    client = limited.test_client()
+def test_many_failed_sign_ins_from_one_address_are_rate_limited(app, client):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"  # read at each request
+    app.config["LOGIN_FREE_FAILURES"] = 100
     codes = [
         client.post("/login", data={"email": f"x{i}@example.org", "password": "nope"}).status_code for i in range(5)
     ]
