@@ -1,0 +1,1 @@
+"""Search: the Persian-aware analyzer, the Whoosh index kept in step with the database, similar posts."""

@@ -1,0 +1,279 @@
+"""Text analysis for the search index: one Persian + English analyzer for indexing and for queries.
+
+normalize_text() gives the canonical form of user text (also usable on save); word_analyzer() turns
+it into stemmed, stopped words; ngram_analyzer() into padded character 3-grams for the fallback field
+(typos, colloquial spellings); key_terms() picks the few words that best describe a text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, StopFilter, Token
+from whoosh.lang.porter import stem as porter_stem
+
+ZWNJ = "\u200c"
+_WORD = r"\w+"
+
+# Letters a writer on an Arabic keyboard (or an old font) types instead of the Persian ones.
+_LETTERS = {
+    "\u064a": "ی",
+    "\u0649": "ی",
+    "\u0626": "ی",
+    "\u06cd": "ی",
+    "\u06d0": "ی",  # ي ى ئ ۍ ې
+    "\u0643": "ک",
+    "\u06aa": "ک",  # ك ڪ
+    "\u0629": "ه",
+    "\u06c0": "ه",
+    "\u06c1": "ه",
+    "\u06d5": "ه",
+    "\u06be": "ه",  # ة ۀ ہ ە ھ
+    "\u0623": "ا",
+    "\u0625": "ا",
+    "\u0671": "ا",
+    "\u0672": "ا",
+    "\u0673": "ا",  # أ إ ٱ
+    "\u0624": "و",  # ؤ
+}
+_DIGITS = {ord(c): str(i % 10) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")}
+# Harakat, Quranic marks, superscript alef, hamza above/below, tatweel: dropped, never a word break.
+_DROP = [chr(c) for c in (*range(0x064B, 0x0660), 0x0670, *range(0x0610, 0x061B), *range(0x06D6, 0x06EE))]
+_DROP += ["\u0640", "\u200b", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f", "\u061c"]
+_DROP += [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+_TABLE_KEEP_DIGITS = str.maketrans({**{ord(k): v for k, v in _LETTERS.items()}, **{ord(c): None for c in _DROP}})
+_TABLE = str.maketrans({**_TABLE_KEEP_DIGITS, **_DIGITS})
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+_JOINERS = re.compile(r"[\u200c\u200d]+")  # ZWNJ, and ZWJ typed in its place
+_LOOSE_JOINER = re.compile(r"(?<!\w)\u200c|\u200c(?!\w)")
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def normalize_text(text: str, *, ascii_digits: bool = True) -> str:
+    """Canonical text: NFKC, Persian letters, no diacritics/tatweel/invisibles, ASCII digits, one ZWNJ."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.translate(_TABLE if ascii_digits else _TABLE_KEEP_DIGITS)
+    text = _JOINERS.sub(ZWNJ, text)
+    text = _LOOSE_JOINER.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_text(text: str) -> str:
+    """The form the tokenizer reads: normalized, lower case, ZWNJ as a word break (length kept)."""
+    return normalize_text(text).lower().replace(ZWNJ, " ")
+
+
+def is_persian(word: str) -> bool:
+    """True if the word is written in the Arabic script."""
+    return _ARABIC_SCRIPT.search(word) is not None
+
+
+# ---------------------------------------------------------------------------------------- stopwords
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words and the suffixes that a space or ZWNJ detaches from their word (کتاب ها, خانه ای,
+# بزرگ تر, می رود). Kept short on purpose: a longer list (question words, auxiliaries) measured no
+# better on the Persian paraphrase set, and IDF already weighs common words down.
+PERSIAN_STOPWORDS = _words(
+    """
+    و در به از که این آن را رو با است برای تا یک هم بر یا اما ولی نیز
+    ها های هایی ای ی تر ترین ام ات اش اند ایم اید مان تان شان می نمی
+    """
+)
+ENGLISH_STOPWORDS = _words(
+    """
+    a an and are as at be by can for from have has had if in is it its may not of on or that the
+    this to us we when will with yet you your i me my our they them their he she his her it's
+    was were been do does did so but than then there these those what which who would could should
+    also just very am im
+    """
+)
+STOPWORDS = PERSIAN_STOPWORDS | ENGLISH_STOPWORDS
+
+# ---------------------------------------------------------------------------------- Persian stemmer
+
+# Words whose ending looks like a suffix but is part of the word: stripping it would merge them with
+# an unrelated word (مهمان → مهم, باران → بار, دختر → دخ…) or mangle a common civic word.
+PERSIAN_STEM_EXCEPTIONS = _words(
+    """
+    تنها تنهایی تنهای بها رها گروگان پهلوان مالیات مجازات عملیات
+    دختر دفتر چتر کبوتر بستر شتر انگشتر اختر دکتر متر کیلومتر سانتیمتر میلیمتر فیلتر تئاتر
+    کامپیوتر پوستر اسکوتر لیتر تیتر هلیکوپتر کاراکتر استر برتر کمتر بهتر کنتر پیشتر
+    باران جوان نوجوان آسمان پایان ارزان گران استان زمان میدان خیابان ایران تهران کرمان انسان
+    مهمان میهمان ساختمان سازمان درمان آرمان فرمان پیمان گمان تومان ایمان سامان دامان
+    جهان دهان نشان زبان دندان زندان بیان زیان جریان مکان امکان روان کاروان دیوان توان عنوان
+    لیوان ایوان شیطان سلطان قربان چوپان پنهان نهان جان نان خان شان کمان گیلان آبان
+    تابستان زمستان بیمارستان دبستان گلستان شهرستان کودکستان دبیرستان بوستان پارکینگ
+    خراسان اصفهان کاشان سمنان گرگان لرستان کردستان سیستان بلوچستان زنجان همدان
+    باغبان نگهبان دربان مرزبان پاسبان آتشبان سایبان بادبان بان
+    حیات نجات ثبات زکات ذات صفات ملاقات اوقات کلمات ساعات برات مات لات
+    کشتی ماهی بازی صندلی خالی عالی قاضی راضی ناجی تاکسی کرسی آبی سبزی
+    """
+)
+_PLURAL = ("هایی", "های", "ها")
+_KEEP_ENDINGS = ("ستان", "بان")
+
+
+def _strip_plural(word: str) -> str | None:
+    """کوچه‌ها/کوچههای → کوچه; None when the word has no plural ها ending."""
+    for suffix in _PLURAL:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return None
+
+
+def _strip_comparative(word: str) -> str | None:
+    """بزرگترین/بزرگتر → بزرگ, keeping a stem of three letters or more."""
+    for suffix in ("ترین", "تر"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return None
+
+
+def _strip_an_at(word: str) -> str | None:
+    """شهروندان → شهروند, رانندگان → راننده, دانشجویان → دانشجو, مشکلات → مشکل."""
+    if word.endswith(_KEEP_ENDINGS):
+        return None
+    if word.endswith("گان") and len(word) >= 6:
+        return word[:-3] + "ه"
+    if word.endswith("یان") and len(word) >= 5 and word[-4] in "او":
+        return word[:-3]
+    if word.endswith(("ان", "ات")) and len(word) >= 6:
+        return word[:-2]
+    return None
+
+
+def _strip_yeh(word: str) -> str | None:
+    """خیابانی → خیابان, مشکلی → مشکل: the indefinite/adjective ی on a stem of four letters or more."""
+    if word.endswith("ی") and not word.endswith("یی") and len(word) >= 5:
+        return word[:-1]
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def persian_stem(word: str) -> str:
+    """Light Persian stem: drop a plural ها, then one comparative, ان/ات plural or ی suffix."""
+    if word in PERSIAN_STEM_EXCEPTIONS:
+        return word
+    word = _strip_plural(word) or word
+    if word in PERSIAN_STEM_EXCEPTIONS:
+        return word
+    stem = _strip_comparative(word) or _strip_an_at(word)
+    if stem is not None:
+        return stem
+    stem = _strip_yeh(word)
+    if stem is None or stem in PERSIAN_STEM_EXCEPTIONS:
+        return stem or word
+    return _strip_an_at(stem) or stem
+
+
+@lru_cache(maxsize=100_000)
+def english_stem(word: str) -> str:
+    """Porter stem for words in Latin letters; numbers and codes stay as they are."""
+    return porter_stem(word) if word.isalpha() else word
+
+
+def stem_word(word: str) -> str:
+    """Stem a folded word with the stemmer of its script."""
+    return persian_stem(word) if is_persian(word) else english_stem(word)
+
+
+# ------------------------------------------------------------------------------- Whoosh components
+
+
+class NormalizingTokenizer(RegexTokenizer):
+    """Splits fold_text(value) into words, so every field and query sees the same normal form."""
+
+    def __init__(self) -> None:
+        super().__init__(expression=_WORD)
+
+    def __call__(self, value: str, **kwargs) -> Iterator[Token]:  # type: ignore[override]
+        return super().__call__(fold_text(value), **kwargs)
+
+
+class BilingualStemFilter(Filter):
+    """Stems Persian words with persian_stem and Latin-script words with Porter."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem_word(t.text)
+            yield t
+
+
+class PaddedNgramFilter(Filter):
+    """Replaces each word by its character n-grams with "_" marking the word's start and end."""
+
+    def __init__(self, size: int = 3) -> None:
+        self.size = size
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.stopped:
+                continue
+            for gram in word_ngrams(t.text, self.size):
+                t.text = gram
+                yield t
+
+
+def word_ngrams(word: str, size: int = 3) -> list[str]:
+    """The padded n-grams of one folded word: "car" → ["_ca", "car", "ar_"]."""
+    padded = f"_{word}_"
+    if len(padded) <= size:
+        return [padded]
+    return [padded[i : i + size] for i in range(len(padded) - size + 1)]
+
+
+def word_analyzer() -> Analyzer:
+    """The word analyzer for every text field and query: normalize, split, drop stopwords, stem."""
+    return NormalizingTokenizer() | StopFilter(stoplist=STOPWORDS, minsize=1) | BilingualStemFilter()
+
+
+def ngram_analyzer(size: int = 3) -> Analyzer:
+    """The fallback analyzer: padded character n-grams of the words the word analyzer keeps."""
+    return word_analyzer() | PaddedNgramFilter(size)
+
+
+def analyze(text: str, analyzer: Analyzer | None = None) -> list[str]:
+    """The terms an analyzer makes of a text, in order (the word analyzer by default)."""
+    return [t.text for t in (analyzer or _WORDS)(text)]
+
+
+def text_ngrams(words: Iterable[str], size: int = 3) -> list[str]:
+    """The n-grams of already analysed words: the same terms ngram_analyzer() makes of their text."""
+    return [gram for word in words for gram in word_ngrams(word, size)]
+
+
+_WORDS = word_analyzer()
+
+
+def key_terms(
+    text: str,
+    doc_frequency: Callable[[str], int] | None = None,
+    doc_count: int = 0,
+    *,
+    limit: int = 12,
+    analyzer: Analyzer | None = None,
+) -> list[tuple[str, float]]:
+    """The `limit` most telling terms of a text as (term, weight), weight = sublinear tf × idf."""
+    counts = Counter(analyze(text, analyzer))
+    weights = {}
+    for term, tf in counts.items():
+        idf = 1.0
+        if doc_frequency is not None:
+            df = doc_frequency(term)
+            idf = math.log((doc_count + 1) / (df + 1)) + 1.0 if df else 0.0
+        weights[term] = (1.0 + math.log(tf)) * idf
+    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [(term, weight) for term, weight in ranked[:limit] if weight > 0]
