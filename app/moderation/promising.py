@@ -8,7 +8,7 @@ score = n · (2·w − 1) + V · recent
   recent  net support with each vote weighted 2^(−age / 7 days), i.e. how fast support comes now
           (read from the stored hot score, so no query per post);
   V       PROMISING_VELOCITY_WEIGHT (1: a vote cast today counts about twice, a month-old one once).
-docs/decisions/promising-score.md has the alternatives and the figures behind the defaults.
+docs/decisions/0010-promising-score.md has the alternatives and the figures behind the defaults.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A crash, a rollback or a dead mail server never loses or invents an e-mail: rows exist only if
 their cause committed; the sender claims rows, sends, and records each e-mail as sent at once, so
-a crash mid-batch re-sends at most the one message in flight. docs/decisions/email-outbox.md.
+a crash mid-batch re-sends at most the one message in flight. docs/decisions/0011-email-outbox.md.
 """
 
 from __future__ import annotations
