@@ -39,6 +39,7 @@ def _template_helpers(state) -> None:
         kind_label=labels.kind_label,
         map_settings=places.map_settings,
         similar_posts_url=_similar_posts_url,
+        filter_args=filter_args,
     )
 
 
@@ -57,6 +58,15 @@ def _enum_arg(name: str, enum_type):
         return enum_type(value) if value else None
     except ValueError:
         return None
+
+
+FILTER_ARGS = ("kind", "category", "status")
+
+
+def filter_args() -> dict[str, str]:
+    """The list's filters from the query string, to carry into links (never the whole query string:
+    url_for would read names like `_external` or `endpoint` as its own options)."""
+    return {key: request.args[key] for key in FILTER_ARGS if request.args.get(key)}
 
 
 def list_filters() -> queries.PostFilter:
