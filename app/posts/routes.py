@@ -29,6 +29,7 @@ def _template_helpers(state) -> None:
         can_participate=account_permissions.can_participate,
         can_moderate=account_permissions.can_moderate,
         can_administer=account_permissions.can_administer,
+        can_view_post=permissions.can_view_post,
         can_edit_post=permissions.can_edit_post,
         can_edit_comment=permissions.can_edit_comment,
         can_comment=permissions.can_comment,
