@@ -57,6 +57,22 @@ def test_signup_with_a_taken_address_says_so(client, make):
     assert "already exists" in response.get_data(as_text=True) or "از قبل وجود دارد" in response.get_data(as_text=True)
 
 
+def test_new_accounts_from_one_address_are_rate_limited(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per hour"  # read at each request
+    codes = []
+    for number in range(3):
+        codes.append(signup(client, email=f"person{number}@example.org").status_code)
+        client.post("/logout")
+    assert codes == [302, 302, 429]
+    assert db.session.scalar(select(User).where(User.email == "person2@example.org")) is None
+
+
+def test_refused_sign_up_forms_do_not_use_up_the_limit(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "1 per hour"
+    assert signup(client, password="short", confirm="short").status_code == 422
+    assert signup(client).status_code == 302
+
+
 def test_login_and_logout(client, make):
     user = make.user()
     response = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD})
