@@ -1,9 +1,10 @@
 """Sign-up, sign-in, sign-out, remember me, safe redirects and the slow-down of password guessing."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.accounts.models import User
+from app.accounts.services import find_user_by_email
 from app.extensions import db
 from tests.factories import PASSWORD
 
@@ -163,3 +164,22 @@ def test_profile_changes_name_and_language(client, make, auth):
 def test_profile_refuses_an_unknown_language(client, make, auth):
     auth.login(make.user())
     assert client.post("/profile", data={"display_name": "نام", "locale": "xx"}).status_code == 422
+
+
+def test_finding_an_account_by_e_mail_uses_the_index_not_a_scan_of_every_user(make):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    user = make.user(email="maryam@example.org")
+    seen = []
+
+    def record(_connection, _cursor, statement, parameters, *_rest):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert find_user_by_email("  Maryam@Example.org ") == user
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = seen[-1]
+    plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    assert not any(row[-1].startswith("SCAN user") for row in plan), plan
