@@ -30,6 +30,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production with several workers
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    SIGNUP_RATE_LIMIT = "20 per hour"  # accounts created per address (generous: mobile carriers share addresses)
     # Per-account slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5
     LOGIN_MAX_DELAY_SECONDS = 15 * 60

@@ -85,14 +85,44 @@ def test_staff_see_forwarded_posts_of_their_department_only(client, make, auth):
 
 
 @pytest.mark.parametrize(
-    ("role", "status", "action"),
+    ("role", "status", "action", "code"),
     [
-        (Role.MODERATOR, PostStatus.PENDING, "approve"),
-        (Role.STAFF, PostStatus.FORWARDED, "start"),
+        (Role.MODERATOR, PostStatus.PENDING, "approve", 404),  # like a resident, no longer sees pending posts
+        (Role.STAFF, PostStatus.FORWARDED, "start", 403),
     ],
 )
-def test_a_blocked_moderator_or_staff_member_makes_no_moves(client, make, auth, role, status, action):
+def test_a_blocked_moderator_or_staff_member_makes_no_moves(client, make, auth, role, status, action, code):
     post = make.post(status)
     user = make.user(role, department=post.department if role is Role.STAFF else None, is_blocked=True)
     auth.login(user)
-    assert client.post(f"/moderation/posts/{post.id}/transition", data={"action": action}).status_code == 403
+    assert client.post(f"/moderation/posts/{post.id}/transition", data={"action": action}).status_code == code
+    assert post.status is status
+
+
+def test_a_blocked_moderator_rejecting_or_deciding_in_bulk_is_refused_not_an_error(client, make, auth):
+    post = make.post(PostStatus.PENDING)
+    auth.login(make.user(Role.MODERATOR, is_blocked=True))
+    assert client.post(f"/moderation/posts/{post.id}/reject", data={"note": "نه"}).status_code == 403
+    bulk = {"action": "approve", "post_ids": [str(post.id)]}
+    assert client.post("/moderation/bulk", data=bulk).status_code == 403
+    assert post.status is PostStatus.PENDING
+
+
+def test_a_blocked_moderator_keeps_no_moderation_powers(client, make, auth):
+    flagged, resident = make.post(), make.user()
+    auth.login(make.user(Role.MODERATOR, is_blocked=True))
+    assert client.get("/moderation/").status_code == 403
+    assert client.get("/moderation/flags").status_code == 403
+    assert client.post(f"/moderation/posts/{flagged.id}/flags/decide", data={"decision": "uphold"}).status_code == 403
+    assert client.post(f"/moderation/users/{resident.id}/block", data={"reason": "هرزنامه"}).status_code == 403
+    assert client.post(f"/moderation/posts/{flagged.id}/title", data={"title": "عنوانی تازه و روشن"}).status_code == 403
+    assert not flagged.is_hidden and not resident.is_blocked
+
+
+def test_a_blocked_staff_member_no_longer_works_the_department_queue(client, make, auth):
+    post = make.post(PostStatus.FORWARDED)
+    auth.login(make.user(Role.STAFF, department=post.department, is_blocked=True))
+    assert client.get(f"/departments/{post.department.slug}").status_code == 403
+    assert client.get(f"/departments/{post.department.slug}/templates").status_code == 403
+    export = f"/departments/{post.department.slug}/export.csv?start=1405-01-01&end=1405-12-29"
+    assert client.get(export).status_code == 403

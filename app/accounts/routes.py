@@ -27,7 +27,17 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _created_account(response) -> bool:
+    return response.status_code == 302
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+# Each new account costs an Argon2 hash and is one more vote on every post: bounded per address.
+@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_created_account)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("posts.index"))

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.core.db import utcnow
@@ -48,7 +48,9 @@ def normalize_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+    # Addresses are stored normalised (create_user), so the unique index answers: no lower() scan
+    # of every user at each sign-in.
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
 def create_user(*, email: str, display_name: str, password: str, role: Role = Role.RESIDENT, department=None) -> User:

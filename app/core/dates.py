@@ -22,8 +22,8 @@ def parse_date(value: str | None) -> date | None:
         return None
     year, month, day = (int(part) for part in match.groups())
     try:
-        if year < JALALI_BEFORE:
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
+        parsed = jdatetime.date(year, month, day).togregorian() if year < JALALI_BEFORE else date(year, month, day)
     except ValueError:
         return None
+    # Ranges end on the day after their last day (`until + 1 day`): the very last date has none.
+    return parsed if parsed < date.max else None

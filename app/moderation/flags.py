@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
@@ -82,13 +83,24 @@ def _flags_of(item: Post | Comment):
 
 
 def _set_hidden(item: Post | Comment, hidden: bool) -> None:
-    if item.is_hidden == hidden:
-        return
-    item.is_hidden = hidden
-    if isinstance(item, Comment):  # the post's counter counts visible comments only
+    if isinstance(item, Comment):
+        _set_comment_hidden(item, hidden)
+    elif item.is_hidden != hidden:
+        item.is_hidden = hidden  # through the attribute: its listener keeps Post.is_listed right
+
+
+def _set_comment_hidden(comment: Comment, hidden: bool) -> None:
+    """Hide or show a comment; the post's counter (visible comments only) moves only if this very
+    statement changed the row: two decisions at once (PostgreSQL reads committed rows) count once."""
+    changed = db.session.execute(
+        update(Comment).where(Comment.id == comment.id, Comment.is_hidden.is_not(hidden)).values(is_hidden=hidden),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    set_committed_value(comment, "is_hidden", hidden)
+    if changed:
         db.session.execute(
             update(Post)
-            .where(Post.id == item.post_id)
+            .where(Post.id == comment.post_id)
             .values(comment_count=Post.comment_count + (-1 if hidden else 1)),
             execution_options={"synchronize_session": False},
         )

@@ -15,7 +15,7 @@ from app.departments.models import Department
 from app.extensions import db
 from app.moderation import users
 from app.moderation.forms import BlockForm, RoleForm, UnblockForm
-from app.moderation.permissions import can_block, can_change_role, can_view_users
+from app.moderation.permissions import can_block, can_change_role, can_search_by_email, can_view_users
 from app.moderation.routes import _field_error, _page_number, active_departments, bp
 from app.moderation.services import AuthorRecord, ModerationError, author_records
 
@@ -35,7 +35,10 @@ def users_list():
     role = request.args.get("role")
     blocked = {"yes": True, "no": False}.get(request.args.get("blocked", ""))
     query = users.users_query(
-        text=request.args.get("q"), role=Role(role) if role in tuple(Role) else None, blocked=blocked
+        text=request.args.get("q"),
+        role=Role(role) if role in tuple(Role) else None,
+        blocked=blocked,
+        by_email=can_search_by_email(current_user),
     )
     page = paginate(query, _page_number(), current_app.config["POSTS_PER_PAGE"])
     return render_template("moderation/users.html", page=page, roles=list(Role), tab="users")

@@ -41,6 +41,11 @@ def can_view_users(user) -> bool:
     return can_moderate(user)
 
 
+def can_search_by_email(user) -> bool:
+    """Only those who see e-mail addresses (admins) find people by them: matches would reveal them."""
+    return can_administer(user)
+
+
 def can_view_audit(user) -> bool:
     return can_administer(user)
 

@@ -15,13 +15,18 @@ from app.moderation.services import ModerationError
 REASON_MAX = 500
 
 
-def users_query(*, text: str | None = None, role: Role | None = None, blocked: bool | None = None) -> Select:
-    """Users matching a name or e-mail fragment, a role and a blocked state; newest first."""
+def users_query(
+    *, text: str | None = None, role: Role | None = None, blocked: bool | None = None, by_email: bool = False
+) -> Select:
+    """Users matching a name (or, if by_email, e-mail) fragment, a role and a blocked state; newest first."""
     query = select(User)
     text = clean_text(text)
     if text:
         pattern = f"%{text.lower().replace('%', '').replace('_', '')}%"
-        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern)))
+        matches = [func.lower(User.display_name).like(pattern)]
+        if by_email:
+            matches.append(func.lower(User.email).like(pattern))
+        query = query.where(or_(*matches))
     if role is not None:
         query = query.where(User.role == role)
     if blocked is not None:

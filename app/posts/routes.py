@@ -29,6 +29,7 @@ def _template_helpers(state) -> None:
         can_participate=account_permissions.can_participate,
         can_moderate=account_permissions.can_moderate,
         can_administer=account_permissions.can_administer,
+        can_view_post=permissions.can_view_post,
         can_edit_post=permissions.can_edit_post,
         can_edit_comment=permissions.can_edit_comment,
         can_comment=permissions.can_comment,
@@ -39,6 +40,7 @@ def _template_helpers(state) -> None:
         kind_label=labels.kind_label,
         map_settings=places.map_settings,
         similar_posts_url=_similar_posts_url,
+        filter_args=filter_args,
     )
 
 
@@ -57,6 +59,15 @@ def _enum_arg(name: str, enum_type):
         return enum_type(value) if value else None
     except ValueError:
         return None
+
+
+FILTER_ARGS = ("kind", "category", "status")
+
+
+def filter_args() -> dict[str, str]:
+    """The list's filters from the query string, to carry into links (never the whole query string:
+    url_for would read names like `_external` or `endpoint` as its own options)."""
+    return {key: request.args[key] for key in FILTER_ARGS if request.args.get(key)}
 
 
 def list_filters() -> queries.PostFilter:

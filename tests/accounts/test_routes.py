@@ -1,9 +1,10 @@
 """Sign-up, sign-in, sign-out, remember me, safe redirects and the slow-down of password guessing."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.accounts.models import User
+from app.accounts.services import find_user_by_email
 from app.extensions import db
 from tests.factories import PASSWORD
 
@@ -55,6 +56,22 @@ def test_signup_with_a_taken_address_says_so(client, make):
     response = signup(client, email="TAKEN@example.org")
     assert response.status_code == 422
     assert "already exists" in response.get_data(as_text=True) or "از قبل وجود دارد" in response.get_data(as_text=True)
+
+
+def test_new_accounts_from_one_address_are_rate_limited(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "2 per hour"  # read at each request
+    codes = []
+    for number in range(3):
+        codes.append(signup(client, email=f"person{number}@example.org").status_code)
+        client.post("/logout")
+    assert codes == [302, 302, 429]
+    assert db.session.scalar(select(User).where(User.email == "person2@example.org")) is None
+
+
+def test_refused_sign_up_forms_do_not_use_up_the_limit(app, client):
+    app.config["SIGNUP_RATE_LIMIT"] = "1 per hour"
+    assert signup(client, password="short", confirm="short").status_code == 422
+    assert signup(client).status_code == 302
 
 
 def test_login_and_logout(client, make):
@@ -147,3 +164,22 @@ def test_profile_changes_name_and_language(client, make, auth):
 def test_profile_refuses_an_unknown_language(client, make, auth):
     auth.login(make.user())
     assert client.post("/profile", data={"display_name": "نام", "locale": "xx"}).status_code == 422
+
+
+def test_finding_an_account_by_e_mail_uses_the_index_not_a_scan_of_every_user(make):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+    user = make.user(email="maryam@example.org")
+    seen = []
+
+    def record(_connection, _cursor, statement, parameters, *_rest):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert find_user_by_email("  Maryam@Example.org ") == user
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = seen[-1]
+    plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    assert not any(row[-1].startswith("SCAN user") for row in plan), plan

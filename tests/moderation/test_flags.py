@@ -1,6 +1,7 @@
 """Flags: one per user per item, automatic hiding at the threshold, and the moderators' decisions."""
 
 import pytest
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role
 from app.extensions import db
@@ -74,6 +75,21 @@ def test_a_hidden_comment_leaves_the_count_and_its_author_is_told_why(make):
     assert comment.is_hidden and post.comment_count == 0
     told = db.session.query(Notification).filter_by(user_id=comment.author_id, kind=NotificationKind.MODERATION).one()
     assert told.extra == {"event": "auto_hidden", "reason": "offensive"} and told.comment_id == comment.id
+
+
+def test_a_comment_hidden_by_two_decisions_at_once_leaves_the_count_once(make):
+    """On PostgreSQL two requests may both read the comment as visible; only one may decrement."""
+    moderator = make.user(Role.MODERATOR)
+    post = make.post(PostStatus.PUBLISHED)
+    comment = make.comment(post)
+    flags.uphold(make.user(Role.MODERATOR), comment, FlagReason.SPAM)  # the other request, committed first
+    db.session.commit()
+    stale = db.session.get(Comment, comment.id)
+    set_committed_value(stale, "is_hidden", False)  # what this request read before that commit
+    flags.uphold(moderator, stale, FlagReason.OFFENSIVE)
+    db.session.commit()
+    assert db.session.get(Post, post.id).comment_count == 0
+    assert db.session.get(Comment, comment.id).is_hidden
 
 
 def test_dismissing_shows_the_item_again_and_closes_its_flags(make):

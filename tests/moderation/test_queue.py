@@ -225,3 +225,17 @@ def test_the_original_lists_the_posts_that_repeat_it(client, make, moderator):
     client.post("/logout")
     page = client.get(f"/posts/{original.id}").get_data(as_text=True)
     assert "همان چاله که دوباره گزارش شد" in page and f"/posts/{copy.id}" in page
+
+
+def test_a_duplicate_does_not_show_the_title_of_an_original_hidden_since(client, make, moderator):
+    original = make.post(PostStatus.PUBLISHED, title="عنوانی که ناظران پنهان کردند")
+    copy = make.post(PostStatus.PENDING, title="همان چاله که دوباره گزارش شد")
+    client.post(f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": original.id})
+    original = db.session.get(type(original), original.id)
+    original.is_hidden = True
+    db.session.commit()
+    client.post("/logout")
+    page = client.get(f"/posts/{copy.id}")
+    assert page.status_code == 200
+    assert "عنوانی که ناظران پنهان کردند" not in page.get_data(as_text=True)
+    assert f'href="/posts/{original.id}"' not in page.get_data(as_text=True)

@@ -121,3 +121,12 @@ def test_the_users_list_finds_people_by_name_role_and_state(client, auth, make):
     assert "علی کریمی" in page and "مریم رضایی" not in page
     assert client.get("/moderation/users?role=nonsense&blocked=perhaps").status_code == 200
     assert client.get("/moderation/users/999999").status_code == 404
+
+
+def test_moderators_who_may_not_see_e_mail_addresses_cannot_search_by_them(client, auth, make):
+    make.user(display_name="مریم رضایی", email="maryam.secret@example.org")
+    auth.login(make.user(Role.MODERATOR))
+    assert "مریم رضایی" not in client.get("/moderation/users?q=maryam.secret").get_data(as_text=True)
+    auth.logout()
+    auth.login(make.user(Role.ADMIN))
+    assert "مریم رضایی" in client.get("/moderation/users?q=maryam.secret").get_data(as_text=True)

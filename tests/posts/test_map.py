@@ -118,3 +118,18 @@ def test_the_map_is_in_english_too(client, make):
     assert "Map of problems and ideas" in html
     labels = client.get("/map/pins.json", headers={"Accept-Language": "en"}).get_json()["labels"]
     assert labels["kind"]["idea"] == "Idea"
+
+
+def test_the_map_carries_only_the_filters_into_its_links(client, make):
+    make.post(PostStatus.PUBLISHED, **HERE)  # so that the "see them as a list" link is shown
+    page = client.get("/map?kind=problem&_external=1&_anchor=x", headers={"Host": "evil.example"})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert 'data-pins-url="/map/pins.json?kind=problem"' in body
+    assert 'href="/posts?kind=problem"' in body
+    assert "evil.example" not in body and "#x" not in body
+
+
+def test_query_arguments_named_like_url_for_options_do_not_break_the_map(client):
+    for query in ("endpoint=x", "_method=POST", "_scheme=x", "values=1"):
+        assert client.get(f"/map?{query}").status_code == 200, query
