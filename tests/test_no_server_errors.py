@@ -49,6 +49,7 @@ ODD_FORMS = [
         "longitude": "inf",
         "next": "//evil.example",
     },
+    {"note": "a\x00b", "body": "\x00" * 30, "title": "\x00"},
 ]
 ROLES = ["visitor", "resident", "moderator", "staff", "admin", "blocked resident", "blocked moderator"]
 
