@@ -1,0 +1,48 @@
+"""The search page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import inspect, select
+
+from app.core.cache import cached_for_visitors
+from app.core.web import localized
+from app.extensions import db
+from app.posts.labels import kind_label, status_label
+from app.posts.models import Category, Post
+from app.search import queries
+from app.search.forms import SearchForm
+from app.search.permissions import searchable_statuses
+from app.search.store import index_store
+
+bp = Blueprint("search", __name__)
+
+
+def _index_version():
+    """Part of a cached page's key: a page of results is stale once any process changed the index."""
+    return index_store().version()
+
+
+@bp.get("/search")
+@cached_for_visitors(vary=_index_version)
+def search():
+    form = SearchForm(formdata=request.args)
+    form.fill_choices(**_choices())
+    if not form.validate():
+        return render_template("search/search.html", form=form, results=None), 400
+    search_request = form.to_request(current_app.config["POSTS_PER_PAGE"])
+    results = queries.search_posts(search_request, current_user) if search_request.has_criteria else None
+    return render_template("search/search.html", form=form, results=results)
+
+
+def _choices() -> dict:
+    department = inspect(Post).relationships["department"].mapper.class_  # search does not import departments
+    return {
+        "categories": db.session.scalars(select(Category).order_by(Category.position, Category.id)).all(),
+        "departments": db.session.scalars(select(department).order_by(department.id)).all(),
+        "statuses": searchable_statuses(current_user),
+        "status_label": status_label,
+        "kind_label": kind_label,
+        "localized": localized,
+    }
