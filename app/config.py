@@ -85,7 +85,7 @@ class Defaults:
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.
     SEARCH_DUPLICATE_SCORE = 2.5
     SEARCH_DUPLICATE_SCORE_UNPLACED = 2.0
-    SEARCH_DUPLICATE_TEXT = 0.3
+    SEARCH_DUPLICATE_TEXT = 0.5
 
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False

@@ -1,4 +1,4 @@
-"""The search page."""
+"""The search page, and the similar posts shown while a post is being written."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ from flask_login import current_user
 from sqlalchemy import inspect, select
 
 from app.core.cache import cached_for_visitors
+from app.core.fields import western_number
 from app.core.web import localized
 from app.extensions import db
+from app.posts import rules
+from app.posts.forms import int_or_none
 from app.posts.labels import kind_label, status_label
-from app.posts.models import Category, Post
+from app.posts.models import Category, Post, PostKind
 from app.search import queries
 from app.search.forms import SearchForm
 from app.search.permissions import searchable_statuses
+from app.search.similar import similar_to_draft
 from app.search.store import index_store
 
 bp = Blueprint("search", __name__)
@@ -46,3 +50,31 @@ def _choices() -> dict:
         "kind_label": kind_label,
         "localized": localized,
     }
+
+
+@bp.get("/search/similar")
+def similar():
+    """Up to five public posts like the draft in the post form (htmx asks as the resident types).
+
+    A suggestion, not a check: what cannot be read (a half-typed coordinate) is left out, never refused;
+    the form reports it when sent.
+    """
+    args = request.args
+    items = similar_to_draft(
+        title=args.get("title", "")[: rules.TITLE_MAX * 2],
+        body=args.get("body", "")[: rules.BODY_MAX],
+        kind=PostKind(args["kind"]) if args.get("kind") in set(PostKind) else PostKind.PROBLEM,
+        category_id=int_or_none(args.get("category")),
+        latitude=_coordinate(args.get("latitude")),
+        longitude=_coordinate(args.get("longitude")),
+        exclude_post_id=int_or_none(args.get("exclude")),
+    )
+    return render_template("search/_similar_list.html", items=items)
+
+
+def _coordinate(value: str | None) -> float | None:
+    try:
+        number = float(western_number(value))
+    except ValueError:
+        return None
+    return number if -180 <= number <= 180 else None
