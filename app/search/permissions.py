@@ -8,24 +8,28 @@ filter is a first pass; every hit is re-checked with can_view_post against the d
 
 from __future__ import annotations
 
-from whoosh.query import Or, Query, Term
+from whoosh.query import AndNot, Or, Query, Term
 
 from app.accounts.models import Role
 from app.accounts.permissions import can_moderate, is_signed_in
 from app.posts.models import PUBLIC_STATUSES, PostStatus
 
 
-def visible_in_index(user) -> Query | None:
-    """The documents this user may find (None: all of them)."""
+def hidden_from(user) -> Query | None:
+    """The documents this user may not find (None: they may find all), as a mask for the searcher.
+
+    A mask, not a clause of the query: the documents to leave out are few (pending, rejected, hidden),
+    while "is public" matches almost every document and would be intersected with every query.
+    """
     if can_moderate(user):
         return None
-    public = Term("is_public", True)
+    private = Term("is_public", False)
     if not is_signed_in(user):
-        return public
-    allowed = [public, Term("author", str(user.id))]
+        return private
+    allowed = [Term("author", str(user.id))]
     if user.role is Role.STAFF and user.department_id is not None:
         allowed.append(Term("department", str(user.department_id)))
-    return Or(allowed)
+    return AndNot(private, Or(allowed))
 
 
 def searchable_statuses(user) -> list[PostStatus]:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,7 +29,7 @@ from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
 from app.search import spelling
 from app.search.analysis import analyze
-from app.search.permissions import visible_in_index
+from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
 from app.search.store import index_store
 
@@ -127,25 +128,26 @@ def query_terms(text: str) -> list[str]:
 def _run(
     searcher: Searcher, request: SearchRequest, viewer, words: list[str], results: SearchResults
 ) -> tuple[list[int], int, frozenset[str]]:
-    filters = _filters(request, viewer)
+    page = partial(_page, searcher, request=request, hidden=hidden_from(viewer))
+    filters = _filters(request)
     if not words:  # filters only (or only stopwords typed: then nothing)
         query = None if request.text.strip() or not filters else And(filters)
-        return (*_page(searcher, query, request, SearchSort.NEWEST), frozenset())
-    ids, total = _page(searcher, _all_words(words, filters), request)
+        return (*page(query, default=SearchSort.NEWEST), frozenset())
+    ids, total = page(_all_words(words, filters))
     suggestion = spelling.suggest(searcher, request.text)
     if total:
         results.suggestion = suggestion
         return ids, total, frozenset(words)
     corrected_words = query_terms(suggestion) if suggestion else []
     if corrected_words:
-        ids, total = _page(searcher, _all_words(corrected_words, filters), request)
+        ids, total = page(_all_words(corrected_words, filters))
         if total:
             results.corrected = suggestion
             return ids, total, frozenset(corrected_words)
     results.suggestion = suggestion
     results.approximate = True
     query, stems = _approximate(searcher, request.text, filters)
-    ids, total = _page(searcher, query, request)
+    ids, total = page(query)
     return ids, total, frozenset(words) | stems
 
 
@@ -171,11 +173,8 @@ def _approximate(searcher: Searcher, text: str, filters: list[Query]) -> tuple[Q
     return (And(groups + filters) if groups else None), frozenset(used)
 
 
-def _filters(request: SearchRequest, viewer) -> list[Query]:
+def _filters(request: SearchRequest) -> list[Query]:
     filters: list[Query] = []
-    visible = visible_in_index(viewer)
-    if visible is not None:
-        filters.append(visible)
     for fieldname, value in (
         ("kind", request.kind),
         ("status", request.status),
@@ -198,9 +197,14 @@ def _epoch(day: date) -> int:
 
 
 def _page(
-    searcher: Searcher, query: Query | None, request: SearchRequest, default: SearchSort = SearchSort.RELEVANCE
+    searcher: Searcher,
+    query: Query | None,
+    *,
+    request: SearchRequest,
+    hidden: Query | None,
+    default: SearchSort = SearchSort.RELEVANCE,
 ) -> tuple[list[int], int]:
-    """The post ids on the requested page, and how many posts matched in all."""
+    """The post ids on the requested page, and how many posts matched in all (leaving `hidden` out)."""
     if query is None:
         return [], 0
     limit = request.page * request.per_page
@@ -208,11 +212,12 @@ def _page(
     if sort is SearchSort.RELEVANCE and default is not SearchSort.RELEVANCE:
         sort = default  # without words there is no relevance to order by
     if sort is SearchSort.NEWEST:
-        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True)
+        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden)
     elif sort is SearchSort.SUPPORTED:
-        hits = searcher.search(query, limit=limit, sortedby=sorting.MultiFacet(["support", "created"]), reverse=True)
+        order = sorting.MultiFacet(["support", "created"])
+        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden)
     else:  # optimize=False: exact top hits (block-quality skipping misorders some), and an exact count
-        hits = searcher.search(query, limit=limit, optimize=False)
+        hits = searcher.search(query, limit=limit, optimize=False, mask=hidden)
     start = (request.page - 1) * request.per_page
     return [int(hit["id"]) for hit in hits[start:limit]], len(hits)
 
