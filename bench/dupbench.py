@@ -80,6 +80,7 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
     from app.search.store import index_store
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="dupbench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     app = create_app(
         {
             "SECRET_KEY": "bench",
