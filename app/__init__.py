@@ -35,6 +35,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     web.register(app)
     _register_commands(app)
+    from app import search
+
+    search.init_app(app)
     return app
 
 
@@ -62,6 +65,7 @@ def import_models() -> None:
     from app.moderation import models as _moderation  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
     from app.posts import models as _posts  # noqa: F401
+    from app.search import models as _search  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

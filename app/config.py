@@ -79,6 +79,15 @@ class Defaults:
     PHOTO_JPEG_QUALITY = 82
     POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
+    # Search (see docs/decisions/0010-search-index.md and 0011-similar-posts-and-duplicates.md).
+    SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
+    # A draft is held back as a near-certain duplicate when its best match scores at least this much
+    # (a draft with a place; one without), with at least this much text similarity. Calibrated on
+    # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.
+    SEARCH_DUPLICATE_SCORE = 2.5
+    SEARCH_DUPLICATE_SCORE_UNPLACED = 2.0
+    SEARCH_DUPLICATE_TEXT = 0.5
+
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False
 

@@ -63,6 +63,7 @@ def app(app_config):
     ctx = app.app_context()
     ctx.push()
     yield app
+    app.extensions["search_store"].close()  # the index's open files (a ResourceWarning otherwise)
     db.session.remove()
     db.drop_all()
     db.engine.dispose()

@@ -117,8 +117,14 @@ def _cacheable() -> bool:
     )
 
 
-def cached_for_visitors(view: Callable) -> Callable:
-    """Serve signed-out visitors a page rendered once per content generation and language."""
+def cached_for_visitors(view: Callable | None = None, *, vary: Callable[[], object] | None = None) -> Callable:
+    """Serve signed-out visitors a page rendered once per content generation and language.
+
+    `vary` names what else the page depends on that the generation does not follow (the search
+    index, written just after the commit): its value joins the key.
+    """
+    if view is None:
+        return lambda view: cached_for_visitors(view, vary=vary)
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -127,7 +133,7 @@ def cached_for_visitors(view: Callable) -> Callable:
         generation = current_generation()
         if generation is None:
             return view(*args, **kwargs)
-        key = (generation, str(get_locale()), request.full_path)
+        key = (generation, str(get_locale()), request.full_path, vary() if vary is not None else None)
         page = page_cache().get(key)
         if page is None:
             response = make_response(view(*args, **kwargs))

@@ -128,3 +128,12 @@ def time_ago(moment: datetime | None) -> str:
 def iso(moment: datetime | None) -> str:
     """Machine-readable UTC time for <time datetime>."""
     return moment.replace(tzinfo=UTC).isoformat() if moment else ""
+
+
+def format_distance(metres: float | None) -> str:
+    """A distance people read at a glance: '۸۰ متر', '1.2 km' (to 10 m below a kilometre)."""
+    if metres is None:
+        return ""
+    if metres < 1000:
+        return gettext("%(distance)s m", distance=format_number(max(10, int(round(metres, -1)))))
+    return gettext("%(distance)s km", distance=format_decimal_places(metres / 1000, 1))

@@ -102,4 +102,5 @@ def register(app: Flask) -> None:
         num=l10n.format_number,
         decimal=l10n.format_decimal_places,
         digits=l10n.localize_digits,
+        distance=l10n.format_distance,
     )

@@ -14,7 +14,7 @@ from app.core.redirects import safe_next_url
 from app.core.web import localized
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
-from app.posts import follows, labels, permissions, places, queries, services, votes
+from app.posts import duplicates, follows, labels, permissions, places, queries, services, votes
 from app.posts import photos as photo_store
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
@@ -128,9 +128,13 @@ def new_post():
     if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
         form.kind.data = request.args["kind"]
     form.category.choices = _category_choices()
-    is_valid = form.validate_on_submit()
+    is_valid = form.validate_on_submit() and "review" not in request.form  # "review": back from the check below
     staged, _removed = _photo_changes(form)
     if is_valid and not form.photos.errors:
+        original = None if "post_anyway" in request.form else duplicates.likely_duplicate(_draft(form))
+        if original is not None:  # near-certain duplicate: show it first; the page carries the whole draft
+            db.session.rollback()
+            return render_template("posts/duplicate_check.html", form=form, original=original, staged_photos=staged)
         try:
             post = services.submit_post(current_user, **_post_fields(form), photos=staged)
         except services.PostingError as error:
@@ -177,6 +181,12 @@ def _post_fields(form: PostForm) -> dict:
         "latitude": form.latitude.data,
         "longitude": form.longitude.data,
     }
+
+
+def _draft(form: PostForm) -> duplicates.Draft:
+    fields = _post_fields(form)
+    fields.pop("address")
+    return duplicates.Draft(author=current_user, **fields)
 
 
 def _form_error(form, error: Exception) -> None:
@@ -285,6 +295,35 @@ def follow(post_id: int):
     if request.headers.get("HX-Request"):
         return render_template("posts/_follow.html", post=post, is_following=follows.is_following(current_user, post))
     flash(message, "success")
+    return redirect(url_for("posts.show", post_id=post.id))
+
+
+@bp.post("/posts/<int:post_id>/support-instead")
+@login_required
+def support_instead(post_id: int):
+    """Support an existing post and follow it (or only follow), instead of writing the same one again."""
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_follow(current_user, post), hide=True)
+    try:
+        votes.support_instead(current_user, post, follow_only=request.form.get("action") == "follow")
+    except votes.VoteError as error:
+        db.session.rollback()
+        return _supported(post, str(error))
+    db.session.commit()
+    return _supported(post)
+
+
+def _supported(post: Post, error: str | None = None):
+    """The answer in place of the buttons (htmx), or the post's page with a message."""
+    my_vote = votes.user_vote(current_user, post)
+    if request.headers.get("HX-Request"):
+        return render_template("posts/_supported.html", post=post, error=error, my_vote=my_vote), 422 if error else 200
+    if error:
+        flash(error, "danger")
+    elif my_vote == votes.SUPPORT:
+        flash(_("Thank you: you support this post and will hear about its progress."), "success")
+    else:
+        flash(_("You follow this post: you will hear about its changes."), "success")
     return redirect(url_for("posts.show", post_id=post.id))
 
 

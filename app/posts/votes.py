@@ -9,6 +9,7 @@ from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
 from app.extensions import db
 from app.posts import hot
+from app.posts.follows import follow_post
 from app.posts.models import OPEN_STATUSES, Post, PostKind, Vote
 from app.posts.signals import vote_changed
 
@@ -89,6 +90,13 @@ def cast_vote(user, post: Post, value: int) -> int:
         vote_changed.send(post, user=user, value=result)
         return result
     raise VoteError(_("Your vote changed at the same moment elsewhere. Please try again."))
+
+
+def support_instead(user, post: Post, *, follow_only: bool = False) -> None:
+    """ "Me too" in one click instead of a new post: support the post (unless already) and follow it."""
+    if not follow_only and user_vote(user, post) != SUPPORT:
+        cast_vote(user, post, SUPPORT)
+    follow_post(user, post)
 
 
 def _change_counters(post: Post, *, added=None, removed=None) -> None:

@@ -1,1 +1,27 @@
-"""Search: the Persian-aware analyzer, the Whoosh index kept in step with the database, similar posts."""
+"""Search: the index of posts (a rebuildable cache of the database), the search page, similar posts.
+
+init_app() wires the package into the app: the index folder, the queue's session events (imported
+with app.search.sync), the blueprint, the duplicate finder that the post form asks on submit
+(app.posts.duplicates), the template helpers of the similar-posts panels, and the commands.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.accounts.permissions import can_moderate
+    from app.posts.duplicates import set_duplicate_finder
+    from app.search import sync  # noqa: F401  (session events)
+    from app.search.cli import search_cli, worker_command
+    from app.search.routes import bp
+    from app.search.similar import find_likely_duplicate, similar_to_post
+    from app.search.store import init_store
+
+    init_store(app)
+    app.register_blueprint(bp)
+    set_duplicate_finder(app, find_likely_duplicate)
+    app.jinja_env.globals.update(similar_posts_for=similar_to_post, can_mark_duplicate=can_moderate)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(worker_command)

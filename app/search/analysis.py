@@ -153,8 +153,9 @@ def _strip_an_at(word: str) -> str | None:
 
 
 def _strip_yeh(word: str) -> str | None:
-    """خیابانی → خیابان, مشکلی → مشکل: the indefinite/adjective ی on a stem of four letters or more."""
-    if word.endswith("ی") and not word.endswith("یی") and len(word) >= 5:
+    """خیابانی → خیابان, مشکلی → مشکل: the indefinite/adjective ی on a stem of four letters or more;
+    هوای → هوا, آهوی → آهو: the ezafe ی after a long vowel, on a stem of three."""
+    if word.endswith("ی") and not word.endswith("یی") and (len(word) >= 5 or (len(word) == 4 and word[-2] in "او")):
         return word[:-1]
     return None
 

@@ -64,6 +64,7 @@ class QueryPost:
     lon: float | None = None
     now: datetime | None = None
     exclude_ids: frozenset[str] = field(default_factory=frozenset)
+    allow_later: bool = False  # also posts written after `now` (a post's page, the moderation queue)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,9 @@ def post_schema() -> Schema:
         is_public=BOOLEAN(stored=True),
         category=ID(stored=True),
         department=ID(stored=True),
+        author=ID(),
         title=TEXT(analyzer=word_analyzer(), stored=True),
-        text=TEXT(analyzer=word_analyzer()),
+        text=TEXT(analyzer=word_analyzer(), spelling=True),  # + spell_text: unstemmed words for "did you mean"
         grams=TEXT(analyzer=ngram_analyzer(), phrase=False),
         lat=NUMERIC(float, stored=True),
         lon=NUMERIC(float, stored=True),
@@ -98,6 +100,7 @@ def post_schema() -> Schema:
         created=NUMERIC(int, bits=64, stored=True, sortable=True),
         support=NUMERIC(int, stored=True, sortable=True),
         terms=STORED(),
+        version=STORED(),  # fingerprint of the post's indexed fields, for `flask search check`
     )
 
 
@@ -111,6 +114,7 @@ def post_document(
     is_public: bool = True,
     category: str | None = None,
     department: str | None = None,
+    author: str | None = None,
     lat: float | None = None,
     lon: float | None = None,
     created: datetime | None = None,
@@ -129,7 +133,7 @@ def post_document(
         "support": support,
         "terms": " ".join(analyze(text)),
     }
-    doc.update({k: v for k, v in (("category", category), ("department", department)) if v})
+    doc.update({k: v for k, v in (("category", category), ("department", department), ("author", author)) if v})
     if lat is not None and lon is not None:
         doc.update(lat=lat, lon=lon)
     if created is not None:
@@ -195,11 +199,9 @@ def _place_cells(post: QueryPost, weights: Weights) -> list[str]:
     if post.lat is None or post.lon is None or post.now is None or weights.place_share <= 0:
         return []
     now = _epoch(post.now)
+    weeks = range(1 - weights.place_weeks, weights.place_weeks) if post.allow_later else range(weights.place_weeks)
     return [
-        place_week_cell(post.lat, post.lon, now, di, dj, dw)
-        for di in (-1, 0, 1)
-        for dj in (-1, 0, 1)
-        for dw in range(weights.place_weeks)
+        place_week_cell(post.lat, post.lon, now, di, dj, dw) for di in (-1, 0, 1) for dj in (-1, 0, 1) for dw in weeks
     ]
 
 
@@ -246,7 +248,7 @@ def find_similar(
         doc = searcher.stored_fields(docnum)
         if doc["id"] in post.exclude_ids or (public_only and not doc.get("is_public", True)):
             continue
-        if now is not None and doc.get("created") is not None and doc["created"] > now:
+        if now is not None and not post.allow_later and doc.get("created") is not None and doc["created"] > now:
             continue
         ranked.append(_rank(searcher, post, doc, qvec, coverage, now, weights))
     ranked.sort(key=lambda s: -s.score)
@@ -274,7 +276,7 @@ def _rank(
         score += weights.near / (1.0 + distance / weights.near_m)
     age = None
     if now is not None and doc.get("created") is not None:
-        age = max(0.0, (now - doc["created"]) / 86400)
+        age = abs(now - doc["created"]) / 86400 if post.allow_later else max(0.0, (now - doc["created"]) / 86400)
         score += weights.recent / (1.0 + age / weights.recent_days)
     if post.category and doc.get("category") == post.category:
         score += weights.same_category

@@ -12,6 +12,8 @@
       target = document.getElementById(target.id);
     }
     if (!target) { return; }
+    // Suggestions that arrive while someone types (the post form's similar posts) never take the focus.
+    if (target.hasAttribute("data-keep-focus")) { return; }
     var wanted = target.querySelector("[data-focus-after-swap]");
     if (wanted) {
       wanted.focus();

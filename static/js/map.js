@@ -81,6 +81,8 @@
       longitude.value = latlng.lng.toFixed(6);
       if (zoomIn) { map.setView(latlng, Math.max(map.getZoom(), 16)); }
       say(message);
+      // The similar-posts suggestions (posts/_form.html) listen: distance counts for problems.
+      form.dispatchEvent(new Event("location-changed"));
     }
 
     function fromInputs(zoomIn) {

@@ -38,6 +38,8 @@ def test_the_pages_a_visitor_sees(page: Page, make, axe, screenshot, base_url, l
         ("sign-in", "/login"),
         ("sign-up", "/signup"),
         ("not-found", "/posts/99999"),
+        ("search", "/search?q=چاله خیابون"),
+        ("search-errors", "/search?q=چاله&date_from=1405/13/40&page=0"),
     ]:
         _visit(page, path, name, language, axe, screenshot)
 

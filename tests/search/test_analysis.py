@@ -148,6 +148,10 @@ def test_the_ngram_field_finds_colloquial_and_misspelled_words(text_index, post:
         ("خیابانی", "خیابان"),
         ("مشکلی", "مشکل"),
         ("پارکها", "پارک"),
+        ("هوای", "هوا"),  # ezafe after a long vowel: هوای میدان
+        ("صدای", "صدا"),
+        ("آهوی", "آهو"),
+        ("جستجوی", "جستجو"),
     ],
 )
 def test_persian_stem_removes_common_suffixes(inflected: str, stem: str) -> None:
@@ -162,6 +166,7 @@ def test_persian_stem_removes_common_suffixes(inflected: str, stem: str) -> None
         (f"شهروندان نگران آلودگی{ZWNJ}اند", "شهروند نگران آلودگی"),
         (f"خیابان{ZWNJ}های شلوغ{ZWNJ}تر", "خیابان شلوغ"),
         ("مشکلات رانندگان تاکسی", "مشکل راننده تاکسی"),
+        (f"آلودگی{ZWNJ}های هوای میدان", "آلودگی هوا میدان"),
     ],
 )
 def test_inflected_and_plain_forms_meet_in_both_directions(post: str, query: str) -> None:
@@ -193,6 +198,8 @@ def test_inflected_and_plain_forms_meet_in_both_directions(post: str, query: str
         ("بیمارستان", "بیمارست"),
         ("خیابان", "خیاب"),
         ("میدان", "مید"),
+        ("هوایی", "هوا"),  # airborne / air
+        ("پای", "پا"),  # three letters: left as typed
     ],
 )
 def test_persian_stem_does_not_merge_unrelated_words(word: str, unrelated: str) -> None:

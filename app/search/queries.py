@@ -1,0 +1,239 @@
+"""The search page's service: words and filters in, one page of visible posts with snippets out.
+
+No request, no form: the web page, a JSON API or a test call `search_posts(SearchRequest(...), user)`.
+Matching is strict first (every word of the query, in any form the analyzer folds together); when
+nothing matches, the query with its misspellings corrected; then, for each word, any known word a
+letter or two away ("approximate"). Every hit is re-read from the database and dropped unless the
+viewer may see it and it still fits the filters.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from whoosh import sorting
+from whoosh.query import And, AndMaybe, NumericRange, Or, Query, Term
+from whoosh.searching import Searcher
+
+from app.extensions import db
+from app.posts.models import Post, PostKind, PostStatus
+from app.posts.permissions import can_view_post
+from app.search import spelling
+from app.search.analysis import analyze
+from app.search.permissions import hidden_from
+from app.search.snippets import highlight, snippet
+from app.search.store import index_store
+
+QUERY_MAX = 200  # characters of a query
+WORDS_MAX = 12  # analysed words of a query used
+TITLE_BOOST = 2.0  # a word in the title counts this much more than in the text
+
+
+class SearchSort(enum.StrEnum):
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    SUPPORTED = "supported"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    kind: PostKind | None = None
+    category_id: int | None = None
+    status: PostStatus | None = None
+    department_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: SearchSort | None = None  # None: by relevance when there are words, else newest first
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def has_criteria(self) -> bool:
+        filters = (self.kind, self.category_id, self.status, self.department_id, self.date_from, self.date_to)
+        return bool(self.text.strip()) or any(value is not None for value in filters)
+
+
+@dataclass
+class SearchHit:
+    post: Post
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class SearchResults:
+    request: SearchRequest
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    corrected: str | None = None  # the results are for this corrected query (none matched as typed)
+    suggestion: str | None = None  # "did you mean": a better query than the one that matched
+    approximate: bool = False  # nothing matched exactly; these have words a letter or two away
+    available: bool = True  # False while there is no index yet
+
+    @property
+    def page(self) -> int:
+        return self.request.page
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.request.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def number(self) -> int:  # the pager macro's name for the page
+        return self.page
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.request.per_page + 1
+
+
+def search_posts(request: SearchRequest, viewer) -> SearchResults:
+    """One page of the posts the viewer may see that match the request."""
+    results = SearchResults(request)
+    with index_store().searcher() as searcher:
+        if searcher is None:
+            results.available = False
+            return results
+        words = query_terms(request.text)
+        ids, results.total, terms = _run(searcher, request, viewer, words, results)
+    posts = _visible_posts(ids, request, viewer)
+    results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
+    results.hits = [SearchHit(p, highlight(p.title, terms), snippet(p.body, terms)) for p in posts]
+    return results
+
+
+def query_terms(text: str) -> list[str]:
+    """The analysed words of a query, each once, in order."""
+    return list(dict.fromkeys(analyze(text[:QUERY_MAX])))[:WORDS_MAX]
+
+
+def _run(
+    searcher: Searcher, request: SearchRequest, viewer, words: list[str], results: SearchResults
+) -> tuple[list[int], int, frozenset[str]]:
+    page = partial(_page, searcher, request=request, hidden=hidden_from(viewer))
+    filters = _filters(request)
+    if not words:  # filters only (or only stopwords typed: then nothing)
+        query = None if request.text.strip() or not filters else And(filters)
+        return (*page(query, default=SearchSort.NEWEST), frozenset())
+    ids, total = page(_all_words(words, filters))
+    suggestion = spelling.suggest(searcher, request.text)
+    if total:
+        results.suggestion = suggestion
+        return ids, total, frozenset(words)
+    corrected_words = query_terms(suggestion) if suggestion else []
+    if corrected_words:
+        ids, total = page(_all_words(corrected_words, filters))
+        if total:
+            results.corrected = suggestion
+            return ids, total, frozenset(corrected_words)
+    results.suggestion = suggestion
+    results.approximate = True
+    query, stems = _approximate(searcher, request.text, filters)
+    ids, total = page(query)
+    return ids, total, frozenset(words) | stems
+
+
+def _all_words(words: list[str], filters: list[Query]) -> Query:
+    """Posts with every word (in the title or the text), ranked by BM25F with the title counting more."""
+    required = And([Term("text", word) for word in words] + filters)
+    return AndMaybe(required, Or([Term("title", word, boost=TITLE_BOOST) for word in words]))
+
+
+def _approximate(searcher: Searcher, text: str, filters: list[Query]) -> tuple[Query | None, frozenset[str]]:
+    """Posts with every word of the query or a known word one or two letters away (typos, colloquial forms).
+
+    Words the index has nothing close to are left out. Built per word, so that a post must answer each
+    word (character n-grams across a whole post matched too much by accident).
+    """
+    groups, used = [], set()
+    for word in spelling.typed_words(text)[:WORDS_MAX]:
+        stems = {stem for variant in (word, *spelling.neighbours(searcher, word)) for stem in analyze(variant)}
+        known = sorted(stem for stem in stems if searcher.doc_frequency("text", stem))
+        if known:
+            groups.append(Or([Term("text", stem) for stem in known]))
+            used.update(known)
+    return (And(groups + filters) if groups else None), frozenset(used)
+
+
+def _filters(request: SearchRequest) -> list[Query]:
+    filters: list[Query] = []
+    for fieldname, value in (
+        ("kind", request.kind),
+        ("status", request.status),
+        ("category", request.category_id),
+        ("department", request.department_id),
+    ):
+        if value is not None:
+            filters.append(Term(fieldname, str(value)))
+    if request.date_from is not None or request.date_to is not None:
+        start = _epoch(request.date_from) if request.date_from else None
+        end = _epoch(request.date_to + timedelta(days=1)) - 1 if request.date_to else None
+        filters.append(NumericRange("created", start, end))
+    return filters
+
+
+def _epoch(day: date) -> int:
+    """Midnight of the day in the city's time zone, as seconds since 1970 (the index's `created`)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return int(datetime.combine(day, time.min, tzinfo=zone).timestamp())
+
+
+def _page(
+    searcher: Searcher,
+    query: Query | None,
+    *,
+    request: SearchRequest,
+    hidden: Query | None,
+    default: SearchSort = SearchSort.RELEVANCE,
+) -> tuple[list[int], int]:
+    """The post ids on the requested page, and how many posts matched in all (leaving `hidden` out)."""
+    if query is None:
+        return [], 0
+    limit = request.page * request.per_page
+    sort = request.sort or default
+    if sort is SearchSort.RELEVANCE and default is not SearchSort.RELEVANCE:
+        sort = default  # without words there is no relevance to order by
+    if sort is SearchSort.NEWEST:
+        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden)
+    elif sort is SearchSort.SUPPORTED:
+        order = sorting.MultiFacet(["support", "created"])
+        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden)
+    else:  # optimize=False: exact top hits (block-quality skipping misorders some), and an exact count
+        hits = searcher.search(query, limit=limit, optimize=False, mask=hidden)
+    start = (request.page - 1) * request.per_page
+    return [int(hit["id"]) for hit in hits[start:limit]], len(hits)
+
+
+def _visible_posts(ids: Sequence[int], request: SearchRequest, viewer) -> list[Post]:
+    """The posts in the index's order, keeping only those the database says fit and may be seen."""
+    if not ids:
+        return []
+    posts = {post.id: post for post in db.session.scalars(select(Post).where(Post.id.in_(ids)))}
+    return [posts[i] for i in ids if i in posts and can_view_post(viewer, posts[i]) and _fits(posts[i], request)]
+
+
+def _fits(post: Post, request: SearchRequest) -> bool:
+    return (
+        (request.kind is None or post.kind is request.kind)
+        and (request.status is None or post.status is request.status)
+        and (request.category_id is None or post.category_id == request.category_id)
+        and (request.department_id is None or post.department_id == request.department_id)
+    )

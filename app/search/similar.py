@@ -1,0 +1,122 @@
+"""Similar posts for people: while writing, on a post's page, beside a pending post, and on submit.
+
+The ranking is app.search.similarity.find_similar (tuned on the dupbench sets); this module asks it
+with what the app knows, re-checks every answer against the database (public, not itself a duplicate,
+same kind) and decides when a draft is a near-certain duplicate (docs/decisions/0010-search-index.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.core.db import utcnow
+from app.extensions import db
+from app.posts.duplicates import Draft, LikelyDuplicate
+from app.posts.models import Post, PostKind, PostStatus
+from app.search.similarity import QueryPost, find_similar
+from app.search.store import index_store
+
+SHOWN = 5  # similar posts shown at most
+ASKED = 20  # asked of the index, so that enough survive the database's re-check
+MIN_TEXT = 0.12  # text similarity (0..1) below which a post is shown only if it is at the same spot
+SAME_SPOT_M = 150.0  # a post this close is worth showing whatever its words (duplicates: p90 52 m apart)
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    post: Post
+    score: float
+    text: float  # text similarity alone, 0..1
+    distance_m: float | None
+
+
+def similar_to_draft(
+    *,
+    title: str,
+    body: str = "",
+    kind: PostKind = PostKind.PROBLEM,
+    category_id: int | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    exclude_post_id: int | None = None,
+    now: datetime | None = None,
+    timeless: bool = False,
+    limit: int = SHOWN,
+) -> list[SimilarItem]:
+    """Public posts like the one being written, best first (its place and time count: `now` by default
+    the present; `timeless` leaves time out, and with it the place-and-week cells)."""
+    query = QueryPost(
+        title=title,
+        body=body,
+        category=str(category_id) if category_id is not None else None,
+        lat=latitude if longitude is not None else None,
+        lon=longitude if latitude is not None else None,
+        now=None if timeless else now or utcnow(),
+        exclude_ids=frozenset({str(exclude_post_id)} if exclude_post_id else ()),
+    )
+    return _similar(query, kind, limit)
+
+
+def similar_to_post(post: Post, *, limit: int = SHOWN) -> list[SimilarItem]:
+    """Public posts like this one, written before or after it (a post's page, the moderation queue)."""
+    query = QueryPost(
+        title=post.title,
+        body=post.body,
+        category=str(post.category_id),
+        lat=post.latitude,
+        lon=post.longitude,
+        now=post.created_at,
+        exclude_ids=frozenset({str(post.id)}),
+        allow_later=True,
+    )
+    return [item for item in _similar(query, post.kind, limit + 1) if item.post.id != post.duplicate_of_id][:limit]
+
+
+def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
+    """The existing post a draft almost surely repeats: the best similar post, if it clears both bars."""
+    items = similar_to_draft(
+        title=draft.title,
+        body=draft.body,
+        kind=draft.kind,
+        category_id=draft.category.id if draft.category is not None else None,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        limit=1,
+    )
+    if not items:
+        return None
+    best, config = items[0], current_app.config
+    placed = draft.latitude is not None and draft.longitude is not None
+    bar = config["SEARCH_DUPLICATE_SCORE" if placed else "SEARCH_DUPLICATE_SCORE_UNPLACED"]
+    if best.score >= bar and best.text >= config["SEARCH_DUPLICATE_TEXT"]:
+        return LikelyDuplicate(post=best.post, distance_m=best.distance_m)
+    return None
+
+
+def _worth_showing(hit) -> bool:
+    return hit.text >= MIN_TEXT or (hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M)
+
+
+def _similar(query: QueryPost, kind: PostKind, limit: int) -> list[SimilarItem]:
+    if len(query.title.strip()) + len(query.body.strip()) < 3:
+        return []
+    with index_store().searcher() as searcher:
+        if searcher is None:
+            return []
+        ranked = find_similar(searcher, query, limit=ASKED)
+    ranked = [hit for hit in ranked if _worth_showing(hit)]
+    ids = [int(hit.id) for hit in ranked]
+    posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))} if ids else {}
+    items = []
+    for hit in ranked:
+        post = posts.get(int(hit.id))
+        if post is None or not post.is_public or post.status is PostStatus.DUPLICATE or post.kind is not kind:
+            continue
+        items.append(SimilarItem(post, hit.score, hit.text, hit.distance_m))
+        if len(items) == limit:
+            break
+    return items

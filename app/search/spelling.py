@@ -1,0 +1,89 @@
+""" "Did you mean": words of a query that the index barely knows, replaced by close words it knows well.
+
+Candidates come from the unstemmed words of every post (the `spell_text` field) within one edit (two
+for longer words) of the typed word, sharing its first letter; the closest, then the most common,
+wins, and only if it is much more common than the word typed (خیابون → خیابان, potholle → pothole).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.searching import Searcher
+
+from app.search.analysis import STOPWORDS, fold_text
+
+SPELL_FIELD = "spell_text"
+_WORD = re.compile(r"\w+")
+MIN_LENGTH = 3  # shorter words have too many neighbours to guess from
+COMMON_ENOUGH = 3  # a word in this many posts is taken as meant
+MORE_COMMON = 5  # a correction must be this many times more common than the word typed
+
+
+def corrections(searcher: Searcher, text: str) -> dict[str, str]:
+    """Typed word (folded) → the word it most likely meant, for the words that need one."""
+    found = {}
+    for word in dict.fromkeys(_WORD.findall(fold_text(text))):
+        if len(word) < MIN_LENGTH or word in STOPWORDS or word.isdigit():
+            continue
+        frequency = searcher.doc_frequency(SPELL_FIELD, word)
+        if frequency >= COMMON_ENOUGH:
+            continue
+        better = _best_neighbour(searcher, word, frequency)
+        if better is not None:
+            found[word] = better
+    return found
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """The query with its misspelt words corrected, or None when nothing needs correcting."""
+    fixes = corrections(searcher, text)
+    if not fixes:
+        return None
+    return _WORD.sub(lambda match: fixes.get(match.group(), match.group()), fold_text(text))
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a query as the index's spelling field holds them: folded, unstemmed, no stopwords."""
+    return [w for w in dict.fromkeys(_WORD.findall(fold_text(text))) if w not in STOPWORDS]
+
+
+def neighbours(searcher: Searcher, word: str, limit: int = 8) -> list[str]:
+    """Known words within one edit of `word` (two for words of five letters or more), most common first."""
+    maxdist = 2 if len(word) >= 5 else 1
+    found = [w for w in searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1) if w != word]
+    found.sort(key=lambda w: (edit_distance(word, w), -searcher.doc_frequency(SPELL_FIELD, w), w))
+    return found[:limit]
+
+
+def _best_neighbour(searcher: Searcher, word: str, frequency: int) -> str | None:
+    reader = searcher.reader()
+    best: tuple[int, int, str] | None = None
+    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+        for candidate in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1):
+            if candidate == word:
+                continue
+            count = searcher.doc_frequency(SPELL_FIELD, candidate)
+            if count < max(COMMON_ENOUGH, MORE_COMMON * max(frequency, 1)):
+                continue
+            key = (edit_distance(word, candidate), -count, candidate)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            return best[2]
+    return None
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count as one edit)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]

@@ -1,0 +1,164 @@
+"""Where the index lives: generation folders swapped atomically, one writer at a time, warm searchers.
+
+SEARCH_INDEX_DIR holds `CURRENT` (the name of the live generation), the generation folders, and
+`writer.lock`. Only the holder of writer.lock (an flock, so it dies with its process) writes to the
+index: the drain of the queue, `flask search rebuild`. A rebuild writes a new generation beside the
+live one and then replaces CURRENT in one rename, so searches never see a half-built index. Every
+process keeps a few searchers per generation and refreshes them when another process has committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Flask, current_app
+from whoosh import index
+from whoosh.index import FileIndex
+from whoosh.searching import Searcher
+from whoosh.util.filelock import FileLock
+
+from app.search.similarity import post_schema
+
+CURRENT = "CURRENT"
+LOCK = "writer.lock"
+GENERATION_PREFIX = "gen-"
+IDLE_SEARCHERS = 8  # kept open per process: as many as threads searching at once
+
+
+class IndexBusyError(Exception):
+    """Another process (or thread) holds the index writer lock."""
+
+
+class IndexStore:
+    """One index folder as seen by this process."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root)
+        self._thread_lock = threading.Lock()  # flock is per open file; threads of one process queue here too
+        self._pool_lock = threading.Lock()
+        self._index: FileIndex | None = None
+        self._index_name: str | None = None
+        self._idle: list[Searcher] = []
+
+    # ------------------------------------------------------------------------------ generations
+
+    def current_name(self) -> str | None:
+        """The live generation's folder name, or None before the first build."""
+        try:
+            name = (self.root / CURRENT).read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            return None
+        return name if name and (self.root / name).is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_name() is not None
+
+    def open_index(self) -> FileIndex | None:
+        """The live generation (opened once per process, reopened after a swap), or None."""
+        name = self.current_name()
+        if name is None:
+            return None
+        with self._pool_lock:
+            if name != self._index_name:
+                self._index, self._index_name = index.open_dir(str(self.root / name)), name
+            return self._index
+
+    def new_generation(self) -> tuple[str, FileIndex]:
+        """An empty index in a fresh folder, not yet live (call under the writer lock)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        folder = self.root / name
+        folder.mkdir()
+        return name, index.create_in(str(folder), post_schema())
+
+    def publish(self, name: str) -> None:
+        """Make a generation live in one atomic rename; keep the one before it for readers still on it."""
+        previous = self.current_name()
+        staging = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        staging.write_text(name + "\n", encoding="ascii")
+        os.replace(staging, self.root / CURRENT)
+        for folder in self.root.glob(f"{GENERATION_PREFIX}*"):
+            if folder.name not in (name, previous):
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def version(self) -> tuple[str, int] | None:
+        """(generation, commit number) of the live index: changes whenever any process writes."""
+        ix = self.open_index()
+        return None if ix is None else (self._index_name or "", ix.latest_generation())
+
+    # ------------------------------------------------------------------------------------ writer
+
+    @contextlib.contextmanager
+    def writer_lock(self, *, wait: bool = False) -> Iterator[None]:
+        """Hold the writer lock; raises IndexBusyError at once unless asked to wait."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not self._thread_lock.acquire(blocking=wait):
+            raise IndexBusyError
+        try:
+            lock = FileLock(str(self.root / LOCK))
+            if not lock.acquire(blocking=wait):
+                raise IndexBusyError
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            self._thread_lock.release()
+
+    # --------------------------------------------------------------------------------- searchers
+
+    @contextlib.contextmanager
+    def searcher(self) -> Iterator[Searcher | None]:
+        """A searcher on the latest committed index (None when there is no index yet)."""
+        searcher = self._acquire()
+        try:
+            yield searcher
+        finally:
+            if searcher is not None:
+                self._release(searcher)
+
+    def _acquire(self) -> Searcher | None:
+        ix = self.open_index()
+        if ix is None:
+            return None
+        with self._pool_lock:
+            searcher = self._idle.pop() if self._idle else None
+        # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
+        # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
+        if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
+            searcher.close()
+            searcher = None
+        return searcher or ix.searcher()
+
+    def _release(self, searcher: Searcher) -> None:
+        with self._pool_lock:
+            if searcher._ix is self._index and len(self._idle) < IDLE_SEARCHERS:
+                self._idle.append(searcher)
+                return
+        searcher.close()
+
+    def close(self) -> None:
+        """Close every idle searcher (at shutdown, and between tests)."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+            self._index = self._index_name = None
+        for searcher in idle:
+            searcher.close()
+
+
+def init_store(app: Flask) -> IndexStore:
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    app.extensions["search_store"] = store
+    return store
+
+
+def index_store() -> IndexStore:
+    """The current app's index."""
+    return current_app.extensions["search_store"]

@@ -1,0 +1,197 @@
+"""Keeping the index in step with the database, through the queue table (app.search.models).
+
+1. In the transaction: every flush that adds, deletes or changes an indexed attribute of a post, and
+   every ORM UPDATE/DELETE statement on posts that touches indexed columns (vote counters, status),
+   inserts one queue row per post, on the same connection. A rollback takes the rows with it.
+2. After the commit, the process tries to take the index writer lock without waiting and drains the
+   queue; if another process holds the lock, that one (or `flask worker`) drains the rows instead.
+3. Draining reads a batch of rows, rebuilds each named post's document from the database (deleting
+   the document of a post that no longer exists), keeps one operation per post, commits the index,
+   and only then deletes exactly the rows it read. A crash at any point leaves rows to be drained
+   again; draining twice is harmless. See docs/decisions/0010-search-index.md for measurements.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import current_app, has_app_context
+from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlalchemy.sql.operators import eq, in_op
+
+from app.core.db import utcnow, write_intent
+from app.extensions import db
+from app.posts.models import Post
+from app.search.documents import INDEXED_ATTRIBUTES, INDEXED_COUNTERS, document_for, post_rows
+from app.search.models import SearchQueue
+from app.search.store import IndexBusyError, IndexStore, index_store
+
+log = logging.getLogger(__name__)
+QUEUED = "search_queued"  # session.info key: this transaction queued posts
+BATCH = 500  # queue rows per index commit
+
+# --------------------------------------------------------------------------- 1. in the transaction
+
+
+def enqueue(session: Session, post_ids: set[int]) -> None:
+    """Queue posts for re-indexing inside the session's open transaction."""
+    if not post_ids:
+        return
+    now = utcnow()
+    session.connection().execute(insert(SearchQueue), [{"post_id": i, "queued_at": now} for i in sorted(post_ids)])
+    session.info[QUEUED] = True
+
+
+def _changed(post: Post) -> bool:
+    state = inspect(post)
+    return any(state.attrs[name].history.has_changes() for name in INDEXED_ATTRIBUTES)
+
+
+@event.listens_for(Session, "after_flush")
+def _queue_flushed_posts(session: Session, _context) -> None:
+    ids = {obj.id for obj in (*session.new, *session.deleted) if isinstance(obj, Post)}
+    ids |= {obj.id for obj in session.dirty if isinstance(obj, Post) and _changed(obj)}
+    enqueue(session, ids)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _queue_statement_targets(state) -> None:
+    if not (state.is_update or state.is_delete):
+        return  # (ORM INSERT statements are never used for posts: submit_post adds objects)
+    table = getattr(state.statement, "table", None)
+    if table is None or table.name != Post.__tablename__:
+        return
+    if state.is_update and not _sets_indexed_column(state.statement):
+        return
+    enqueue(state.session, _target_ids(state))
+
+
+def _sets_indexed_column(statement) -> bool:
+    values = getattr(statement, "_values", None)
+    if not values:
+        return True  # values given as execute() parameters: cannot tell, so assume they matter
+    names = {getattr(column, "key", column) for column in values}
+    return bool(names & (INDEXED_ATTRIBUTES | INDEXED_COUNTERS))
+
+
+def _target_ids(state) -> set[int]:
+    """The posts a statement is about to change: read from `WHERE post.id = …`/`IN (…)`, else selected."""
+    if isinstance(state.parameters, list):  # bulk UPDATE by primary key: one dict per row
+        return {row["id"] for row in state.parameters if "id" in row}
+    where = state.statement.whereclause
+    if isinstance(where, BinaryExpression) and getattr(where.left, "key", None) == "id":
+        right = where.right
+        if isinstance(right, BindParameter) and right.value is not None:
+            if where.operator is eq:
+                return {int(right.value)}
+            if where.operator is in_op:
+                return {int(value) for value in right.value}
+    query = select(Post.id) if where is None else select(Post.id).where(where)
+    return set(state.session.execute(query.execution_options(autoflush=False)).scalars())
+
+
+# ------------------------------------------------------------------------------ 2. after the commit
+
+
+@event.listens_for(Session, "after_commit")
+def _drain_after_commit(session: Session) -> None:
+    if session.info.pop(QUEUED, False) and has_app_context() and current_app.config.get("SEARCH_SYNC_ON_COMMIT"):
+        try_drain(index_store())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(QUEUED, None)
+
+
+def try_drain(store: IndexStore) -> int:
+    """Drain now if nobody else is; never raises (rows that fail stay queued for the worker)."""
+    try:
+        return drain(store)
+    except Exception:  # the post is committed; the index can catch up later, the request must not fail
+        log.exception("Indexing from the queue failed; the rows stay queued for `flask worker`")
+        return 0
+
+
+# ------------------------------------------------------------------------------------- 3. draining
+
+
+def drain(store: IndexStore, *, before_index_commit: Callable[[], None] | None = None) -> int:
+    """Index every queued post if the writer lock is free; returns the number of posts written.
+
+    Checks the queue again after letting the lock go: rows committed by a process that found the
+    lock taken a moment earlier are drained here, so none waits for the next write.
+    """
+    written = 0
+    while True:
+        try:
+            with store.writer_lock():
+                count, stuck = _drain_locked(store, before_index_commit)
+        except IndexBusyError:
+            return written
+        written += count
+        if stuck or not _queue_has_rows():
+            return written
+
+
+def _queue_has_rows() -> bool:
+    with Session(db.engine) as session:
+        return session.scalar(select(SearchQueue.id).limit(1)) is not None
+
+
+def _drain_locked(store: IndexStore, before_index_commit: Callable[[], None] | None) -> tuple[int, bool]:
+    """Drain until the queue is empty: (posts written, True if rows must wait for a rebuild)."""
+    written = 0
+    while True:
+        with Session(db.engine) as session:
+            rows = session.execute(select(SearchQueue.id, SearchQueue.post_id).order_by(SearchQueue.id).limit(BATCH))
+            rows = rows.all()
+            if not rows:
+                return written, False
+            ix = store.open_index() or _first_index(store, session)
+            if ix is None:
+                return written, True
+            post_ids = list(dict.fromkeys(post_id for _, post_id in rows))  # one operation per post
+            documents = {int(doc["id"]): doc for doc in map(document_for, post_rows(session, post_ids))}
+        writer = ix.writer()
+        try:
+            for post_id in post_ids:  # never update_document twice in one writer: the first copy would stay
+                writer.delete_by_term("id", str(post_id))
+                if post_id in documents:
+                    writer.add_document(**documents[post_id])
+            if before_index_commit is not None:
+                before_index_commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        _delete_rows([row_id for row_id, _ in rows])
+        written += len(post_ids)
+
+
+def _delete_rows(row_ids: list[int]) -> None:
+    with write_intent(), Session(db.engine) as session:
+        for start in range(0, len(row_ids), BATCH):
+            session.execute(delete(SearchQueue).where(SearchQueue.id.in_(row_ids[start : start + BATCH])))
+        session.commit()
+
+
+def _first_index(store: IndexStore, session: Session):
+    """Create the index from the queue alone when that gives every post (a new database, the demo)."""
+    unqueued = session.scalar(select(func.count()).select_from(Post).where(Post.id.not_in(select(SearchQueue.post_id))))
+    if unqueued:
+        log.warning("No search index yet and %d posts are not queued: run `flask search rebuild`", unqueued)
+        return None
+    name, _ix = store.new_generation()
+    store.publish(name)
+    return store.open_index()
+
+
+def queue_lag() -> tuple[int, float | None]:
+    """Rows waiting, and the age in seconds of the oldest one."""
+    with Session(db.engine) as session:
+        count, oldest = session.execute(select(func.count(), func.min(SearchQueue.queued_at))).one()
+    return count, (utcnow() - oldest).total_seconds() if oldest else None

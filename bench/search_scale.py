@@ -1,0 +1,170 @@
+"""Similar posts and search at 1k, 10k and 100k posts, beside SQLite FTS5 on the same text, same run.
+
+For each size: the posts go into a fresh database and `flask search rebuild`'s code indexes them
+(throughput in docs/s); FTS5 (Python's sqlite3, in memory) gets the same text, folded the same way.
+Then the same queries go to both:
+  similar  the app's similar-posts service for a whole new post (text, category, place, time), and
+           FTS5's best 10 by bm25 for a flat OR of every word of that post;
+  search   the app's search service for the first three words of a post title (all words, ranked,
+           with the total count), and FTS5's best 20 for the same words (AND) plus its count.
+Latency is CPU time per query (best of 3, this thread only: the machine is shared and noisy) and
+the wall time of the first run; every figure is also given as a ratio to FTS5 in the same run, and
+the app's p95 at each size as a ratio to its own p95 at 1k.
+
+    .venv/bin/python bench/search_scale.py [--sizes 1000,10000,100000] [--queries 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.dupbench import DEFAULT_SETS, ask, cleanup, load, moment, percentile, read_jsonl
+
+SEEDS = DEFAULT_SETS.parent / "seed"
+_WORD = re.compile(r"\w+")
+
+
+def corpus_and_queries(size: int, count: int) -> tuple[list[dict], list[dict]]:
+    """Real reports (Boston, London, Persian) up to `size`, padded with moved copies; and queries."""
+    boston, persian = DEFAULT_SETS / "boston311-dev", DEFAULT_SETS / "parsinlu-fa-dev"
+    if not (boston / "queries.jsonl").exists():
+        print(f"No dupbench data at {DEFAULT_SETS} (../shared/data): nothing was measured.", file=sys.stderr)
+        raise SystemExit(2)
+    rng = random.Random(20261126)
+    docs = read_jsonl(boston / "corpus.jsonl") + read_jsonl(persian / "corpus.jsonl")
+    for seed in ("seed-en-boston-20k.jsonl.gz", "seed-en-london-20k.jsonl.gz"):
+        if (SEEDS / seed).exists():
+            docs += read_jsonl(SEEDS / seed)
+    rng.shuffle(docs)
+    while len(docs) < size:  # the same reports three years later, a little elsewhere
+        extra = dict(rng.choice(docs))
+        extra["created"] = extra["created"] and (moment(extra["created"]) + timedelta(days=3 * 365)).isoformat()
+        extra["lat"] = extra["lat"] and extra["lat"] + rng.uniform(-0.01, 0.01)
+        docs.append(extra)
+    queries = rng.sample(read_jsonl(boston / "queries.jsonl"), count * 2 // 3)
+    queries += rng.sample(read_jsonl(persian / "queries.jsonl"), count - len(queries))
+    return docs[:size], queries
+
+
+def build_app(docs: list[dict], workdir: Path):
+    """The app holding these posts (bench/dupbench.py), and the rebuild's docs/s."""
+    set_dir = workdir / "set"
+    set_dir.mkdir()
+    with (set_dir / "corpus.jsonl").open("w") as fh:
+        for number, doc in enumerate(docs):
+            fh.write(json.dumps({**doc, "id": f"d{number}"}) + "\n")
+    loaded = load(set_dir, workdir=workdir / "app")
+    return loaded, len(docs) / loaded.index_seconds
+
+
+def build_fts(docs: list[dict]) -> sqlite3.Connection:
+    from app.search.analysis import fold_text
+
+    fts = sqlite3.connect(":memory:")
+    fts.execute("CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, title, body)")
+    rows = [(n, fold_text(d.get("title") or ""), fold_text(d.get("body") or "")) for n, d in enumerate(docs)]
+    fts.executemany("INSERT INTO p VALUES (?, ?, ?)", rows)
+    fts.commit()
+    return fts
+
+
+def fts_words(text: str) -> list[str]:
+    from app.search.analysis import fold_text
+
+    return list(dict.fromkeys(_WORD.findall(fold_text(text))))
+
+
+def timed(call) -> tuple[float, float]:
+    """(best CPU ms of 3, wall ms of the first run)."""
+    best, wall = float("inf"), 0.0
+    for attempt in range(3):
+        started, cpu = time.perf_counter(), time.thread_time()
+        call()
+        best = min(best, (time.thread_time() - cpu) * 1000)
+        if attempt == 0:
+            wall = (time.perf_counter() - started) * 1000
+    return best, wall
+
+
+def measure(loaded, fts: sqlite3.Connection, queries: list[dict]) -> dict[str, list[tuple[float, float]]]:
+    from flask_login import AnonymousUserMixin
+
+    from app.search.queries import SearchRequest, search_posts
+
+    anonymous = AnonymousUserMixin()
+    found: dict[str, list[tuple[float, float]]] = {"similar": [], "similar fts5": [], "search": [], "search fts5": []}
+    with loaded.app.app_context(), loaded.app.test_request_context():
+        for query in queries[:20]:  # warm the searchers and caches, as a running server is
+            ask(loaded, query, full=True)
+        for query in queries:
+            words = fts_words(f"{query.get('title') or ''} {query.get('body') or ''}")
+            flat_or = " OR ".join(f'"{w}"' for w in words) or '""'
+            title_words = fts_words(query.get("title") or "")[:3] or ["x"]
+            all_words = " ".join(f'"{w}"' for w in title_words)
+            found["similar"].append(timed(lambda q=query: ask(loaded, q, full=True)))
+            found["similar fts5"].append(
+                timed(
+                    lambda m=flat_or: fts.execute(
+                        "SELECT id FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT 10", (m,)
+                    ).fetchall()
+                )
+            )
+            request = SearchRequest(text=" ".join(title_words))
+            found["search"].append(timed(lambda r=request: search_posts(r, anonymous)))
+            found["search fts5"].append(timed(lambda m=all_words: _fts_search(fts, m)))
+    return found
+
+
+def _fts_search(fts: sqlite3.Connection, match: str) -> None:
+    fts.execute("SELECT id FROM p WHERE p MATCH ? ORDER BY bm25(p) LIMIT 20", (match,)).fetchall()
+    fts.execute("SELECT count(*) FROM p WHERE p MATCH ?", (match,)).fetchone()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=150)
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    baseline: dict[str, float] = {}
+
+    for size in sizes:
+        docs, queries = corpus_and_queries(size, args.queries)
+        with tempfile.TemporaryDirectory(prefix="search-scale-") as folder:
+            loaded, rate = build_app(docs, Path(folder))
+            fts = build_fts(docs)
+            try:
+                found = measure(loaded, fts, queries)
+            finally:
+                cleanup(loaded)
+        print(f"n={size:>6}: rebuild {rate:.0f} docs/s through the app's rebuild code; {len(queries)} queries")
+        for kind in ("similar", "search"):
+            ours_cpu = [cpu for cpu, _ in found[kind]]
+            fts_cpu = [cpu for cpu, _ in found[f"{kind} fts5"]]
+            ours_wall = [wall for _, wall in found[kind]]
+            fts_wall = [wall for _, wall in found[f"{kind} fts5"]]
+            p95 = percentile(ours_cpu, 95)
+            baseline.setdefault(kind, p95)
+            print(
+                f"  {kind:7}  CPU p50 {percentile(ours_cpu, 50):6.2f} p95 {p95:6.2f} ms | FTS5 p50 "
+                f"{percentile(fts_cpu, 50):6.2f} p95 {percentile(fts_cpu, 95):6.2f} ms | p95 ratio to FTS5 "
+                f"{p95 / percentile(fts_cpu, 95):5.2f} | p95 ratio to own first size {p95 / baseline[kind]:4.2f} | "
+                f"wall p50/p95 "
+                f"{percentile(ours_wall, 50):.1f}/{percentile(ours_wall, 95):.1f} ms vs FTS5 "
+                f"{percentile(fts_wall, 50):.1f}/{percentile(fts_wall, 95):.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()
