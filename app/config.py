@@ -79,7 +79,7 @@ class Defaults:
     PHOTO_JPEG_QUALITY = 82
     POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
-    # Search (see docs/decisions/0010-search-index.md and 0011-similar-posts-and-duplicates.md).
+    # Search (see docs/decisions/0014-search-index.md and 0015-similar-posts-and-duplicates.md).
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on

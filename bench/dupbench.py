@@ -20,9 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DATA = ROOT.parent.parent / "shared" / "data"  # /work/wt/<name> → /work/shared/data
-DEFAULT_SETS = DATA / "dupbench"
-
 
 def require_set(set_dir: str | Path) -> Path:
     """The set's folder, or a clear message and exit status 2 when the shared data is not here."""

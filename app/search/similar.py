@@ -2,7 +2,7 @@
 
 The ranking is app.search.similarity.find_similar (tuned on the dupbench sets); this module asks it
 with what the app knows, re-checks every answer against the database (public, not itself a duplicate,
-same kind) and decides when a draft is a near-certain duplicate (docs/decisions/0010-search-index.md).
+same kind) and decides when a draft is a near-certain duplicate (docs/decisions/0015-similar-posts-and-duplicates.md).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 3. Draining reads a batch of rows, rebuilds each named post's document from the database (deleting
    the document of a post that no longer exists), keeps one operation per post, commits the index,
    and only then deletes exactly the rows it read. A crash at any point leaves rows to be drained
-   again; draining twice is harmless. See docs/decisions/0010-search-index.md for measurements.
+   again; draining twice is harmless. See docs/decisions/0014-search-index.md for measurements.
 """
 
 from __future__ import annotations

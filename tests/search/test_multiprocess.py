@@ -1,7 +1,7 @@
 """Several processes writing at once, and one killed in the middle of a drain: nothing is lost.
 
 Runs bench/index_sync.py (real processes on one SQLite file and one index folder) with small numbers;
-the bench itself prints the same figures at full size (docs/decisions/0010-search-index.md).
+the bench itself prints the same figures at full size (docs/decisions/0014-search-index.md).
 """
 
 from __future__ import annotations
