@@ -56,12 +56,16 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     page.get_by_role("button", name="تأیید").click()
     expect(page.locator(".status-badge").first).to_have_text("منتشرشده")
 
-    # Another resident finds it in the list, supports it and comments, without a page load.
+    # Another resident finds it by search, typed another way: Arabic yeh and kaf, no zero-width
+    # non-joiner, a plural; then supports it and comments, without a page load.
     page.get_by_role("button", name=moderator.display_name).click()
     page.get_by_role("button", name="خروج").click()
     sign_in(page, neighbour.email)
-    page.get_by_role("link", name="همه‌ی پست‌ها").first.click()
-    page.get_by_role("link", name="چاله‌ی خطرناک در کوچه‌ی شهید").click()
+    page.get_by_role("link", name="جستجو").click()
+    page.get_by_label("دنبال چه می‌گردید؟").fill("چاله هاي خطرناك كوچه شهيد")
+    page.get_by_role("button", name="جستجو").click()
+    expect(page.get_by_role("heading", name="۱ پست پیدا شد")).to_be_visible()
+    page.locator("#hit-" + post_url.rsplit("/", 1)[1]).get_by_role("link", name="چاله‌ی خطرناک در کوچه‌ی شهید").click()
     page.evaluate("window.__samePage = true")
     page.get_by_role("button", name="من هم").click()
     expect(page.locator(".vote-number").first).to_have_text("۱")
