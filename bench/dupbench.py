@@ -21,6 +21,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _shared_data() -> Path:
+    """../shared/data beside the checkout (or beside its parent, for a worktree); BENCH_DATA overrides."""
+    if os.environ.get("BENCH_DATA"):
+        return Path(os.environ["BENCH_DATA"])
+    places = [ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data"]
+    return next((place for place in places if place.is_dir()), places[0])
+
+
+DATA = _shared_data()
+DEFAULT_SETS = DATA / "dupbench"
+
+
 def require_set(set_dir: str | Path) -> Path:
     """The set's folder, or a clear message and exit status 2 when the shared data is not here."""
     path = Path(set_dir)
