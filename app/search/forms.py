@@ -12,9 +12,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts.forms import int_or_none
 from app.posts.models import PostKind, PostStatus
-from app.search.queries import QUERY_MAX, SearchRequest, SearchSort
-
-MAX_PAGE = 100  # deeper pages are never useful; refining the query is
+from app.search.queries import MAX_PAGE, QUERY_MAX, SearchRequest, SearchSort
 
 
 class _Choice:
@@ -31,6 +29,11 @@ class _Choice:
 def _date(form, field) -> None:
     if field.data and parse_date(field.data) is None:
         raise ValidationError(_l("Enter a date like 1405/09/05 or 2026-11-26."))
+
+
+def _best_match_is_the_default(value):
+    """?sort=relevance (a link written by hand, or the JSON API's name) means the default order."""
+    return "" if value == SearchSort.RELEVANCE.value else value
 
 
 class SearchForm(FlaskForm):
@@ -60,7 +63,12 @@ class SearchForm(FlaskForm):
     )
     date_from = StringField(_l("From"), filters=[clean_text], validators=[_date], render_kw={"dir": "ltr"})
     date_to = StringField(_l("To"), filters=[clean_text], validators=[_date], render_kw={"dir": "ltr"})
-    sort = SelectField(_l("Order"), validate_choice=False, validators=[_Choice(_l("Choose an order from the list."))])
+    sort = SelectField(
+        _l("Order"),
+        validate_choice=False,
+        filters=[_best_match_is_the_default],
+        validators=[_Choice(_l("Choose an order from the list."))],
+    )
     page = WholeNumberField(_l("Page"), validators=[Optional()], message=_l("The page must be a whole number."))
 
     def validate_date_to(self, field) -> None:

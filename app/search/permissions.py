@@ -11,7 +11,7 @@ from __future__ import annotations
 from whoosh.query import AndNot, Or, Query, Term
 
 from app.accounts.models import Role
-from app.accounts.permissions import can_moderate, is_signed_in
+from app.accounts.permissions import can_moderate, is_signed_in, is_staff_of
 from app.posts.models import PUBLIC_STATUSES, PostStatus
 
 
@@ -27,7 +27,7 @@ def hidden_from(user) -> Query | None:
     if not is_signed_in(user):
         return private
     allowed = [Term("author", str(user.id))]
-    if user.role is Role.STAFF and user.department_id is not None:
+    if user.role is Role.STAFF and is_staff_of(user, user.department_id):
         allowed.append(Term("department", str(user.department_id)))
     return AndNot(private, Or(allowed))
 

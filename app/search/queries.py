@@ -10,6 +10,7 @@ viewer may see it and it still fits the filters.
 from __future__ import annotations
 
 import enum
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,12 @@ from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
 from app.search.store import index_store
 
+log = logging.getLogger(__name__)
 QUERY_MAX = 200  # characters of a query
 WORDS_MAX = 12  # analysed words of a query used
 TITLE_BOOST = 2.0  # a word in the title counts this much more than in the text
+MAX_PAGE = 100  # deeper pages are never useful; refining the query is
+SEARCH_ARGS = ("q", "kind", "category", "status", "department", "date_from", "date_to", "sort")  # kept in links
 
 
 class SearchSort(enum.StrEnum):
@@ -86,7 +90,7 @@ class SearchResults:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.request.per_page))
+        return max(1, min(MAX_PAGE, math.ceil(self.total / self.request.per_page)))
 
     @property
     def has_prev(self) -> bool:
@@ -108,12 +112,16 @@ class SearchResults:
 def search_posts(request: SearchRequest, viewer) -> SearchResults:
     """One page of the posts the viewer may see that match the request."""
     results = SearchResults(request)
-    with index_store().searcher() as searcher:
-        if searcher is None:
-            results.available = False
-            return results
-        words = query_terms(request.text)
-        ids, results.total, terms = _run(searcher, request, viewer, words, results)
+    try:
+        with index_store().searcher() as searcher:
+            if searcher is None:
+                results.available = False
+                return results
+            words = query_terms(request.text)
+            ids, results.total, terms = _run(searcher, request, viewer, words, results)
+    except Exception:  # a damaged index: say search is unavailable rather than fail the page
+        log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
+        return SearchResults(request, available=False)
     posts = _visible_posts(ids, request, viewer)
     results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
     results.hits = [SearchHit(p, highlight(p.title, terms), snippet(p.body, terms)) for p in posts]
@@ -128,13 +136,15 @@ def query_terms(text: str) -> list[str]:
 def _run(
     searcher: Searcher, request: SearchRequest, viewer, words: list[str], results: SearchResults
 ) -> tuple[list[int], int, frozenset[str]]:
-    page = partial(_page, searcher, request=request, hidden=hidden_from(viewer))
+    mask = hidden_from(viewer)
+    page = partial(_page, searcher, request=request, hidden=mask)
     filters = _filters(request)
     if not words:  # filters only (or only stopwords typed: then nothing)
         query = None if request.text.strip() or not filters else And(filters)
         return (*page(query, default=SearchSort.NEWEST), frozenset())
     ids, total = page(_all_words(words, filters))
-    suggestion = spelling.suggest(searcher, request.text)
+    hidden_docs = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+    suggestion = spelling.suggest(searcher, request.text, hidden_docs)
     if total:
         results.suggestion = suggestion
         return ids, total, frozenset(words)

@@ -33,11 +33,14 @@ def _index_version():
 def search():
     form = SearchForm(formdata=request.args)
     form.fill_choices(**_choices())
+    # Links carry the search's own parameters only: url_for reads names like `endpoint` or
+    # `_external` as its own options.
+    link_args = {key: request.args[key] for key in queries.SEARCH_ARGS if request.args.get(key)}
     if not form.validate():
-        return render_template("search/search.html", form=form, results=None), 400
+        return render_template("search/search.html", form=form, results=None, link_args=link_args), 400
     search_request = form.to_request(current_app.config["POSTS_PER_PAGE"])
     results = queries.search_posts(search_request, current_user) if search_request.has_criteria else None
-    return render_template("search/search.html", form=form, results=results)
+    return render_template("search/search.html", form=form, results=results, link_args=link_args)
 
 
 def _choices() -> dict:
@@ -52,14 +55,15 @@ def _choices() -> dict:
     }
 
 
-@bp.get("/search/similar")
+@bp.route("/search/similar", methods=["GET", "POST"])
 def similar():
     """Up to five public posts like the draft in the post form (htmx asks as the resident types).
 
     A suggestion, not a check: what cannot be read (a half-typed coordinate) is left out, never refused;
-    the form reports it when sent.
+    the form reports it when sent. The post form sends POST (a long description does not fit in a URL;
+    its CSRF token comes along); GET serves links and scripts.
     """
-    args = request.args
+    args = request.form if request.method == "POST" else request.args
     items = similar_to_draft(
         title=args.get("title", "")[: rules.TITLE_MAX * 2],
         body=args.get("body", "")[: rules.BODY_MAX],

@@ -7,6 +7,7 @@ same kind) and decides when a draft is a near-certain duplicate (docs/decisions/
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from app.posts.models import Post, PostKind, PostStatus
 from app.search.similarity import QueryPost, find_similar
 from app.search.store import index_store
 
+log = logging.getLogger(__name__)
 SHOWN = 5  # similar posts shown at most
 ASKED = 20  # asked of the index, so that enough survive the database's re-check
 MIN_TEXT = 0.12  # text similarity (0..1) below which a post is shown only if it is at the same spot
@@ -104,10 +106,14 @@ def _worth_showing(hit) -> bool:
 def _similar(query: QueryPost, kind: PostKind, limit: int) -> list[SimilarItem]:
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
-    with index_store().searcher() as searcher:
-        if searcher is None:
-            return []
-        ranked = find_similar(searcher, query, limit=ASKED)
+    try:
+        with index_store().searcher() as searcher:
+            if searcher is None:
+                return []
+            ranked = find_similar(searcher, query, limit=ASKED)
+    except Exception:  # a damaged index: the post page and the post form work on without suggestions
+        log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
+        return []
     ranked = [hit for hit in ranked if _worth_showing(hit)]
     ids = [int(hit.id) for hit in ranked]
     posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))} if ids else {}

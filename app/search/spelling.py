@@ -3,6 +3,8 @@
 Candidates come from the unstemmed words of every post (the `spell_text` field) within one edit (two
 for longer words) of the typed word, sharing its first letter; the closest, then the most common,
 wins, and only if it is much more common than the word typed (خیابون → خیابان, potholle → pothole).
+Words are counted in the posts the viewer may find (and in live documents only): a word that only
+pending, rejected or hidden posts contain is never suggested to someone who may not read them.
 """
 
 from __future__ import annotations
@@ -18,26 +20,30 @@ _WORD = re.compile(r"\w+")
 MIN_LENGTH = 3  # shorter words have too many neighbours to guess from
 COMMON_ENOUGH = 3  # a word in this many posts is taken as meant
 MORE_COMMON = 5  # a correction must be this many times more common than the word typed
+COUNT_CAP = 1000  # counting stops here: enough to rank candidates, and a bounded cost per word
 
 
-def corrections(searcher: Searcher, text: str) -> dict[str, str]:
-    """Typed word (folded) → the word it most likely meant, for the words that need one."""
+def corrections(searcher: Searcher, text: str, hidden: frozenset[int] = frozenset()) -> dict[str, str]:
+    """Typed word (folded) → the word it most likely meant, for the words that need one.
+
+    `hidden`: the document numbers the viewer may not find (see app.search.permissions.hidden_from).
+    """
     found = {}
     for word in dict.fromkeys(_WORD.findall(fold_text(text))):
         if len(word) < MIN_LENGTH or word in STOPWORDS or word.isdigit():
             continue
-        frequency = searcher.doc_frequency(SPELL_FIELD, word)
+        frequency = visible_count(searcher, word, hidden)
         if frequency >= COMMON_ENOUGH:
             continue
-        better = _best_neighbour(searcher, word, frequency)
+        better = _best_neighbour(searcher, word, frequency, hidden)
         if better is not None:
             found[word] = better
     return found
 
 
-def suggest(searcher: Searcher, text: str) -> str | None:
+def suggest(searcher: Searcher, text: str, hidden: frozenset[int] = frozenset()) -> str | None:
     """The query with its misspelt words corrected, or None when nothing needs correcting."""
-    fixes = corrections(searcher, text)
+    fixes = corrections(searcher, text, hidden)
     if not fixes:
         return None
     return _WORD.sub(lambda match: fixes.get(match.group(), match.group()), fold_text(text))
@@ -56,14 +62,31 @@ def neighbours(searcher: Searcher, word: str, limit: int = 8) -> list[str]:
     return found[:limit]
 
 
-def _best_neighbour(searcher: Searcher, word: str, frequency: int) -> str | None:
+def visible_count(searcher: Searcher, word: str, hidden: frozenset[int] = frozenset(), cap: int = COUNT_CAP) -> int:
+    """In how many live documents the viewer may find `word` appears (counted up to `cap`).
+
+    Not doc_frequency: that also counts the old copies of edited posts until their segment merges,
+    and the posts the viewer may not see.
+    """
+    if not searcher.doc_frequency(SPELL_FIELD, word):
+        return 0
+    count = 0
+    postings = searcher.postings(SPELL_FIELD, word)  # skips deleted documents
+    while postings.is_active() and count < cap:
+        if postings.id() not in hidden:
+            count += 1
+        postings.next()
+    return count
+
+
+def _best_neighbour(searcher: Searcher, word: str, frequency: int, hidden: frozenset[int]) -> str | None:
     reader = searcher.reader()
     best: tuple[int, int, str] | None = None
     for maxdist in (1, 2) if len(word) >= 5 else (1,):
         for candidate in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1):
             if candidate == word:
                 continue
-            count = searcher.doc_frequency(SPELL_FIELD, candidate)
+            count = visible_count(searcher, candidate, hidden)
             if count < max(COMMON_ENOUGH, MORE_COMMON * max(frequency, 1)):
                 continue
             key = (edit_distance(word, candidate), -count, candidate)

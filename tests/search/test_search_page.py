@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -163,6 +164,80 @@ def test_english_typos_are_corrected_too(make, search):
     post(make, "Streetlight out on Ferdowsi street")
     _, ids, html = search("potholle")
     assert set(ids) == {p.id for p in wanted} and "pothole" in html
+
+
+def test_did_you_mean_never_offers_a_word_only_posts_the_viewer_may_not_see_contain(make, search, auth):
+    for n in range(6):
+        post(make, f"Kowalczyk parks on the pavement {n}", PostStatus.REJECTED, body="Kowalczyk parks badly")
+    secret = post(make, "Zbigniew blocks the gate", PostStatus.PENDING)
+    for n in range(6):  # edited again and again: the old copies of the document must not count
+        secret.title = f"Zbigniew blocks the gate {n}"
+        db.session.commit()
+    for word in ("Kowalczik", "Zbignew"):
+        _, ids, html = search(word)
+        assert ids == [] and "kowalczyk" not in html.lower() and "zbigniew" not in html.lower()
+    auth.login(make.user(Role.MODERATOR))  # moderators may read them, so the word is offered
+    assert "kowalczyk" in search("Kowalczik")[2].lower()
+
+
+def test_links_on_the_results_page_carry_only_the_searchs_own_parameters(make, search):
+    for street in ("Sajjad", "Ahmadabad", "Kuhsangi", "Ferdowsi", "Sanabad", "Jahad"):
+        post(make, f"Pothole on {street} street")
+    odd = {"endpoint": "x", "_method": "POST", "_external": "1", "_scheme": "https", "_anchor": "x"}
+    for q, page in (("potholle", "1"), ("pothole", "5")):  # did-you-mean link; back-to-the-first-page link
+        status, _, html = search(q, page=page, **odd)
+        links = re.findall(r'href="([^"]*search\?[^"]*)"', html)
+        assert status == 200 and links
+        foreign = re.compile(r"endpoint|_method|_external|_scheme|#")
+        assert all(link.startswith("/search?") and not foreign.search(link) for link in links)
+
+
+def test_sort_by_relevance_is_the_default_order_by_name(make, search):
+    wanted = post(make, "آبگرفتگی زیرگذر")
+    assert search("آبگرفتگی", sort="relevance")[:2] == (200, [wanted.id])
+
+
+def test_the_pager_never_offers_a_page_the_form_refuses(make):
+    from app.search.queries import MAX_PAGE, SearchRequest, SearchResults
+
+    results = SearchResults(SearchRequest(text="x", page=MAX_PAGE, per_page=20), total=20 * MAX_PAGE + 500)
+    assert results.pages == MAX_PAGE and not results.has_next
+
+
+def test_a_blocked_staff_member_learns_nothing_of_their_departments_hidden_posts(app, make, search, auth):
+    department = make.department()
+    category = make.category(department=department)
+    for n in range(3):
+        hidden = post(make, f"گزارش محرمانه شماره {n}", PostStatus.FORWARDED, category=category)
+        flags.uphold(make._moderator(), hidden, FlagReason.OFFENSIVE)
+    db.session.commit()
+    staff = make.user(Role.STAFF, department=department)
+    auth.login(staff)
+    assert len(search("گزارش محرمانه")[1]) == 3
+    staff.is_blocked = True
+    db.session.commit()
+    status, ids, html = search("گزارش محرمانه")
+    assert status == 200 and ids == [] and "۳" not in html.split('id="results-heading"')[-1][:200]
+
+
+def test_a_damaged_index_makes_search_unavailable_not_a_server_error(app, make, search, client, caplog):
+    shown = post(make, "نیمکت شکسته در پارک ملت")
+    _break_the_index(app)
+    status, ids, _ = search("نیمکت")
+    assert status == 200 and ids == [] and "Search failed" in caplog.text
+    assert client.get(f"/posts/{shown.id}").status_code == 200  # without its similar posts
+    assert "Similar posts failed" in caplog.text
+
+
+def _break_the_index(app):
+    from pathlib import Path
+
+    from app.search.store import index_store
+
+    store = index_store()
+    store.close()
+    for segment in (Path(app.config["SEARCH_INDEX_DIR"]) / store.current_name()).glob("*.seg"):
+        segment.unlink()  # a disk lost the index's files
 
 
 # ------------------------------------------------------------------------------- bad input
