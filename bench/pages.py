@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def prepare(instance: Path, size: int) -> list[int]:
-    """Migrate, seed the demo city and scale it to `size` posts; returns ids of public posts."""
+    """Migrate, seed the demo city, scale it to `size` posts and index them; returns ids of public posts."""
     env = os.environ | {"FLASK_APP": "app", "SHAHRVAND_INSTANCE_PATH": str(instance)}
     db_url = f"sqlite:///{instance / 'bench.sqlite3'}"
     env["DATABASE_URL"] = db_url
@@ -48,7 +48,10 @@ def prepare(instance: Path, size: int) -> list[int]:
     subprocess.run([BIN / "flask", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     from bench.scale import scale_posts
 
-    return scale_posts(db_url, size)
+    ids = scale_posts(db_url, size)
+    # Post pages show similar posts from the search index: build it, as `make run` does.
+    subprocess.run([BIN / "flask", "search", "rebuild"], env=env, cwd=ROOT, check=True, capture_output=True)
+    return ids
 
 
 class Server:
