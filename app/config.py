@@ -87,6 +87,9 @@ class Defaults:
     SEARCH_DUPLICATE_SCORE = 2.5
     SEARCH_DUPLICATE_SCORE_UNPLACED = 2.0
     SEARCH_DUPLICATE_TEXT = 0.5
+    # Similar-post suggestions asked per address: the form asks at most every half second while
+    # someone types, so this is a person typing without pause; a script gets 429s.
+    SIMILAR_RATE_LIMIT = "120 per minute"
 
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False

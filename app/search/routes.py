@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select
 from app.core.cache import cached_for_visitors
 from app.core.fields import western_number
 from app.core.web import localized
-from app.extensions import db
+from app.extensions import db, limiter
 from app.posts import rules
 from app.posts.forms import int_or_none
 from app.posts.labels import kind_label, status_label
@@ -55,7 +55,12 @@ def _choices() -> dict:
     }
 
 
+def _similar_limit() -> str:
+    return current_app.config["SIMILAR_RATE_LIMIT"]
+
+
 @bp.route("/search/similar", methods=["GET", "POST"])
+@limiter.limit(_similar_limit)  # each ask costs a few milliseconds of CPU, and anyone may ask
 def similar():
     """Up to five public posts like the draft in the post form (htmx asks as the resident types).
 

@@ -29,3 +29,9 @@ def test_a_long_description_is_sent_in_the_body_with_the_forms_token(client, mak
     answer = client.post("/search/similar", data=draft | {"csrf_token": token}, headers={"HX-Request": "true"})
     assert answer.status_code == 200 and f'data-post-id="{pothole.id}"' in answer.get_data(as_text=True)
     assert client.post("/search/similar", data=draft).status_code == 400  # no token: refused
+
+
+def test_suggestions_are_limited_per_address(app, client):
+    app.config["SIMILAR_RATE_LIMIT"] = "3 per minute"
+    codes = [client.get("/search/similar", query_string={"title": "چاله"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
