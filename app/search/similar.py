@@ -75,7 +75,10 @@ def similar_to_post(post: Post, *, limit: int = SHOWN) -> list[SimilarItem]:
         exclude_ids=frozenset({str(post.id)}),
         allow_later=True,
     )
-    return [item for item in _similar(query, post.kind, limit + 1) if item.post.id != post.duplicate_of_id][:limit]
+    # The same post asks the same question until its text or the index changes: remember the answer.
+    question = hash((post.title, post.body, post.category_id, post.latitude, post.longitude, post.kind))
+    items = _similar(query, post.kind, limit + 1, remember_as=("similar_to_post", post.id, question))
+    return [item for item in items if item.post.id != post.duplicate_of_id][:limit]
 
 
 def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
@@ -99,22 +102,30 @@ def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
     return None
 
 
+def _ranked(store, query: QueryPost) -> list:
+    with store.searcher() as searcher:
+        if searcher is None:
+            return []
+        return [hit for hit in find_similar(searcher, query, limit=ASKED) if _worth_showing(hit)]
+
+
 def _worth_showing(hit) -> bool:
     return hit.text >= MIN_TEXT or (hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M)
 
 
-def _similar(query: QueryPost, kind: PostKind, limit: int) -> list[SimilarItem]:
+def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None) -> list[SimilarItem]:
+    """The ranked hits worth showing, re-checked against the database (which is never remembered)."""
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
+    store = index_store()
     try:
-        with index_store().searcher() as searcher:
-            if searcher is None:
-                return []
-            ranked = find_similar(searcher, query, limit=ASKED)
+        if remember_as is None:
+            ranked = _ranked(store, query)
+        else:
+            ranked = store.memoized(remember_as, lambda: _ranked(store, query))
     except Exception:  # a damaged index: the post page and the post form work on without suggestions
         log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
         return []
-    ranked = [hit for hit in ranked if _worth_showing(hit)]
     ids = [int(hit.id) for hit in ranked]
     posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(ids)))} if ids else {}
     items = []

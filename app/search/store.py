@@ -15,8 +15,10 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, current_app
 from whoosh import index
@@ -30,6 +32,8 @@ CURRENT = "CURRENT"
 LOCK = "writer.lock"
 GENERATION_PREFIX = "gen-"
 IDLE_SEARCHERS = 8  # kept open per process: as many as threads searching at once
+MEMO_SIZE = 4096  # answers remembered per process (a few hundred bytes each)
+T = TypeVar("T")
 
 
 class IndexBusyError(Exception):
@@ -46,6 +50,8 @@ class IndexStore:
         self._index: FileIndex | None = None
         self._index_name: str | None = None
         self._idle: list[Searcher] = []
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------ generations
 
@@ -92,6 +98,27 @@ class IndexStore:
         """(generation, commit number) of the live index: changes whenever any process writes."""
         ix = self.open_index()
         return None if ix is None else (self._index_name or "", ix.latest_generation())
+
+    def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """compute() once per version of the index for this key, then from memory (a per-process LRU).
+
+        Exact: any write to the index, by any process, changes the version, so an answer is never
+        served from an older index than the one this process would search now.
+        """
+        version = self.version()
+        if version is None:
+            return compute()
+        full_key = (version, key)
+        with self._memo_lock:
+            if full_key in self._memo:
+                self._memo.move_to_end(full_key)
+                return self._memo[full_key]  # type: ignore[return-value]
+        value = compute()
+        with self._memo_lock:
+            self._memo[full_key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     # ------------------------------------------------------------------------------------ writer
 

@@ -9,6 +9,8 @@ import pytest
 
 from app.accounts.models import Role
 from app.extensions import db
+from app.moderation import flags
+from app.moderation.models import FlagReason
 from app.posts.duplicates import EXTENSION
 from app.posts.models import Follow, Post, PostKind, PostStatus, Vote
 from tests.posts.test_photos import image_bytes
@@ -196,6 +198,17 @@ def test_a_post_page_lists_similar_posts(client, make, pothole):
     html = client.get(f"/posts/{other.id}").get_data(as_text=True)
     assert "پست‌های مشابه" in html and f'href="/posts/{pothole.id}"' in html
     assert "mark_duplicate" not in html  # visitors get no moderation buttons
+
+
+def test_a_post_pages_remembered_similar_posts_follow_every_change_of_the_index(client, make, auth, pothole):
+    other = make.post(title="چاله‌ی بزرگ جلوی ایستگاه اتوبوس حرم", body=BODY, **SPOT)
+    auth.login(make.user())  # signed in: no page cache, only the remembered answer of the index
+    assert f'href="/posts/{pothole.id}"' in client.get(f"/posts/{other.id}").get_data(as_text=True)
+    third = make.post(title="چاله‌ی عمیق ایستگاه اتوبوس حرم", body=BODY, **SPOT)
+    assert f'href="/posts/{third.id}"' in client.get(f"/posts/{other.id}").get_data(as_text=True)
+    flags.uphold(make._moderator(), pothole, FlagReason.OFFENSIVE)
+    db.session.commit()
+    assert f'href="/posts/{pothole.id}"' not in client.get(f"/posts/{other.id}").get_data(as_text=True)
 
 
 def test_moderators_mark_a_pending_post_as_duplicate_in_one_click_from_the_queue(client, make, auth, pothole):
