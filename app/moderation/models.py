@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import Role
 from app.core.cache import public_content
 from app.core.db import utcnow
 from app.extensions import db
@@ -20,6 +21,9 @@ class StatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: done by the system
+    # The actor's role when they acted: the timeline says "a moderator" even after they become admin
+    # or go back to being a resident.
+    actor_role: Mapped[Role | None] = mapped_column(_enum(Role))
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[PostStatus] = mapped_column(_enum(PostStatus))
     to_status: Mapped[PostStatus] = mapped_column(_enum(PostStatus))

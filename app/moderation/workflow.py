@@ -151,6 +151,7 @@ def transition(
     change = StatusChange(
         post_id=post.id,
         actor_id=actor.id if actor is not None else None,
+        actor_role=actor.role if actor is not None else None,
         action=action,
         from_status=post.status,
         to_status=move.target,

@@ -239,3 +239,16 @@ def test_a_duplicate_does_not_show_the_title_of_an_original_hidden_since(client,
     assert page.status_code == 200
     assert "عنوانی که ناظران پنهان کردند" not in page.get_data(as_text=True)
     assert f'href="/posts/{original.id}"' not in page.get_data(as_text=True)
+
+
+def test_the_timeline_names_the_role_an_actor_had_when_they_acted(client, make, moderator):
+    post = make.post(PostStatus.PENDING)
+    client.post(f"/moderation/posts/{post.id}/transition", data={"action": "approve"})
+    db.session.rollback()
+    change = db.session.query(StatusChange).filter_by(post_id=post.id).one()
+    assert change.actor_role is Role.MODERATOR
+    moderator.role = Role.RESIDENT  # stepped down later: the approval was still a moderator's
+    db.session.commit()
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    timeline = page.split('id="timeline-title"')[1]
+    assert "یک ناظر" in timeline and moderator.display_name not in timeline
