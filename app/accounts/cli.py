@@ -56,6 +56,8 @@ def create_user_command(email: str, role: str, display_name: str | None, departm
 @click.option("--department", help="Department slug (staff only).")
 def set_role_command(email: str, role: str, department: str | None):
     """Change a user's role."""
+    if Role(role) is Role.STAFF and not department:
+        raise click.BadParameter("staff need --department", param_hint="--department")
     with write_intent():
         user = services.find_user_by_email(email)
         if user is None:

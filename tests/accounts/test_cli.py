@@ -49,3 +49,15 @@ def test_set_role_and_list(runner, make):
     db.session.rollback()
     assert db.session.get(User, user.id).role is Role.MODERATOR
     assert user.email in runner.invoke(args=["users", "list"]).output
+
+
+def test_making_someone_staff_needs_their_department(runner, make):
+    user, department = make.user(), make.department()
+    refused = runner.invoke(args=["users", "set-role", user.email, "staff"])
+    assert refused.exit_code != 0 and "--department" in refused.output
+    db.session.rollback()
+    assert db.session.get(User, user.id).role is Role.RESIDENT
+    done = runner.invoke(args=["users", "set-role", user.email, "staff", "--department", department.slug])
+    assert done.exit_code == 0
+    db.session.rollback()
+    assert db.session.get(User, user.id).department_id == department.id
