@@ -117,14 +117,15 @@ def _cacheable() -> bool:
     )
 
 
-def cached_for_visitors(view: Callable | None = None, *, vary: Callable[[], object] | None = None) -> Callable:
-    """Serve signed-out visitors a page rendered once per content generation and language.
+def vary_every_page(app, part: Callable[[], object]) -> None:
+    """Make `part()` a part of every cached page's key: something pages show that is written after
+    the commit, so the content generation does not follow it (the search index's similar posts)."""
+    app.extensions.setdefault("page_cache_vary", []).append(part)
 
-    `vary` names what else the page depends on that the generation does not follow (the search
-    index, written just after the commit): its value joins the key.
-    """
-    if view is None:
-        return lambda view: cached_for_visitors(view, vary=vary)
+
+def cached_for_visitors(view: Callable) -> Callable:
+    """Serve signed-out visitors a page rendered once per content generation and language (and per
+    value of what `vary_every_page` adds)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -133,7 +134,8 @@ def cached_for_visitors(view: Callable | None = None, *, vary: Callable[[], obje
         generation = current_generation()
         if generation is None:
             return view(*args, **kwargs)
-        key = (generation, str(get_locale()), request.full_path, vary() if vary is not None else None)
+        every_page = tuple(part() for part in current_app.extensions.get("page_cache_vary", ()))
+        key = (generation, str(get_locale()), request.full_path, every_page)
         page = page_cache().get(key)
         if page is None:
             response = make_response(view(*args, **kwargs))

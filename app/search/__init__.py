@@ -12,6 +12,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.accounts.permissions import can_moderate
+    from app.core.cache import vary_every_page
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
     from app.search.cli import search_cli, worker_command
@@ -19,7 +20,8 @@ def init_app(app: Flask) -> None:
     from app.search.similar import find_likely_duplicate, similar_to_post
     from app.search.store import init_store
 
-    init_store(app)
+    store = init_store(app)
+    vary_every_page(app, store.version)  # pages show similar posts; the index is written after the commit
     app.register_blueprint(bp)
     set_duplicate_finder(app, find_likely_duplicate)
     app.jinja_env.globals.update(similar_posts_for=similar_to_post, can_mark_duplicate=can_moderate)

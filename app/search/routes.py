@@ -18,18 +18,12 @@ from app.search import queries
 from app.search.forms import SearchForm
 from app.search.permissions import searchable_statuses
 from app.search.similar import similar_to_draft
-from app.search.store import index_store
 
 bp = Blueprint("search", __name__)
 
 
-def _index_version():
-    """Part of a cached page's key: a page of results is stale once any process changed the index."""
-    return index_store().version()
-
-
 @bp.get("/search")
-@cached_for_visitors(vary=_index_version)
+@cached_for_visitors  # the index's version is in every cached page's key (app.search.init_app)
 def search():
     form = SearchForm(formdata=request.args)
     form.fill_choices(**_choices())

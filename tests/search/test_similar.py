@@ -211,6 +211,15 @@ def test_a_post_pages_remembered_similar_posts_follow_every_change_of_the_index(
     assert f'href="/posts/{pothole.id}"' not in client.get(f"/posts/{other.id}").get_data(as_text=True)
 
 
+def test_a_visitors_cached_post_page_follows_the_index_even_when_it_lags_the_commit(app, client, make, runner):
+    other = make.post(title="چاله‌ی بزرگ جلوی ایستگاه اتوبوس حرم", body=BODY, **SPOT)
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False  # committed, not yet indexed: the worker's job
+    pothole = make.post(PostStatus.PUBLISHED, title=TITLE, body=BODY, **SPOT)
+    assert f'href="/posts/{pothole.id}"' not in client.get(f"/posts/{other.id}").get_data(as_text=True)
+    assert runner.invoke(args=["worker", "--once"]).exit_code == 0  # the index changes, the database does not
+    assert f'href="/posts/{pothole.id}"' in client.get(f"/posts/{other.id}").get_data(as_text=True)
+
+
 def test_moderators_mark_a_pending_post_as_duplicate_in_one_click_from_the_queue(client, make, auth, pothole):
     pending = make.post(PostStatus.PENDING, title=TITLE, body=BODY, **SPOT)
     auth.login(make.user(Role.MODERATOR))
