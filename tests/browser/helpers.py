@@ -27,6 +27,19 @@ def sign_in(page: Page, email: str, language: str = "fa", password: str = PASSWO
     expect(page.locator("#main")).to_be_visible()
 
 
+def sign_up_as_maryam(page: Page) -> None:
+    """From the home page, in Persian: sign up as مریم and land signed in."""
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.get_by_role("link", name="ثبت‌نام").first.click()
+    page.get_by_label("نشانی رایانامه").fill("maryam@example.org")
+    page.get_by_label("نام نمایشی").fill("مریم")
+    page.get_by_label("گذرواژه", exact=True).fill("a-good-password")
+    page.get_by_label("تکرار گذرواژه").fill("a-good-password")
+    page.get_by_role("button", name="ثبت‌نام").click()
+    expect(page.get_by_text("مریم، خوش آمدید!")).to_be_visible()
+
+
 def use_language(page: Page, base_url: str, language: str) -> None:
     """Pick the language as a visitor's browser remembers it (the switch itself is tested on its own)."""
     page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])

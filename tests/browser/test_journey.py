@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
-from tests.browser.helpers import exif_of, image_of, photo_upload, sign_in
+from tests.browser.helpers import exif_of, image_of, photo_upload, sign_in, sign_up_as_maryam
 
 
 def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Page, make, screenshot):
@@ -16,14 +16,7 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     neighbour = make.user(display_name="رضا احمدی")
 
     # A resident signs up and reports a problem, typed partly on an Arabic keyboard layout.
-    page.goto("/")
-    page.get_by_role("link", name="ثبت‌نام").first.click()
-    page.get_by_label("نشانی رایانامه").fill("maryam@example.org")
-    page.get_by_label("نام نمایشی").fill("مریم")
-    page.get_by_label("گذرواژه", exact=True).fill("a-good-password")
-    page.get_by_label("تکرار گذرواژه").fill("a-good-password")
-    page.get_by_role("button", name="ثبت‌نام").click()
-    expect(page.get_by_text("مریم، خوش آمدید!")).to_be_visible()
+    sign_up_as_maryam(page)
 
     page.get_by_role("link", name="گزارش یک مشکل").click()
     page.get_by_label("عنوان").fill("چاله‌ی خطرناک در كوچه‌ی شهيد")  # Arabic kaf and yeh
