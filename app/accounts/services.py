@@ -13,19 +13,18 @@ from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.extensions import db
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule about accounts was broken; `field` names the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class LoginThrottledError(AccountError):
+    status = 429
+
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
         self.retry_after = retry_after

@@ -10,6 +10,32 @@ from werkzeug.exceptions import HTTPException
 from app.extensions import db
 
 
+class DomainError(Exception):
+    """A rule of the domain was broken. Services raise it (or a subclass); views turn it into a form
+    error on `field` (or a flash) and answer with `status`. The message is already translated."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+
+
+class DomainForbiddenError(DomainError):
+    """The actor may not do this to this object."""
+
+    status = 403
+
+
+class DomainConflictError(DomainError):
+    """The object is not in a state that allows this (it changed, or the move does not apply)."""
+
+    status = 409
+
+
 def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood. Please check what you sent.")),

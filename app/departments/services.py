@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select
 from app.accounts.models import Role, User
 from app.accounts.permissions import is_staff_of
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.pagination import Page, paginate
 from app.core.text import clean_text
 from app.departments.models import RESPONSE_ACTIONS, Assignment, Department, InternalNote, ResponseTemplate
@@ -28,12 +29,8 @@ NOTE_MAX = 2000
 SEARCH_MAX = 100
 
 
-class TriageError(Exception):
+class TriageError(DomainError):
     """A triage rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class QueueSort(enum.StrEnum):

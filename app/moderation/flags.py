@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
+from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.extensions import db
 from app.moderation import audit
@@ -22,7 +23,7 @@ from app.posts.models import Comment, Post
 NOTE_MAX = 500
 
 
-class FlagError(Exception):
+class FlagError(DomainError):
     """The flag or the decision is not possible (HTTP 4xx with this message)."""
 
 

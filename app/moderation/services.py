@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.extensions import db
 from app.moderation import audit, workflow
@@ -19,12 +20,8 @@ from app.posts.models import Category, Post, PostStatus
 BULK_MAX = 100  # posts in one bulk decision: one page of the queue at most
 
 
-class ModerationError(Exception):
+class ModerationError(DomainError):
     """A moderation rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def pending_query() -> Select:

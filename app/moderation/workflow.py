@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from app.accounts.permissions import can_moderate, is_staff_of
 from app.core.db import utcnow
+from app.core.errors import DomainConflictError, DomainForbiddenError
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.extensions import db
@@ -28,11 +29,11 @@ from app.posts.models import PostStatus as S
 NOTE_MAX = 2000
 
 
-class TransitionError(Exception):
+class TransitionError(DomainConflictError):
     """The move is not possible from the post's current status (HTTP 409)."""
 
 
-class TransitionForbiddenError(Exception):
+class TransitionForbiddenError(DomainForbiddenError):
     """The actor may not make this move on this post (HTTP 403)."""
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from app.accounts.permissions import can_participate
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.extensions import db
 from app.posts import rules
@@ -17,7 +18,7 @@ from app.posts.models import Comment, Post
 from app.posts.signals import comment_added, comment_edited
 
 
-class CommentError(Exception):
+class CommentError(DomainError):
     """A commenting rule was broken."""
 
 

@@ -27,6 +27,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
+from app.core.errors import DomainError
 from app.extensions import db
 from app.posts.models import Photo, Post
 
@@ -35,7 +36,7 @@ STAGED_MAX_AGE = 24 * 3600  # seconds a form may carry a received photo before s
 _REMOVED_KEYS = "shahrvand_removed_photo_keys"
 
 
-class PhotoError(Exception):
+class PhotoError(DomainError):
     """A file that cannot become a photo; the message says why, in the user's language."""
 
 

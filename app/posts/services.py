@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.accounts.permissions import can_participate
 from app.core.db import utcnow
+from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.extensions import db
 from app.posts import photos as photo_store
@@ -19,12 +20,8 @@ from app.posts.models import Category, Photo, Post, PostKind, PostStatus
 from app.posts.signals import post_edited, post_submitted
 
 
-class PostingError(Exception):
+class PostingError(DomainError):
     """A posting rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def active_categories(kind: PostKind | None = None) -> list[Category]:

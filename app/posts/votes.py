@@ -7,6 +7,7 @@ from sqlalchemy import delete, select, update
 
 from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
+from app.core.errors import DomainError
 from app.extensions import db
 from app.posts import hot
 from app.posts.follows import follow_post
@@ -16,7 +17,7 @@ from app.posts.signals import vote_changed
 SUPPORT, OPPOSE = 1, -1
 
 
-class VoteError(Exception):
+class VoteError(DomainError):
     """The vote is not allowed (closed post, own post, opposing a problem, blocked user)."""
 
 
