@@ -5,24 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
+from app.core.errors import DomainError, show_error
 from app.core.permissions import require
-from app.core.web import localized
 from app.departments import admin, permissions, services
 from app.departments.forms import CategoryForm, DepartmentForm, ResponseTemplateForm
 from app.departments.models import Department, ResponseTemplate
 from app.departments.routes import _department, bp
 from app.extensions import db
+from app.posts.choices import department_choices
 from app.posts.models import Category
-
-
-def _apply_error(form, error: admin.AdminError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 @bp.get("/admin/departments")
@@ -51,9 +43,9 @@ def edit_department(department_id: int | None):
                     for name in ("slug", "name_fa", "name_en", "contact_email", "is_active")
                 },
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The department is saved."), "success")
@@ -70,9 +62,7 @@ def edit_category(category_id: int | None):
     category = db.get_or_404(Category, category_id) if category_id is not None else None
     require(permissions.can_administer_departments(current_user))
     form = CategoryForm(obj=category, default_department=category.default_department_id if category else None)
-    form.default_department.choices = [SelectChoice("", _("None: moderators choose"))] + [
-        SelectChoice(d.id, localized(d)) for d in services.departments_for_select()
-    ]
+    form.default_department.choices = department_choices(_("None: moderators choose"))
     if form.validate_on_submit():
         department = db.session.get(Department, form.default_department.data) if form.default_department.data else None
         try:
@@ -95,9 +85,9 @@ def edit_category(category_id: int | None):
                     )
                 },
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The category is saved."), "success")
@@ -136,9 +126,9 @@ def edit_response_template(slug: str, template_id: int | None):
                 department=department,
                 **{name: getattr(form, name).data for name in ("action", "title", "body", "position", "is_active")},
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The response template is saved."), "success")

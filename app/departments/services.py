@@ -235,10 +235,6 @@ def first_responses(post_ids: list[int]) -> dict[int, dict]:
     return facts
 
 
-def departments_for_select() -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id)))
-
-
 def open_assigned_count(user) -> int:
     return db.session.scalar(
         select(func.count())
