@@ -41,6 +41,7 @@ def _template_helpers(state) -> None:
     panels.register_hooks(state.app)
     state.app.jinja_env.globals.update(
         can_manage_response_templates=permissions.can_manage_response_templates,
+        works_in_a_department=permissions.works_in_a_department,
         shorten=shorten,
         TRANSITION_LABELS={action: move.label for action, move in workflow.TRANSITIONS.items()},
     )
