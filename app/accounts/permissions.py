@@ -33,4 +33,3 @@ def is_staff_of(user, department_id: int | None) -> bool:
     if user.role is Role.ADMIN:
         return True
     return user.role is Role.STAFF and user.department_id == department_id
-
