@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError, form_error_text, show_error
-from app.core.pagination import requested_page
+from app.core.pagination import Page, requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
 from app.extensions import db
@@ -63,12 +63,11 @@ def flag_comment(comment_id: int):
 @login_required
 def flags_tab():
     require(can_decide_flags(current_user))
-    groups, has_next = flags.open_flag_groups(requested_page(), current_app.config["POSTS_PER_PAGE"])
+    number, per_page = requested_page(), current_app.config["POSTS_PER_PAGE"]
+    groups, has_next = flags.open_flag_groups(number, per_page)
     return render_template(
         "moderation/flags.html",
-        groups=groups,
-        has_next=has_next,
-        number=requested_page(),
+        page=Page(items=groups, number=number, per_page=per_page, has_next=has_next),
         form=DecideFlagsForm(),
         tab="flags",
     )
