@@ -16,6 +16,13 @@ from app.extensions import db
 from app.posts.choices import department_choices
 from app.posts.models import Category
 
+CATEGORY_FIELDS = ("slug", "name_fa", "name_en", "accepts_problems", "accepts_ideas", "position", "is_active")
+
+
+def _values(form, *names: str) -> dict:
+    """The named fields' data, as keyword arguments for a service."""
+    return {name: getattr(form, name).data for name in names}
+
 
 @bp.get("/admin/departments")
 @login_required
@@ -38,10 +45,7 @@ def edit_department(department_id: int | None):
             admin.save_department(
                 current_user,
                 department,
-                **{
-                    name: getattr(form, name).data
-                    for name in ("slug", "name_fa", "name_en", "contact_email", "is_active")
-                },
+                **_values(form, "slug", "name_fa", "name_en", "contact_email", "is_active"),
             )
         except DomainError as error:
             db.session.rollback()
@@ -72,18 +76,7 @@ def edit_category(category_id: int | None):
                 current_user,
                 category,
                 default_department=department,
-                **{
-                    name: getattr(form, name).data
-                    for name in (
-                        "slug",
-                        "name_fa",
-                        "name_en",
-                        "accepts_problems",
-                        "accepts_ideas",
-                        "position",
-                        "is_active",
-                    )
-                },
+                **_values(form, *CATEGORY_FIELDS),
             )
         except DomainError as error:
             db.session.rollback()
@@ -124,7 +117,7 @@ def edit_response_template(slug: str, template_id: int | None):
                 current_user,
                 template,
                 department=department,
-                **{name: getattr(form, name).data for name in ("action", "title", "body", "position", "is_active")},
+                **_values(form, "action", "title", "body", "position", "is_active"),
             )
         except DomainError as error:
             db.session.rollback()

@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.departments import permissions, services
+from app.departments.forms import InternalNoteForm
 from app.moderation import workflow
 from app.posts.models import Post
 
@@ -43,6 +44,7 @@ def _staff_panel(post: Post) -> str:
         may_assign=may_assign,
         notes=services.internal_notes(post),
         may_write_note=permissions.can_write_internal_note(current_user, post),
+        note_form=InternalNoteForm(formdata=None),  # the note's limit comes from its validator
     )
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.moderation import flags, services, workflow
+from app.moderation.forms import FlagForm
 from app.moderation.permissions import can_edit_post_as_moderator, can_flag
 from app.posts.choices import active_departments
 from app.posts.models import Comment, Post
@@ -37,6 +38,7 @@ def _flag_post(post: Post) -> str:
         post=post,
         has_flagged=flags.has_flagged(current_user, post),
         may_flag=can_flag(current_user, post),
+        form=FlagForm(formdata=None),  # the note's limit comes from its validator
     )
 
 
