@@ -35,6 +35,7 @@ test: install translations browser-deps
 lint: install
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format app tests bench

@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.demo.seed import seed_demo_command
+    from app.moderation import cli as _moderation_cli  # noqa: F401  (adds `users set-role`)
     from app.notifications.cli import notifications_cli
     from app.posts.maintenance import posts_cli
 

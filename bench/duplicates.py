@@ -38,10 +38,23 @@ def run(loaded, queries: list[dict], *, full: bool, out: Path) -> None:
                 db.session.remove()  # keep the identity map small, as requests do
 
 
-def score(set_dir: Path, results: Path) -> list[str]:
+def scorer_of(set_dir: Path) -> Path:
+    """The set's own scorer (dupbench/score.py, beside the set); exits with a message when it is missing."""
     scorer = set_dir.parent / "score.py"
+    if not scorer.is_file():
+        raise SystemExit(f"cannot score: no scorer at {scorer} (dupbench sets are scored by the score.py beside them)")
+    return scorer
+
+
+def score(set_dir: Path, results: Path) -> list[str]:
+    """The scorer's lines; exits non-zero with its message when it fails or prints no figures."""
+    scorer = scorer_of(set_dir)
     output = subprocess.run([sys.executable, str(scorer), str(set_dir), str(results)], capture_output=True, text=True)
-    return output.stdout.strip().splitlines()
+    lines = output.stdout.strip().splitlines()
+    if output.returncode != 0 or not lines or "recall@5=" not in lines[-1]:
+        problem = (output.stderr.strip() or output.stdout.strip() or "no output").splitlines()[-1]
+        raise SystemExit(f"cannot score {results.name} with {scorer} (exit status {output.returncode}): {problem}")
+    return lines
 
 
 def main() -> None:
@@ -51,6 +64,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="build here (KEEP_BENCH=1 keeps it; a built one is reused)")
     args = parser.parse_args()
     set_dir = require_set(args.set_dir)
+    scorer_of(set_dir)  # before the long load: a run that cannot be scored is not worth starting
     queries = read_jsonl(set_dir / "queries.jsonl")
     if args.queries:
         queries = queries[: args.queries]

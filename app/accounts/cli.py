@@ -11,10 +11,12 @@ from app.accounts.models import Role, User
 from app.core.db import write_intent
 from app.extensions import db
 
+# `set-role` is added by app.moderation.cli: a role change is audited, as it is on the web.
 users_cli = AppGroup("users", help="Create users and change their roles.")
 
 
-def _department(slug: str | None):
+def department_by_slug(slug: str | None):
+    """The department named by a --department option (None when the option is absent)."""
     if slug is None:
         return None
     # Reached through the mapper: accounts never imports the departments package.
@@ -42,30 +44,12 @@ def create_user_command(email: str, role: str, display_name: str | None, departm
                 display_name=display_name or email.split("@")[0],
                 password=password,
                 role=Role(role),
-                department=_department(department),
+                department=department_by_slug(department),
             )
         except services.AccountError as error:
             raise click.ClickException(str(error)) from error
         db.session.commit()
     click.echo(f"Created {user.email} as {user.role.value}.")
-
-
-@users_cli.command("set-role")
-@click.argument("email")
-@click.argument("role", type=click.Choice([r.value for r in Role]))
-@click.option("--department", help="Department slug (staff only).")
-def set_role_command(email: str, role: str, department: str | None):
-    """Change a user's role."""
-    if Role(role) is Role.STAFF and not department:
-        raise click.BadParameter("staff need --department", param_hint="--department")
-    with write_intent():
-        user = services.find_user_by_email(email)
-        if user is None:
-            raise click.ClickException(f"no user with e-mail {email}")
-        user.role = Role(role)
-        user.department = _department(department) if Role(role) is Role.STAFF else None
-        db.session.commit()
-    click.echo(f"{user.email} is now {user.role.value}.")
 
 
 @users_cli.command("list")

@@ -50,17 +50,5 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
 
-    @property
-    def is_moderator(self) -> bool:
-        return self.role in (Role.MODERATOR, Role.ADMIN)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role is Role.STAFF and self.department_id is not None
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

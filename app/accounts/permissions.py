@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 
 
 def is_signed_in(user) -> bool:
@@ -33,7 +33,3 @@ def is_staff_of(user, department_id: int | None) -> bool:
     if user.role is Role.ADMIN:
         return True
     return user.role is Role.STAFF and user.department_id == department_id
-
-
-def can_see_email(viewer, user: User) -> bool:
-    return is_signed_in(viewer) and (viewer.id == user.id or viewer.role is Role.ADMIN)

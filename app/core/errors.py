@@ -81,3 +81,20 @@ def _render(code: int, detail: str | None = None):
     if code == 401:
         title = _("Sign in required")
     return render_template("errors/error.html", code=code, title=title, detail=detail or text)
+
+
+def show_error(error: DomainError, form=None) -> None:
+    """Show a service's refusal where the user looks: beside the form field it names, else above the
+    form (its form errors, which keep `form.errors` true so the page answers 422), else in a flash."""
+    field = form._fields.get(error.field) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    elif form is not None:
+        form.form_errors.append(error.message)
+    else:
+        flash(error.message, "danger")
+
+
+def form_error_text(form) -> str:
+    """Every message of a refused form in one line, for pages that show no form to put them on."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import request
 from sqlalchemy import Select
 
 from app.extensions import db
@@ -29,3 +30,8 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
     page = min(max(1, page), MAX_PAGE)
     rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(rows[:per_page]), number=page, per_page=per_page, has_next=len(rows) > per_page)
+
+
+def requested_page() -> int:
+    """The page number the query string asks for (`?page=`), from 1 to MAX_PAGE; anything else is 1."""
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)

@@ -5,24 +5,23 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
+from app.core.errors import DomainError, show_error
 from app.core.permissions import require
-from app.core.web import localized
 from app.departments import admin, permissions, services
 from app.departments.forms import CategoryForm, DepartmentForm, ResponseTemplateForm
 from app.departments.models import Department, ResponseTemplate
 from app.departments.routes import _department, bp
 from app.extensions import db
+from app.posts.choices import department_choices
 from app.posts.models import Category
 
+CATEGORY_FIELDS = ("slug", "name_fa", "name_en", "accepts_problems", "accepts_ideas", "position", "is_active")
 
-def _apply_error(form, error: admin.AdminError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+
+def _values(form, *names: str) -> dict:
+    """The named fields' data, as keyword arguments for a service."""
+    return {name: getattr(form, name).data for name in names}
 
 
 @bp.get("/admin/departments")
@@ -46,14 +45,11 @@ def edit_department(department_id: int | None):
             admin.save_department(
                 current_user,
                 department,
-                **{
-                    name: getattr(form, name).data
-                    for name in ("slug", "name_fa", "name_en", "contact_email", "is_active")
-                },
+                **_values(form, "slug", "name_fa", "name_en", "contact_email", "is_active"),
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The department is saved."), "success")
@@ -70,9 +66,7 @@ def edit_category(category_id: int | None):
     category = db.get_or_404(Category, category_id) if category_id is not None else None
     require(permissions.can_administer_departments(current_user))
     form = CategoryForm(obj=category, default_department=category.default_department_id if category else None)
-    form.default_department.choices = [SelectChoice("", _("None: moderators choose"))] + [
-        SelectChoice(d.id, localized(d)) for d in services.departments_for_select()
-    ]
+    form.default_department.choices = department_choices(_("None: moderators choose"))
     if form.validate_on_submit():
         department = db.session.get(Department, form.default_department.data) if form.default_department.data else None
         try:
@@ -82,22 +76,11 @@ def edit_category(category_id: int | None):
                 current_user,
                 category,
                 default_department=department,
-                **{
-                    name: getattr(form, name).data
-                    for name in (
-                        "slug",
-                        "name_fa",
-                        "name_en",
-                        "accepts_problems",
-                        "accepts_ideas",
-                        "position",
-                        "is_active",
-                    )
-                },
+                **_values(form, *CATEGORY_FIELDS),
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The category is saved."), "success")
@@ -134,11 +117,11 @@ def edit_response_template(slug: str, template_id: int | None):
                 current_user,
                 template,
                 department=department,
-                **{name: getattr(form, name).data for name in ("action", "title", "body", "position", "is_active")},
+                **_values(form, "action", "title", "body", "position", "is_active"),
             )
-        except admin.AdminError as error:
+        except DomainError as error:
             db.session.rollback()
-            _apply_error(form, error)
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The response template is saved."), "success")

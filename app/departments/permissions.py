@@ -9,6 +9,11 @@ from app.posts.models import Post, PostStatus
 _TRIAGE_STATUSES = (PostStatus.FORWARDED, PostStatus.IN_PROGRESS)
 
 
+def works_in_a_department(user) -> bool:
+    """Staff (not blocked) of the department they belong to: the header links to its dashboard."""
+    return is_signed_in(user) and is_staff_of(user, user.department_id)
+
+
 def can_view_department(user, department: Department) -> bool:
     """The department's staff (and admins) work its queue; moderators may look at it."""
     return can_moderate(user) or is_staff_of(user, department.id)

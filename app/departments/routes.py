@@ -6,25 +6,25 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from app.accounts.models import User
 from app.core.cache import cached_for_visitors
 from app.core.dates import parse_date
+from app.core.errors import DomainError, form_error_text, show_error
 from app.core.i18n import text_direction
 from app.core.l10n import current_language
+from app.core.pagination import requested_page
 from app.core.permissions import require
-from app.core.web import localized
-from app.departments import export, permissions, services, stats
+from app.departments import export, panels, permissions, services, stats
 from app.departments.charts import shorten, statistics_charts
 from app.departments.forms import AssignForm, ExportForm, InternalNoteForm, QueueFilterForm, RespondForm
-from app.departments.models import RESPONSE_ACTIONS, Department, ResponseTemplate
+from app.departments.models import Department, ResponseTemplate
 from app.extensions import db
 from app.moderation import workflow
+from app.posts.choices import category_choices
 from app.posts.labels import status_label
 from app.posts.models import Post, PostStatus
 from app.posts.permissions import can_view_post
-from app.posts.services import active_categories
 
 bp = Blueprint("departments", __name__)
 _STATUS_SETS = {
@@ -38,20 +38,10 @@ _STATUS_SETS = {
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    panels.register_hooks(state.app)
     state.app.jinja_env.globals.update(
-        can_respond=permissions.can_respond,
-        can_assign=permissions.can_assign,
-        can_read_internal_notes=permissions.can_read_internal_notes,
-        can_write_internal_note=permissions.can_write_internal_note,
         can_manage_response_templates=permissions.can_manage_response_templates,
-        internal_notes=services.internal_notes,
-        response_templates=services.response_templates,
-        staff_members=services.staff_members,
-        post_assignment=lambda post: services.assignments([post.id]).get(post.id),
-        RespondForm=RespondForm,
-        AssignForm=AssignForm,
-        InternalNoteForm=InternalNoteForm,
-        RESPONSE_ACTIONS=RESPONSE_ACTIONS,
+        works_in_a_department=permissions.works_in_a_department,
         shorten=shorten,
         TRANSITION_LABELS={action: move.label for action, move in workflow.TRANSITIONS.items()},
     )
@@ -94,13 +84,9 @@ def dashboard(slug: str):
     department = _department(slug)
     require(permissions.can_view_department(current_user, department))
     form = QueueFilterForm(request.args)
-    form.category.choices = [SelectChoice("", _("All categories"))] + [
-        SelectChoice(c.id, localized(c)) for c in active_categories()
-    ]
+    form.category.choices = category_choices(_("All categories"))
     filters, sort = _queue_filter(form)
-    page = services.department_queue(
-        department, filters, sort, max(request.args.get("page", 1, type=int), 1), current_app.config["POSTS_PER_PAGE"]
-    )
+    page = services.department_queue(department, filters, sort, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template(
         "departments/dashboard.html",
         department=department,
@@ -144,14 +130,12 @@ def respond(post_id: int):
     require(can_view_post(current_user, post), hide=True)
     form = RespondForm()
     if not form.validate_on_submit():
-        return _post_page_error(post, " ".join(str(e) for errs in form.errors.values() for e in errs), 422, form)
+        return _post_page_error(post, form_error_text(form), 422, form)
     template = db.session.get(ResponseTemplate, form.template.data) if form.template.data else None
     try:
         services.respond(post, form.action.data, current_user, template=template, note=form.note.data)
-    except workflow.TransitionForbiddenError as error:
-        return _post_page_error(post, str(error), 403, form)
-    except (workflow.TransitionError, services.TriageError) as error:
-        return _post_page_error(post, str(error), 409 if isinstance(error, workflow.TransitionError) else 422, form)
+    except DomainError as error:
+        return _post_page_error(post, error.message, error.status, form)
     db.session.commit()
     flash(_("Done: the post is now “%(status)s”.", status=status_label(post.status)), "success")
     return redirect(url_for("posts.show", post_id=post.id))
@@ -169,8 +153,8 @@ def assign(post_id: int):
         if not form.validate_on_submit() or (form.assignee.data and assignee is None):
             raise services.TriageError(_("Choose a staff member of this post's department."))
         services.assign_post(post, assignee, current_user)
-    except services.TriageError as error:
-        return _post_page_error(post, str(error), 422)
+    except DomainError as error:
+        return _post_page_error(post, error.message, 422)
     db.session.commit()
     flash(
         _("Assigned to %(name)s.", name=assignee.display_name) if assignee else _("Nobody is assigned now."), "success"
@@ -188,8 +172,8 @@ def add_note(post_id: int):
     if form.validate_on_submit():
         try:
             services.add_internal_note(post, current_user, form.body.data)
-        except services.TriageError as error:
-            form.body.errors = [*form.body.errors, str(error)]
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The internal note is saved."), "success")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 
 from app.accounts.models import Role, User
 from app.accounts.permissions import is_staff_of
@@ -22,6 +22,7 @@ from app.moderation import audit, workflow
 from app.moderation.models import StatusChange
 from app.moderation.signals import post_status_changed
 from app.posts.models import Post, PostStatus
+from app.search.queries import matching_post_ids
 
 QUEUE_STATUSES = (PostStatus.FORWARDED, PostStatus.IN_PROGRESS)
 CLOSED_STATUSES = (PostStatus.RESOLVED, PostStatus.DECLINED)
@@ -51,12 +52,11 @@ class QueueFilter:
     near: tuple[float, float] | None = None  # (latitude, longitude) for the distance order
 
 
-def search_posts(query: Select, text: str) -> Select:
-    """Narrow a query of posts to those matching the words: the one place the search engine replaces."""
-    for word in clean_text(text)[:SEARCH_MAX].split():
-        pattern = "%" + word.replace("\\", "").replace("%", "").replace("_", "") + "%"
-        query = query.where(or_(Post.title.ilike(pattern), Post.body.ilike(pattern)))
-    return query
+def _with_words(query: Select, department: Department, text: str) -> Select:
+    """Narrow a query of the department's posts to those the search index finds for the words (the
+    same analyzer as the search page: Persian forms, digits and suffixes meet)."""
+    ids = matching_post_ids(clean_text(text)[:SEARCH_MAX], department_id=department.id)
+    return query.where(Post.id.in_(ids or []))
 
 
 def department_queue_query(department: Department, filters: QueueFilter, sort: QueueSort) -> Select:
@@ -76,7 +76,7 @@ def department_queue_query(department: Department, filters: QueueFilter, sort: Q
             Post.id.in_(select(Assignment.post_id).where(Assignment.assignee_id == filters.assignee_id))
         )
     if filters.text:
-        query = search_posts(query, filters.text)
+        query = _with_words(query, department, filters.text)
     if sort is QueueSort.DISTANCE and filters.near is not None:
         lat, lon = filters.near
         # Equirectangular distance: exact enough to order places within a city, plain SQL everywhere.
@@ -233,16 +233,3 @@ def first_responses(post_ids: list[int]) -> dict[int, dict]:
         if action in ("resolve", "decline"):
             entry["closed_at"] = created_at
     return facts
-
-
-def departments_for_select() -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id)))
-
-
-def open_assigned_count(user) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Assignment)
-        .join(Post, Post.id == Assignment.post_id)
-        .where(and_(Assignment.assignee_id == user.id, Post.status.in_(QUEUE_STATUSES)))
-    )

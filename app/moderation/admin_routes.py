@@ -12,13 +12,14 @@ from flask_login import current_user, login_required
 from app.accounts.models import User
 from app.accounts.services import find_user_by_email
 from app.core.dates import parse_date
+from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.extensions import db
 from app.moderation import audit, services
 from app.moderation.forms import ReasonTemplateForm, ThresholdsForm, post_number
 from app.moderation.models import ReasonTemplate
 from app.moderation.permissions import can_manage_settings, can_view_audit
-from app.moderation.routes import _page_number, bp
+from app.moderation.routes import bp
 from app.moderation.settings import Thresholds, thresholds, update_thresholds
 from app.posts.forms import int_or_none
 
@@ -59,7 +60,7 @@ def _audit_filter() -> tuple[audit.AuditFilter, list[str]]:
 def audit_log():
     require(can_view_audit(current_user))
     filters, problems = _audit_filter()
-    page = audit.list_audit(filters, _page_number(), current_app.config["POSTS_PER_PAGE"] * 2)
+    page = audit.list_audit(filters, requested_page(), current_app.config["POSTS_PER_PAGE"] * 2)
     return render_template(
         "moderation/audit.html", page=page, actions=audit.known_actions(), problems=problems, tab="audit"
     ), 400 if problems else 200

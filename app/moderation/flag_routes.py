@@ -6,6 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.errors import DomainError, form_error_text, show_error
+from app.core.pagination import Page, requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
 from app.extensions import db
@@ -13,7 +15,7 @@ from app.moderation import flags
 from app.moderation.forms import DecideFlagsForm, FlagForm
 from app.moderation.models import FlagReason
 from app.moderation.permissions import can_decide_flags, can_flag
-from app.moderation.routes import _form_errors, _page_number, bp
+from app.moderation.routes import bp
 from app.posts.models import Comment, Post
 from app.posts.permissions import can_view_post
 
@@ -31,8 +33,8 @@ def _flag(item: Post | Comment, post: Post):
     if form.validate_on_submit():
         try:
             flags.flag(current_user, item, FlagReason(form.reason.data), form.note.data)
-        except flags.FlagError as error:
-            form.form_errors.append(str(error))
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("Thank you. Moderators will review it."), "success")
@@ -61,12 +63,11 @@ def flag_comment(comment_id: int):
 @login_required
 def flags_tab():
     require(can_decide_flags(current_user))
-    groups, has_next = flags.open_flag_groups(_page_number(), current_app.config["POSTS_PER_PAGE"])
+    number, per_page = requested_page(), current_app.config["POSTS_PER_PAGE"]
+    groups, has_next = flags.open_flag_groups(number, per_page)
     return render_template(
         "moderation/flags.html",
-        groups=groups,
-        has_next=has_next,
-        number=_page_number(),
+        page=Page(items=groups, number=number, per_page=per_page, has_next=has_next),
         form=DecideFlagsForm(),
         tab="flags",
     )
@@ -77,15 +78,15 @@ def _decide(item: Post | Comment):
     form = DecideFlagsForm()
     try:
         if not form.validate_on_submit() or form.decision.data not in ("uphold", "dismiss"):
-            raise flags.FlagError(_form_errors(form) or _("Choose to hide or to keep it."))
+            raise flags.FlagError(form_error_text(form) or _("Choose to hide or to keep it."))
         if form.decision.data == "uphold":
             flags.uphold(current_user, item, FlagReason(form.reason.data or FlagReason.OTHER), form.note.data)
         else:
             flags.dismiss(current_user, item)
-    except flags.FlagError as error:
+    except DomainError as error:
         db.session.rollback()
         post = item.post if isinstance(item, Comment) else item
-        return render_template("moderation/refused.html", post=post, message=str(error), form=form), 422
+        return render_template("moderation/refused.html", post=post, message=error.message, form=form), 422
     db.session.commit()
     flash(
         _("Hidden; its author was told why.") if form.decision.data == "uphold" else _("Kept; the flags are closed."),

@@ -5,26 +5,23 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from app.accounts.models import Role, User
-from app.core.pagination import paginate
+from app.core.errors import DomainError, show_error
+from app.core.pagination import paginate, requested_page
 from app.core.permissions import require
-from app.core.web import localized
-from app.departments.models import Department
 from app.extensions import db
 from app.moderation import users
 from app.moderation.forms import BlockForm, RoleForm, UnblockForm
 from app.moderation.permissions import can_block, can_change_role, can_search_by_email, can_view_users
-from app.moderation.routes import _field_error, _page_number, active_departments, bp
-from app.moderation.services import AuthorRecord, ModerationError, author_records
+from app.moderation.routes import bp
+from app.moderation.services import AuthorRecord, author_records
+from app.posts.choices import department_choices, find_department
 
 
 def _role_form(user: User, formdata=None) -> RoleForm:
     form = RoleForm(formdata=formdata, role=user.role.value, department=user.department_id)
-    form.department.choices = [SelectChoice("", _("No department"))] + [
-        SelectChoice(d.id, localized(d)) for d in active_departments()
-    ]
+    form.department.choices = department_choices(_("No department"))
     return form
 
 
@@ -40,7 +37,7 @@ def users_list():
         blocked=blocked,
         by_email=can_search_by_email(current_user),
     )
-    page = paginate(query, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template("moderation/users.html", page=page, roles=list(Role), tab="users")
 
 
@@ -73,8 +70,8 @@ def block(user_id: int):
     if form.validate_on_submit():
         try:
             users.block(current_user, user, form.reason.data)
-        except ModerationError as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("%(name)s is blocked. They can still read.", name=user.display_name), "success")
@@ -92,8 +89,8 @@ def unblock(user_id: int):
     if form.validate_on_submit():
         try:
             users.unblock(current_user, user, form.note.data)
-        except ModerationError as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("%(name)s may take part again.", name=user.display_name), "success")
@@ -109,11 +106,11 @@ def change_role(user_id: int):
     require(can_change_role(current_user, user))
     form = _role_form(user, formdata=request.form)
     if form.validate_on_submit():
-        department = db.session.get(Department, form.department.data) if form.department.data else None
+        department = find_department(form.department.data)
         try:
             users.change_role(current_user, user, Role(form.role.data), department)
-        except ModerationError as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The role of %(name)s is changed.", name=user.display_name), "success")

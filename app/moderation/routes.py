@@ -10,14 +10,14 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.accounts.permissions import can_moderate
+from app.core.errors import DomainError, form_error_text, show_error
 from app.core.l10n import format_number
-from app.core.pagination import paginate
+from app.core.pagination import paginate, requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
 from app.core.web import localized
-from app.departments.models import Department
 from app.extensions import db
-from app.moderation import audit, flags, promising, services, workflow  # noqa: F401  (audit: signal receiver)
+from app.moderation import audit, flags, panels, promising, services, workflow  # noqa: F401  (audit: signal receiver)
 from app.moderation.forms import BulkForm, RecategoriseForm, RejectForm, RetitleForm, TransitionForm
 from app.moderation.labels import (
     FLAG_REASON_LABELS,
@@ -28,32 +28,23 @@ from app.moderation.labels import (
 )
 from app.moderation.models import ReasonTemplate
 from app.moderation.permissions import can_block, can_change_role, can_edit_post_as_moderator, can_flag
+from app.posts.choices import active_departments, category_choices, find_department
 from app.posts.forms import int_or_none
 from app.posts.labels import status_label
 from app.posts.models import Category, Post
 from app.posts.permissions import can_view_post
-from app.posts.services import active_categories
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    panels.register_hooks(state.app)
     state.app.jinja_env.globals.update(
-        available_transitions=workflow.available_transitions,
-        timeline=workflow.timeline,
-        TransitionForm=TransitionForm,
-        active_departments=active_departments,
         moderation_waiting_count=services.waiting_count,
         moderation_waiting_counts=services.waiting_counts,
-        original_title=services.original_title,
-        duplicates_of=services.duplicates_of,
-        hidden_reason=flags.hidden_reason,
-        has_flagged=flags.has_flagged,
         can_flag=can_flag,
         can_block=can_block,
-        can_edit_post_as_moderator=can_edit_post_as_moderator,
-        reason_templates=services.active_reason_templates,
         flag_reason_label=flag_reason_label,
         flag_reason_labels=FLAG_REASON_LABELS,
         role_label=role_label,
@@ -61,18 +52,6 @@ def _template_helpers(state) -> None:
         audit_action_label=audit_action_label,
         audit_details=audit_details,
     )
-
-
-def active_departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id)))
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 10_000)
-
-
-def _category_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _("Choose a category"))] + [SelectChoice(c.id, localized(c)) for c in active_categories()]
 
 
 def _reason_choices() -> list[SelectChoice]:
@@ -85,7 +64,7 @@ def _reason_choices() -> list[SelectChoice]:
 @login_required
 def queue():
     require(can_moderate(current_user))
-    page = paginate(services.pending_query(), _page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = paginate(services.pending_query(), requested_page(), current_app.config["POSTS_PER_PAGE"])
     bulk = BulkForm()
     bulk.template.choices = _reason_choices()
     return render_template(
@@ -93,7 +72,7 @@ def queue():
         page=page,
         bulk_form=bulk,
         reasons=_reason_choices(),
-        categories=_category_choices(),
+        categories=category_choices(_("Choose a category")),
         records=services.author_records([post.author_id for post in page.items]),
         tab="pending",
     )
@@ -107,6 +86,7 @@ def promising_tab():
         "moderation/promising.html",
         scored=promising.promising_posts(),
         handed_back=promising.handed_back_posts(),
+        departments=active_departments(),
         tab="promising",
     )
 
@@ -118,8 +98,8 @@ def transition(post_id: int):
     require(can_view_post(current_user, post), hide=True)
     form = TransitionForm()
     if not form.validate_on_submit():
-        return _refused(post, _form_errors(form), 422)
-    department = db.session.get(Department, form.department.data) if form.department.data else None
+        return _refused(post, form_error_text(form), 422)
+    department = find_department(form.department.data)
     if request.form.get("department") and department is None:  # a choice that names nothing is no choice
         return _refused(post, _("Choose the department to forward to."), 422, form)
     original = db.session.get(Post, form.original.data) if form.original.data else None
@@ -127,10 +107,8 @@ def transition(post_id: int):
         workflow.transition(
             post, form.action.data, current_user, note=form.note.data, department=department, original=original
         )
-    except workflow.TransitionForbiddenError as error:
-        return _refused(post, str(error), 403)
-    except workflow.TransitionError as error:
-        return _refused(post, str(error), 409)
+    except DomainError as error:
+        return _refused(post, error.message, error.status)
     db.session.commit()
     flash(_("Done: the post is now “%(status)s”.", status=status_label(post.status)), "success")
     return redirect(safe_next_url() if request.form.get("next") else url_for("posts.show", post_id=post.id))
@@ -152,27 +130,14 @@ def reject(post_id: int):
         template = db.session.get(ReasonTemplate, form.template.data) if form.template.data else None
         try:
             services.reject_post(post, current_user, template=template, note=form.note.data)
-        except (services.ModerationError, workflow.TransitionError) as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The post was rejected; its author can read why."), "success")
             return redirect(safe_next_url("moderation.queue"))
     db.session.rollback()
     return render_template("moderation/reject.html", post=post, form=form), 422 if form.errors else 200
-
-
-def _field_error(form, error: Exception) -> None:
-    """Show a service's message beside the field it names (or above the form)."""
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None:
-        field.errors = [*field.errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _selected_posts() -> list[Post]:
@@ -195,12 +160,12 @@ def bulk():
     form.template.choices = _reason_choices()
     try:
         if not form.validate_on_submit():
-            raise services.ModerationError(_form_errors(form))
+            raise services.ModerationError(form_error_text(form))
         posts = _selected_posts()
         template = db.session.get(ReasonTemplate, form.template.data) if form.template.data else None
         result = services.bulk_decide(posts, form.action.data, current_user, template=template, note=form.note.data)
-    except (services.ModerationError, workflow.TransitionError) as error:
-        return _refused(None, str(error), 422, form=form)
+    except DomainError as error:
+        return _refused(None, error.message, 422, form=form)
     db.session.commit()
     done = len(result.done)
     flash(ngettext("%(count)s post handled.", "%(count)s posts handled.", done, count=format_number(done)), "success")
@@ -215,12 +180,12 @@ def recategorise(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(can_edit_post_as_moderator(current_user, post))
     form = RecategoriseForm(category=post.category_id)
-    form.category.choices = _category_choices()
+    form.category.choices = category_choices(_("Choose a category"))
     if form.validate_on_submit():
         try:
             services.recategorise_post(post, db.session.get(Category, form.category.data), current_user)
-        except services.ModerationError as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The category is changed."), "success")
@@ -238,8 +203,8 @@ def retitle(post_id: int):
     if form.validate_on_submit():
         try:
             services.retitle_post(post, form.title.data, current_user)
-        except services.ModerationError as error:
-            _field_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("The title is clarified; the author’s original stays on record."), "success")

@@ -58,9 +58,12 @@ def unblock(actor, user: User, note: str | None = None) -> None:
     audit.record(actor, "unblock", user, note=clean_text(note, multiline=True) or None)
 
 
-def change_role(actor, user: User, role: Role, department=None) -> None:
-    """Give a user another role; staff belong to exactly one active department."""
-    if not can_change_role(actor, user):
+def change_role(actor: User | None, user: User, role: Role, department=None) -> None:
+    """Give a user another role; staff belong to exactly one active department.
+
+    `actor` None is the site's operator at the command line (`flask users set-role`): whoever runs
+    the command owns the site, so nothing is checked but the rules; the audit entry names no actor."""
+    if actor is not None and not can_change_role(actor, user):
         raise ModerationError(_("You may not change this account's role."))
     if role is Role.STAFF and (department is None or not department.is_active):
         raise ModerationError(_("Choose the department this staff member works for."), "department")

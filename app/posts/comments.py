@@ -19,7 +19,10 @@ from app.posts.signals import comment_added, comment_edited
 
 
 class CommentError(DomainError):
-    """A commenting rule was broken."""
+    """A commenting rule was broken; the comment form shows it under the comment's text."""
+
+    def __init__(self, message: str, field: str | None = "body", status: int | None = None):
+        super().__init__(message, field, status)
 
 
 def _checked_body(body: str) -> str:

@@ -5,22 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
 from app.core.cache import cached_for_visitors
+from app.core.errors import DomainError, show_error
+from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
-from app.core.web import localized
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
 from app.posts import duplicates, follows, labels, permissions, places, queries, services, votes
 from app.posts import photos as photo_store
+from app.posts.choices import category_choices
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
 
 bp = Blueprint("posts", __name__)
-MAX_PAGE = 10_000
 
 
 @bp.record_once
@@ -47,10 +47,6 @@ def _template_helpers(state) -> None:
 def _similar_posts_url() -> str | None:
     """Where the post form asks for similar posts while typing, once search provides it."""
     return url_for("search.similar") if "search.similar" in current_app.view_functions else None
-
-
-def _page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 def _enum_arg(name: str, enum_type):
@@ -99,7 +95,7 @@ def index():
 def list_posts():
     filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
-    page = queries.list_public_posts(filters, sort, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = queries.list_public_posts(filters, sort, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template(
         "posts/list.html",
         page=page,
@@ -127,7 +123,7 @@ def new_post():
     form = PostForm()
     if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
         form.kind.data = request.args["kind"]
-    form.category.choices = _category_choices()
+    form.category.choices = category_choices(_("Choose a category"))
     is_valid = form.validate_on_submit() and "review" not in request.form  # "review": back from the check below
     staged, _removed = _photo_changes(form)
     if is_valid and not form.photos.errors:
@@ -137,8 +133,8 @@ def new_post():
             return render_template("posts/duplicate_check.html", form=form, original=original, staged_photos=staged)
         try:
             post = services.submit_post(current_user, **_post_fields(form), photos=staged)
-        except services.PostingError as error:
-            _form_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("Thank you! Your post is waiting for a moderator and will be public once approved."), "success")
@@ -164,12 +160,6 @@ def _photo_changes(form: PostForm, post: Post | None = None) -> tuple[list[photo
     return staged, removed
 
 
-def _category_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _("Choose a category"))] + [
-        SelectChoice(c.id, localized(c)) for c in services.active_categories()
-    ]
-
-
 def _post_fields(form: PostForm) -> dict:
     category = db.session.get(Category, form.category.data) if form.category.data else None
     return {
@@ -187,11 +177,6 @@ def _draft(form: PostForm) -> duplicates.Draft:
     fields = _post_fields(form)
     fields.pop("address")
     return duplicates.Draft(author=current_user, **fields)
-
-
-def _form_error(form, error: Exception) -> None:
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    (field.errors if field is not None else form.form_errors).append(str(error))
 
 
 @bp.get("/posts/<int:post_id>")
@@ -231,7 +216,7 @@ def edit(post_id: int):
     require(permissions.can_view_post(current_user, post), hide=True)
     require(permissions.can_edit_post(current_user, post))
     form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
-    form.category.choices = _category_choices()
+    form.category.choices = category_choices(_("Choose a category"))
     is_valid = form.validate_on_submit()
     staged, removed = _photo_changes(form, post)
     if is_valid and not form.photos.errors:
@@ -239,8 +224,8 @@ def edit(post_id: int):
         fields.pop("kind")  # the kind of a post never changes
         try:
             services.edit_post(post, **fields, add_photos=staged, remove_photos=removed)
-        except services.PostingError as error:
-            _form_error(form, error)
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
@@ -339,8 +324,8 @@ def add_comment(post_id: int):
     if form.validate_on_submit():
         try:
             comment = comment_service.add_comment(post, current_user, form.body.data, parent=parent)
-        except comment_service.CommentError as error:
-            form.body.errors.append(str(error))
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             if is_htmx:  # the section again, with the new comment focused and an empty form
@@ -364,8 +349,8 @@ def edit_comment(comment_id: int):
     if form.validate_on_submit():
         try:
             comment_service.edit_comment(comment, form.body.data)
-        except comment_service.CommentError as error:
-            form.body.errors.append(str(error))
+        except DomainError as error:
+            show_error(error, form)
         else:
             db.session.commit()
             flash(_("Your comment is saved."), "success")
@@ -376,7 +361,7 @@ def edit_comment(comment_id: int):
 @bp.get("/me/posts")
 @login_required
 def my_posts():
-    page = queries.posts_by_author(current_user.id, _page_number(), current_app.config["POSTS_PER_PAGE"])
+    page = queries.posts_by_author(current_user.id, requested_page(), current_app.config["POSTS_PER_PAGE"])
     return render_template("posts/mine.html", page=page)
 
 

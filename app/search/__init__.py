@@ -2,7 +2,7 @@
 
 init_app() wires the package into the app: the index folder, the queue's session events (imported
 with app.search.sync), the blueprint, the duplicate finder that the post form asks on submit
-(app.posts.duplicates), the template helpers of the similar-posts panels, and the commands.
+(app.posts.duplicates), the similar-posts panels (template hooks), and the commands.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.accounts.permissions import can_moderate
     from app.core.cache import vary_every_page
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
     from app.search.cli import search_cli, worker_command
+    from app.search.panels import register_hooks
     from app.search.routes import bp
-    from app.search.similar import find_likely_duplicate, similar_to_post
+    from app.search.similar import find_likely_duplicate
     from app.search.store import init_store
 
     store = init_store(app)
     vary_every_page(app, store.version)  # pages show similar posts; the index is written after the commit
     app.register_blueprint(bp)
     set_duplicate_finder(app, find_likely_duplicate)
-    app.jinja_env.globals.update(similar_posts_for=similar_to_post, can_mark_duplicate=can_moderate)
+    register_hooks(app)
     app.cli.add_command(search_cli)
     app.cli.add_command(worker_command)

@@ -128,6 +128,23 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
     return results
 
 
+def matching_post_ids(text: str, *, department_id: int | None = None, limit: int = 2000) -> list[int] | None:
+    """Posts (any status: the caller narrows them to what its viewer may see) with every word of
+    `text`, best first; None when the index cannot answer."""
+    words = query_terms(text)
+    if not words:
+        return []
+    filters = [Term("department", str(department_id))] if department_id is not None else []
+    try:
+        with index_store().searcher() as searcher:
+            if searcher is None:
+                return None
+            return [int(hit["id"]) for hit in searcher.search(_all_words(words, filters), limit=limit)]
+    except Exception:  # a damaged index: the caller says search is unavailable rather than fail the page
+        log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
+        return None
+
+
 def query_terms(text: str) -> list[str]:
     """The analysed words of a query, each once, in order."""
     return list(dict.fromkeys(analyze(text[:QUERY_MAX])))[:WORDS_MAX]

@@ -1,9 +1,11 @@
 """Blocking people (with a reason) and changing roles."""
 
 import pytest
+from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from app.moderation.models import AuditEntry
 from app.posts.models import PostStatus
 
 
@@ -130,3 +132,25 @@ def test_moderators_who_may_not_see_e_mail_addresses_cannot_search_by_them(clien
     auth.logout()
     auth.login(make.user(Role.ADMIN))
     assert "مریم رضایی" in client.get("/moderation/users?q=maryam.secret").get_data(as_text=True)
+
+
+def test_a_role_changed_at_the_command_line_is_audited_as_on_the_web(runner, make):
+    user, department = make.user(), make.department()
+    result = runner.invoke(args=["users", "set-role", user.email, "staff", "--department", department.slug])
+    assert result.exit_code == 0, result.output
+    db.session.rollback()
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "change_role"))
+    assert entry is not None and entry.subject_id == user.id and entry.actor_id is None
+    assert entry.details == {
+        "from": {"role": "resident", "department": None},
+        "to": {"role": "staff", "department": department.slug},
+    }
+
+
+def test_the_command_line_refuses_an_inactive_department_as_the_web_does(runner, make):
+    user, department = make.user(), make.department(is_active=False)
+    result = runner.invoke(args=["users", "set-role", user.email, "staff", "--department", department.slug])
+    assert result.exit_code != 0
+    db.session.rollback()
+    assert db.session.get(User, user.id).role is Role.RESIDENT
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "change_role")) is None

@@ -1,0 +1,82 @@
+"""Moderation's parts of pages that belong to other packages (template hooks): each loads what it
+shows and renders its own template, so the post page needs neither moderation's templates nor its
+queries."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_login import current_user
+
+from app.accounts.permissions import can_moderate
+from app.core.hooks import add_template_hook
+from app.moderation import flags, services, workflow
+from app.moderation.forms import FlagForm
+from app.moderation.permissions import can_edit_post_as_moderator, can_flag
+from app.posts.choices import active_departments
+from app.posts.models import Comment, Post
+
+
+def _post_notices(post: Post) -> str:
+    return render_template(
+        "moderation/_post_notices.html",
+        post=post,
+        original=services.original_title(post),
+        decision=flags.hidden_reason(post),
+        repeats=services.duplicates_of(post),
+    )
+
+
+def _timeline(post: Post) -> str:
+    return render_template("moderation/_timeline.html", changes=workflow.timeline(post))
+
+
+def _flag_post(post: Post) -> str:
+    if not current_user.is_authenticated:
+        return ""
+    return render_template(
+        "moderation/_flag_post.html",
+        post=post,
+        has_flagged=flags.has_flagged(current_user, post),
+        may_flag=can_flag(current_user, post),
+        form=FlagForm(formdata=None),  # the note's limit comes from its validator
+    )
+
+
+def _flag_comment(comment: Comment, post: Post) -> str:
+    if not current_user.is_authenticated:
+        return ""
+    return render_template("moderation/_flag_comment.html", comment=comment, post=post)
+
+
+def moderator_moves(user, post: Post) -> list[workflow.Transition]:
+    """The moves a moderator makes from the post page (departments show their own responses)."""
+    if not user.is_authenticated:
+        return []
+    return [
+        move
+        for move in workflow.available_transitions(user, post)
+        if not move.official and (move.action != "hand_back" or can_moderate(user))
+    ]
+
+
+def _actions(post: Post) -> str:
+    if not current_user.is_authenticated:
+        return ""
+    moves = moderator_moves(current_user, post)
+    actions = {move.action for move in moves}
+    return render_template(
+        "moderation/_actions.html",
+        post=post,
+        moves=moves,
+        reasons=services.active_reason_templates() if "reject" in actions else [],
+        departments=active_departments() if "forward" in actions else [],
+        tools=can_edit_post_as_moderator(current_user, post),
+    )
+
+
+def register_hooks(app: Flask) -> None:
+    add_template_hook(app, "post-notices", _post_notices)
+    add_template_hook(app, "post-timeline", _timeline)
+    add_template_hook(app, "post-vote-card", _flag_post)
+    add_template_hook(app, "comment-tools", _flag_comment)
+    add_template_hook(app, "post-aside", _actions, priority=10)

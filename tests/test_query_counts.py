@@ -1,0 +1,112 @@
+"""The pages with many rows run a fixed number of queries: twelve rows cost what two cost.
+
+A query inside a template loop (or a lazy relationship read per row) is an N+1 that no other test
+sees; these tests pin each page's count and show that it does not grow with the page's rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.accounts.models import Role
+from app.extensions import db
+from app.moderation import flags, workflow
+from app.moderation.models import FlagReason
+from app.moderation.settings import Thresholds, update_thresholds
+from app.posts.models import PostStatus
+
+
+def _queries(client, count_queries, url: str) -> int:
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(statements)
+
+
+def _same_for_two_and_twelve(client, count_queries, url: str, add_rows) -> int:
+    add_rows(2)
+    few = _queries(client, count_queries, url)
+    add_rows(10)
+    many = _queries(client, count_queries, url)
+    assert many == few, f"{url}: {few} queries with 2 rows, {many} with 12"
+    return few
+
+
+def test_the_post_list_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
+    auth.login(make.user())
+    count = _same_for_two_and_twelve(
+        client, count_queries, "/posts", lambda n: [make.supporters(make.post(), 1) for _ in range(n)]
+    )
+    assert count <= 6
+
+
+def test_the_front_page_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
+    auth.login(make.user())
+    count = _same_for_two_and_twelve(client, count_queries, "/", lambda n: [make.post() for _ in range(n)])
+    assert count <= 8
+
+
+@pytest.mark.parametrize("role", [Role.RESIDENT, Role.MODERATOR])
+def test_a_post_page_runs_the_same_queries_for_two_comments_and_twelve(client, auth, make, count_queries, role):
+    post = make.post(PostStatus.FORWARDED)
+    auth.login(make.user(role))
+    count = _same_for_two_and_twelve(
+        client, count_queries, f"/posts/{post.id}", lambda n: [make.comment(post) for _ in range(n)]
+    )
+    assert count <= {Role.RESIDENT: 11, Role.MODERATOR: 15}[role]
+
+
+def test_a_post_page_runs_the_same_queries_for_a_short_timeline_and_a_long_one(client, auth, make, count_queries):
+    post = make.post(PostStatus.FORWARDED)
+    department = post.department
+    auth.login(make.user(Role.STAFF, department=department))
+
+    def longer_timeline(n: int) -> None:
+        for _ in range(n):  # each by another member of the department
+            workflow.transition(post, "acknowledge", make.user(Role.STAFF, department=department), note="دیدیم")
+        db.session.commit()
+
+    count = _same_for_two_and_twelve(client, count_queries, f"/posts/{post.id}", longer_timeline)
+    assert count <= 14
+
+
+def test_the_pending_tab_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
+    auth.login(make.user(Role.MODERATOR))
+    count = _same_for_two_and_twelve(
+        client, count_queries, "/moderation/", lambda n: [make.post(PostStatus.PENDING) for _ in range(n)]
+    )
+    assert count <= 12
+
+
+def test_the_promising_tab_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
+    admin = make.user(Role.ADMIN)
+    update_thresholds(admin, Thresholds(flag_hide=3, promising=0.1, auto_forward_enabled=False, auto_forward=40))
+    db.session.commit()
+    auth.login(make.user(Role.MODERATOR))
+    count = _same_for_two_and_twelve(
+        client, count_queries, "/moderation/promising", lambda n: [make.supporters(make.post(), 2) for _ in range(n)]
+    )
+    assert count <= 11
+
+
+def test_the_flags_tab_runs_the_same_queries_for_two_flagged_posts_and_twelve(client, auth, make, count_queries):
+    def flagged(n: int) -> None:
+        for _ in range(n):
+            flags.flag(make.user(), make.post(), FlagReason.SPAM)
+        db.session.commit()
+
+    auth.login(make.user(Role.MODERATOR))
+    count = _same_for_two_and_twelve(client, count_queries, "/moderation/flags", flagged)
+    assert count <= 11
+
+
+def test_the_department_dashboard_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
+    department = make.department()
+    category = make.category(department=department)
+    auth.login(make.user(Role.STAFF, department=department))
+    count = _same_for_two_and_twelve(
+        client,
+        count_queries,
+        f"/departments/{department.slug}",
+        lambda n: [make.post(PostStatus.FORWARDED, category=category) for _ in range(n)],
+    )
+    assert count <= 8
