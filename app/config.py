@@ -55,7 +55,9 @@ class Defaults:
     SITE_URL = "http://127.0.0.1:5000"  # links in e-mails, which are written outside any request
 
     # Moderation defaults; admins override them at /admin/settings (see docs/decisions/).
-    FLAG_HIDE_THRESHOLD = 3  # open flags that hide a post or comment until a moderator decides
+    FLAG_HIDE_THRESHOLD = 3  # counted open flags that hide a post or comment until a moderator decides
+    FLAG_HIDE_SUPPORTERS_PER_FLAG = 10  # a post needs one more counted flag per this many supporters (0: off)
+    FLAG_TRUST_MIN_AGE_DAYS = 7  # a resident's flag counts towards hiding once the account is this old
     PROMISING_THRESHOLD = 10.0  # support score that puts a published post in the "promising" tab
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
+from app.core.db import utcnow
 from app.departments.models import Department, ResponseTemplate
 from app.extensions import db
 from app.moderation import workflow
@@ -63,6 +65,20 @@ class Factories:
             setattr(user, name, value)
         db.session.commit()
         return user
+
+    def trusted_user(self, **fields) -> User:
+        """A resident whose flags count towards hiding: an old account with one visible comment."""
+        user = self.user(**fields)
+        self.comment(self._public_post(), author=user)
+        user.created_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+        return user
+
+    def _public_post(self) -> Post:
+        """One public post of its own where trusted users left their comment."""
+        if getattr(self, "_contributions", None) is None:
+            self._contributions = self.post(PostStatus.PUBLISHED, title="Where trusted residents comment")
+        return self._contributions
 
     def post(
         self,
