@@ -29,7 +29,14 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production with several workers
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Counted on entry, in a window that slides (no double burst across a window's edge); see
+    # app/core/rate_limits.py and docs/decisions/0019-abuse-limits-and-headers.md.
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_RATE_LIMIT = "10 per minute"  # sign-in tries per address, every try counted
+    COMMENT_RATE_LIMIT = "10 per minute;100 per day"  # comments written or edited per account
+    VOTE_RATE_LIMIT = "60 per minute"  # votes per account (a vote can be changed back and forth)
+    FLAG_RATE_LIMIT = "20 per hour"  # flags per account
+    SEARCH_RATE_LIMIT = "60 per minute"  # searches per address
     SIGNUP_RATE_LIMIT = "20 per hour"  # accounts created per address (generous: mobile carriers share addresses)
     # Per-account slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.permissions import require
+from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
-from app.extensions import db
+from app.extensions import db, limiter
 from app.moderation import flags
 from app.moderation.forms import DecideFlagsForm, FlagForm
 from app.moderation.models import FlagReason
@@ -43,6 +44,7 @@ def _flag(item: Post | Comment, post: Post):
 
 
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@limiter.limit(setting("FLAG_RATE_LIMIT"), key_func=user_or_address, methods=["POST"])
 @login_required
 def flag_post(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -50,6 +52,7 @@ def flag_post(post_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@limiter.limit(setting("FLAG_RATE_LIMIT"), key_func=user_or_address, methods=["POST"])
 @login_required
 def flag_comment(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)
