@@ -21,6 +21,9 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SESSION_COOKIE_HTTPONLY = True
+    # None: Secure exactly when SITE_URL is https (app.core.security); True or False forces it.
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -120,6 +123,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'shahrvand.sqlite3'}"
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    from app.core.security import secure_cookies_for_https
+
+    secure_cookies_for_https(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

@@ -33,7 +33,14 @@ def set_language():
     language = request.form.get("language", "")
     response = make_response(redirect(safe_next_url()))
     if language in current_app.config["LANGUAGE_CHOICES"]:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
         if current_user.is_authenticated:
             current_user.locale = language
             db.session.commit()
