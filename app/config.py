@@ -89,6 +89,7 @@ class Defaults:
     PHOTO_MAX_SIDE = 2048  # longest side of the stored photo
     PHOTO_THUMB_SIZE = (480, 360)  # thumbnails are cropped to this box
     PHOTO_JPEG_QUALITY = 82
+    PHOTO_CACHE_SECONDS = 300  # how long any cache may keep a public photo before asking again
     POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
     # Search (see docs/decisions/0014-search-index.md and 0015-similar-posts-and-duplicates.md).

@@ -127,7 +127,7 @@ def export_csv(slug: str):
     filename = f"{department.slug}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
         export.export_posts(department, start, end),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8" to text types itself
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
