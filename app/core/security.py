@@ -20,7 +20,7 @@ def tile_source(tile_url: str) -> str | None:
         return None
     host = parts.netloc
     if "{" in host:  # https://{s}.tile.example.org/… : any subdomain of the rest
-        first, _, rest = host.partition(".")
+        _subdomain, _, rest = host.partition(".")
         if "{" in rest or not rest:
             return f"{parts.scheme}:"
         host = f"*.{rest}"

@@ -26,6 +26,7 @@ from app.departments.services import NOTE_MAX, QueueSort
 from app.moderation.workflow import TRANSITIONS
 from app.posts.forms import int_or_none, multiline
 
+
 def _stripped(value):
     """Spaces around a choice are no choice: `?age=%20` must not reach the view as " " (Optional()
     would stop the choice check for a blank value, and the view would read " " as a number)."""

@@ -14,6 +14,7 @@ from app.posts import photos as photo_store
 from app.posts.models import Photo
 from app.posts.routes import bp
 
+
 def _send(key: str, content_type: str, *, public: bool):
     path = photo_store.path_of(key)
     if not path.is_file():
