@@ -100,7 +100,7 @@ class Factories:
 
     def move(self, post: Post, status: PostStatus) -> Post:
         """Walk the post along the workflow to the given status, as the right people would."""
-        moderator = self._moderator()
+        moderator = self._moderator(besides=post.author)
         for action in _PATHS[status]:
             actor = moderator
             if action in ("start", "resolve", "decline"):
@@ -117,8 +117,12 @@ class Factories:
         db.session.commit()
         return comment
 
-    def _moderator(self) -> User:
-        moderator = db.session.scalar(db.select(User).where(User.role == Role.MODERATOR).limit(1))
+    def _moderator(self, besides: User | None = None) -> User:
+        """A moderator (not `besides`: nobody approves their own post)."""
+        query = db.select(User).where(User.role == Role.MODERATOR)
+        if besides is not None:
+            query = query.where(User.id != besides.id)
+        moderator = db.session.scalar(query.order_by(User.id).limit(1))
         return moderator or self.user(Role.MODERATOR)
 
     def supporters(self, post: Post, count: int, *, value: int = votes.SUPPORT) -> list[User]:
