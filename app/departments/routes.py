@@ -14,6 +14,7 @@ from app.core.dates import parse_date
 from app.core.i18n import text_direction
 from app.core.l10n import current_language
 from app.core.permissions import require
+from app.core.text import isolate
 from app.core.web import localized
 from app.departments import export, permissions, services, stats
 from app.departments.charts import shorten, statistics_charts
@@ -173,7 +174,8 @@ def assign(post_id: int):
         return _post_page_error(post, str(error), 422)
     db.session.commit()
     flash(
-        _("Assigned to %(name)s.", name=assignee.display_name) if assignee else _("Nobody is assigned now."), "success"
+        _("Assigned to %(name)s.", name=isolate(assignee.display_name)) if assignee else _("Nobody is assigned now."),
+        "success",
     )
     return redirect(url_for("posts.show", post_id=post.id))
 

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from app.accounts.models import Role, User
 from app.core.pagination import paginate
 from app.core.permissions import require
+from app.core.text import isolate
 from app.core.web import localized
 from app.departments.models import Department
 from app.extensions import db
@@ -77,7 +78,7 @@ def block(user_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s is blocked. They can still read.", name=user.display_name), "success")
+            flash(_("%(name)s is blocked. They can still read.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, block_form=form, code=422)
@@ -96,7 +97,7 @@ def unblock(user_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("%(name)s may take part again.", name=user.display_name), "success")
+            flash(_("%(name)s may take part again.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, unblock_form=form, code=422)
@@ -116,7 +117,7 @@ def change_role(user_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
-            flash(_("The role of %(name)s is changed.", name=user.display_name), "success")
+            flash(_("The role of %(name)s is changed.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, role_form=form, code=422)
