@@ -86,6 +86,7 @@ class Defaults:
     PHOTOS_PER_POST = 3
     PHOTO_MAX_BYTES = 8 * 1024 * 1024  # per uploaded file, before processing
     PHOTO_MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)
+    PHOTO_PIXEL_BUDGET = 60_000_000  # pixels one request may decode over all its photos (one at a time)
     PHOTO_MAX_SIDE = 2048  # longest side of the stored photo
     PHOTO_THUMB_SIZE = (480, 360)  # thumbnails are cropped to this box
     PHOTO_JPEG_QUALITY = 82
