@@ -30,10 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_converters(app)
     _register_blueprints(app)
 
-    from app.core import errors, web
+    from app.core import errors, security, web
 
     errors.register(app)
     web.register(app)
+    security.register(app)
     _register_commands(app)
     from app import search
 

@@ -21,6 +21,9 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
     SESSION_COOKIE_HTTPONLY = True
+    # None: Secure exactly when SITE_URL is https (app.core.security); True or False forces it.
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_SECURE: bool | None = None
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -29,7 +32,14 @@ class Defaults:
 
     RATELIMIT_STORAGE_URI = "memory://"  # redis://… in production with several workers
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Counted on entry, in a window that slides (no double burst across a window's edge); see
+    # app/core/rate_limits.py and docs/decisions/0019-abuse-limits-and-headers.md.
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_RATE_LIMIT = "10 per minute"  # sign-in tries per address, every try counted
+    COMMENT_RATE_LIMIT = "10 per minute;100 per day"  # comments written or edited per account
+    VOTE_RATE_LIMIT = "60 per minute"  # votes per account (a vote can be changed back and forth)
+    FLAG_RATE_LIMIT = "20 per hour"  # flags per account
+    SEARCH_RATE_LIMIT = "60 per minute"  # searches per address
     SIGNUP_RATE_LIMIT = "20 per hour"  # accounts created per address (generous: mobile carriers share addresses)
     # Per-account slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5
@@ -55,7 +65,9 @@ class Defaults:
     SITE_URL = "http://127.0.0.1:5000"  # links in e-mails, which are written outside any request
 
     # Moderation defaults; admins override them at /admin/settings (see docs/decisions/).
-    FLAG_HIDE_THRESHOLD = 3  # open flags that hide a post or comment until a moderator decides
+    FLAG_HIDE_THRESHOLD = 3  # counted open flags that hide a post or comment until a moderator decides
+    FLAG_HIDE_SUPPORTERS_PER_FLAG = 10  # a post needs one more counted flag per this many supporters (0: off)
+    FLAG_TRUST_MIN_AGE_DAYS = 7  # a resident's flag counts towards hiding once the account is this old
     PROMISING_THRESHOLD = 10.0  # support score that puts a published post in the "promising" tab
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
@@ -74,9 +86,11 @@ class Defaults:
     PHOTOS_PER_POST = 3
     PHOTO_MAX_BYTES = 8 * 1024 * 1024  # per uploaded file, before processing
     PHOTO_MAX_PIXELS = 40_000_000  # refuse larger images before decoding them (decompression bombs)
+    PHOTO_PIXEL_BUDGET = 60_000_000  # pixels one request may decode over all its photos (one at a time)
     PHOTO_MAX_SIDE = 2048  # longest side of the stored photo
     PHOTO_THUMB_SIZE = (480, 360)  # thumbnails are cropped to this box
     PHOTO_JPEG_QUALITY = 82
+    PHOTO_CACHE_SECONDS = 300  # how long any cache may keep a public photo before asking again
     POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
     # Search (see docs/decisions/0014-search-index.md and 0015-similar-posts-and-duplicates.md).
@@ -111,6 +125,9 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'shahrvand.sqlite3'}"
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    from app.core.security import secure_cookies_for_https
+
+    secure_cookies_for_https(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
+from app.core.db import utcnow
 from app.departments.models import Department, ResponseTemplate
 from app.extensions import db
 from app.moderation import workflow
@@ -64,6 +66,20 @@ class Factories:
         db.session.commit()
         return user
 
+    def trusted_user(self, **fields) -> User:
+        """A resident whose flags count towards hiding: an old account with one visible comment."""
+        user = self.user(**fields)
+        self.comment(self._public_post(), author=user)
+        user.created_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+        return user
+
+    def _public_post(self) -> Post:
+        """One public post of its own where trusted users left their comment."""
+        if getattr(self, "_contributions", None) is None:
+            self._contributions = self.post(PostStatus.PUBLISHED, title="Where trusted residents comment")
+        return self._contributions
+
     def post(
         self,
         status: PostStatus = PostStatus.PUBLISHED,
@@ -84,7 +100,7 @@ class Factories:
 
     def move(self, post: Post, status: PostStatus) -> Post:
         """Walk the post along the workflow to the given status, as the right people would."""
-        moderator = self._moderator()
+        moderator = self._moderator(besides=post.author)
         for action in _PATHS[status]:
             actor = moderator
             if action in ("start", "resolve", "decline"):
@@ -101,8 +117,12 @@ class Factories:
         db.session.commit()
         return comment
 
-    def _moderator(self) -> User:
-        moderator = db.session.scalar(db.select(User).where(User.role == Role.MODERATOR).limit(1))
+    def _moderator(self, besides: User | None = None) -> User:
+        """A moderator (not `besides`: nobody approves their own post)."""
+        query = db.select(User).where(User.role == Role.MODERATOR)
+        if besides is not None:
+            query = query.where(User.id != besides.id)
+        moderator = db.session.scalar(query.order_by(User.id).limit(1))
         return moderator or self.user(Role.MODERATOR)
 
     def supporters(self, post: Post, count: int, *, value: int = votes.SUPPORT) -> list[User]:

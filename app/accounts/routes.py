@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
 from app.accounts.forms import LoginForm, ProfileForm, SignupForm
+from app.core.rate_limits import setting
 from app.core.redirects import is_safe_path, safe_next_url
 from app.extensions import db, limiter, login_manager
 
@@ -19,25 +20,10 @@ def _load_user(user_id: str):
     return services.load_user(user_id)
 
 
-def _count_failed_login(response) -> bool:
-    return response.status_code != 302
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _signup_limit() -> str:
-    return current_app.config["SIGNUP_RATE_LIMIT"]
-
-
-def _created_account(response) -> bool:
-    return response.status_code == 302
-
-
 @bp.route("/signup", methods=["GET", "POST"])
 # Each new account costs an Argon2 hash and is one more vote on every post: bounded per address.
-@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_created_account)
+# Counted on entry: every try, kept or not, so that a burst cannot pass the check before it is counted.
+@limiter.limit(setting("SIGNUP_RATE_LIMIT"), methods=["POST"])
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("posts.index"))
@@ -58,7 +44,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_count_failed_login)
+@limiter.limit(setting("LOGIN_RATE_LIMIT"), methods=["POST"])  # every guess, counted before it is checked
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next_url())

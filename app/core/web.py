@@ -11,7 +11,7 @@ from app.core import hooks, l10n
 from app.core.db import reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, text_direction
 from app.core.redirects import safe_next_url
-from app.core.text import render_plain
+from app.core.text import bdi, isolate, render_plain
 from app.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
@@ -33,7 +33,14 @@ def set_language():
     language = request.form.get("language", "")
     response = make_response(redirect(safe_next_url()))
     if language in current_app.config["LANGUAGE_CHOICES"]:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
         if current_user.is_authenticated:
             current_user.locale = language
             db.session.commit()
@@ -109,6 +116,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(localized=localized, current_user=current_user, request=request)
     app.jinja_env.filters.update(
         plain=render_plain,
+        bdi=bdi,
+        isolate=isolate,
         date=l10n.format_date,
         datetime=l10n.format_datetime,
         ago=l10n.time_ago,

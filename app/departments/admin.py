@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -22,10 +23,26 @@ class AdminError(TriageError):
     """An admin form broke a rule (slug taken, unknown department…)."""
 
 
+# Words kept for pages under /departments/ that may come (today's are read from the URL map).
+_KEPT_WORDS = frozenset({"new", "edit", "admin", "export", "statistics", "templates", "all"})
+
+
+def reserved_department_slugs() -> frozenset[str]:
+    """Words a department's slug may not be: /departments/<slug> would hide a page of that name."""
+    words = set(_KEPT_WORDS)
+    for rule in current_app.url_map.iter_rules():
+        parts = rule.rule.split("/")
+        if len(parts) > 2 and parts[1] == "departments" and "<" not in parts[2]:
+            words.add(parts[2].removesuffix(".csv"))
+    return frozenset(words)
+
+
 def _check_slug(model, slug: str, current_id: int | None) -> str:
     slug = clean_text(slug).lower()
     if not SLUG.match(slug):
         raise AdminError(_("Use lowercase Latin letters, digits and single hyphens."), "slug")
+    if model is Department and slug in reserved_department_slugs():
+        raise AdminError(_("This short name is the name of a page; choose another."), "slug")
     taken = db.session.scalar(select(model.id).where(func.lower(model.slug) == slug))
     if taken is not None and taken != current_id:
         raise AdminError(_("This short name is already used."), "slug")

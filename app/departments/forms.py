@@ -26,6 +26,13 @@ from app.departments.services import NOTE_MAX, QueueSort
 from app.moderation.workflow import TRANSITIONS
 from app.posts.forms import int_or_none, multiline
 
+
+def _stripped(value):
+    """Spaces around a choice are no choice: `?age=%20` must not reach the view as " " (Optional()
+    would stop the choice check for a blank value, and the view would read " " as a number)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 RESPONSE_ACTION_CHOICES = [SelectChoice(action, TRANSITIONS[action].label) for action in RESPONSE_ACTIONS]
 
 
@@ -45,6 +52,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("closed", _l("Resolved or declined")),
             SelectChoice("all", _l("All")),
         ],
+        filters=[_stripped],
         validators=[Optional()],
     )
     category = SelectField(_l("Category"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
@@ -57,6 +65,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("30", _l("Older than a month")),
             SelectChoice("90", _l("Older than three months")),
         ],
+        filters=[_stripped],
         validators=[Optional()],
     )
     location = SelectField(
@@ -67,6 +76,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("yes", _l("Has a location")),
             SelectChoice("no", _l("No location")),
         ],
+        filters=[_stripped],
         validators=[Optional()],
     )
     assignee = SelectField(
@@ -77,6 +87,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice("me", _l("Me")),
             SelectChoice("none", _l("Nobody")),
         ],
+        filters=[_stripped],
         validators=[Optional()],
     )
     q = StringField(_l("Search in this department"), filters=[clean_text], validators=[Optional(), Length(max=100)])
@@ -89,6 +100,7 @@ class QueueFilterForm(FlaskForm):
             SelectChoice(QueueSort.ACTIVITY.value, _l("Latest activity")),
             SelectChoice(QueueSort.DISTANCE.value, _l("Nearest to a point")),
         ],
+        filters=[_stripped],
         validators=[Optional()],
     )
     lat = FloatField(

@@ -15,6 +15,7 @@ from app.core.i18n import text_direction
 from app.core.l10n import current_language
 from app.core.pagination import requested_page
 from app.core.permissions import require
+from app.core.text import isolate
 from app.departments import export, panels, permissions, services, stats
 from app.departments.charts import shorten, statistics_charts
 from app.departments.forms import AssignForm, ExportForm, InternalNoteForm, QueueFilterForm, RespondForm
@@ -113,7 +114,7 @@ def export_csv(slug: str):
     filename = f"{department.slug}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
         export.export_posts(department, start, end),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # Flask adds "; charset=utf-8" to text types itself
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -157,7 +158,8 @@ def assign(post_id: int):
         return _post_page_error(post, error.message, 422)
     db.session.commit()
     flash(
-        _("Assigned to %(name)s.", name=assignee.display_name) if assignee else _("Nobody is assigned now."), "success"
+        _("Assigned to %(name)s.", name=isolate(assignee.display_name)) if assignee else _("Nobody is assigned now."),
+        "success",
     )
     return redirect(url_for("posts.show", post_id=post.id))
 

@@ -15,7 +15,7 @@ from app.accounts.permissions import is_staff_of
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.pagination import Page, paginate
-from app.core.text import clean_text
+from app.core.text import clean_text, isolate
 from app.departments.models import RESPONSE_ACTIONS, Assignment, Department, InternalNote, ResponseTemplate
 from app.extensions import db
 from app.moderation import audit, workflow
@@ -145,7 +145,9 @@ def assign_post(post: Post, assignee: User | None, actor) -> None:
     if assignee.role is not Role.STAFF or not is_staff_of(assignee, post.department_id) or assignee.is_blocked:
         raise TriageError(_("Choose a staff member of this post's department."), "assignee")
     if current is not None and current.assignee_id == assignee.id:
-        raise TriageError(_("The post is already assigned to %(name)s.", name=assignee.display_name), "assignee")
+        raise TriageError(
+            _("The post is already assigned to %(name)s.", name=isolate(assignee.display_name)), "assignee"
+        )
     if current is None:
         current = Assignment(post_id=post.id)
         db.session.add(current)

@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from app.core.errors import DomainError, form_error_text, show_error
 from app.core.pagination import Page, requested_page
 from app.core.permissions import require
+from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
-from app.extensions import db
+from app.extensions import db, limiter
 from app.moderation import flags
 from app.moderation.forms import DecideFlagsForm, FlagForm
 from app.moderation.models import FlagReason
@@ -45,6 +46,7 @@ def _flag(item: Post | Comment, post: Post):
 
 
 @bp.route("/posts/<int:post_id>/flag", methods=["GET", "POST"])
+@limiter.limit(setting("FLAG_RATE_LIMIT"), key_func=user_or_address, methods=["POST"])
 @login_required
 def flag_post(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -52,6 +54,7 @@ def flag_post(post_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["GET", "POST"])
+@limiter.limit(setting("FLAG_RATE_LIMIT"), key_func=user_or_address, methods=["POST"])
 @login_required
 def flag_comment(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts.models import User
 from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
 from app.core.errors import DomainError
@@ -18,6 +19,7 @@ from app.moderation import audit
 from app.moderation.models import AuditEntry, Flag, FlagReason, FlagStatus
 from app.moderation.settings import thresholds
 from app.moderation.signals import content_hidden, content_restored
+from app.moderation.trust import counts_for_auto_hide, flags_needed_to_hide
 from app.posts.models import Comment, Post
 
 NOTE_MAX = 500
@@ -66,7 +68,8 @@ def flag(user, item: Post | Comment, reason: FlagReason, note: str | None = None
     ).scalar()
     if flag_id is None:
         raise FlagError(_("You have already flagged this. Moderators will look at it."))
-    if _open_flag_count(post_id, comment_id) >= thresholds().flag_hide:
+    # Every flag reaches the queue; only trusted accounts' flags hide the item before a moderator looks.
+    if _counted_flag_count(item) >= flags_needed_to_hide(item, thresholds().flag_hide):
         _hide(item, None, reason, None)
     return db.session.get(Flag, flag_id)
 
@@ -75,6 +78,13 @@ def _open_flag_count(post_id: int, comment_id: int | None) -> int:
     query = select(func.count()).select_from(Flag).where(Flag.post_id == post_id, Flag.status == FlagStatus.OPEN)
     query = query.where(Flag.comment_id == comment_id if comment_id else Flag.comment_id.is_(None))
     return db.session.scalar(query)
+
+
+def _counted_flag_count(item: Post | Comment) -> int:
+    flaggers = db.session.scalars(
+        select(User).join(Flag, Flag.user_id == User.id).where(Flag.id.in_(_flags_of(item).with_only_columns(Flag.id)))
+    )
+    return sum(1 for user in flaggers if counts_for_auto_hide(user))
 
 
 def _flags_of(item: Post | Comment):

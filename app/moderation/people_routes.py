@@ -10,6 +10,7 @@ from app.accounts.models import Role, User
 from app.core.errors import DomainError, show_error
 from app.core.pagination import paginate, requested_page
 from app.core.permissions import require
+from app.core.text import isolate
 from app.extensions import db
 from app.moderation import users
 from app.moderation.forms import BlockForm, RoleForm, UnblockForm
@@ -74,7 +75,7 @@ def block(user_id: int):
             show_error(error, form)
         else:
             db.session.commit()
-            flash(_("%(name)s is blocked. They can still read.", name=user.display_name), "success")
+            flash(_("%(name)s is blocked. They can still read.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, block_form=form, code=422)
@@ -93,7 +94,7 @@ def unblock(user_id: int):
             show_error(error, form)
         else:
             db.session.commit()
-            flash(_("%(name)s may take part again.", name=user.display_name), "success")
+            flash(_("%(name)s may take part again.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, unblock_form=form, code=422)
@@ -113,7 +114,7 @@ def change_role(user_id: int):
             show_error(error, form)
         else:
             db.session.commit()
-            flash(_("The role of %(name)s is changed.", name=user.display_name), "success")
+            flash(_("The role of %(name)s is changed.", name=isolate(user.display_name)), "success")
             return redirect(url_for("moderation.user_detail", user_id=user.id))
     db.session.rollback()
     return _render_user(user, role_form=form, code=422)

@@ -111,6 +111,9 @@ def bulk_decide(
         if post.status is not PostStatus.PENDING:
             result.skipped.append((post, _("already handled by someone else")))
             continue
+        if action == "approve" and post.author_id == actor.id:
+            result.skipped.append((post, _("your own post waits for another moderator")))
+            continue
         if action == "approve":
             workflow.transition(post, "approve", actor)
         else:

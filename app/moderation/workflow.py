@@ -41,6 +41,11 @@ def _moderator(user, post: Post) -> bool:
     return can_moderate(user)
 
 
+def _another_moderator(user, post: Post) -> bool:
+    """Approving is a second pair of eyes: a moderator's own post waits for another moderator."""
+    return can_moderate(user) and post.author_id != user.id
+
+
 def _department_staff(user, post: Post) -> bool:
     return is_staff_of(user, post.department_id)
 
@@ -63,7 +68,7 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("approve", frozenset({S.PENDING}), S.PUBLISHED, _moderator, _l("Approve")),
+        Transition("approve", frozenset({S.PENDING}), S.PUBLISHED, _another_moderator, _l("Approve")),
         Transition("reject", frozenset({S.PENDING}), S.REJECTED, _moderator, _l("Reject"), needs_note=True),
         Transition(
             "mark_duplicate", frozenset({S.PENDING, S.PUBLISHED}), S.DUPLICATE, _moderator, _l("Mark as duplicate")

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.core.db import utcnow
+from app.core.text import isolate, strip_bidi_controls
 from app.core.urls import absolute_url
 from app.core.web import localized
 from app.extensions import db
@@ -39,7 +40,7 @@ def _language(user) -> str:
 
 
 def _queue(user, subject: str, body: str, *, address: str | None = None) -> OutboxEmail:
-    subject = " ".join(subject.replace("\u2068", "").replace("\u2069", "").split())  # plain subject lines
+    subject = " ".join(strip_bidi_controls(subject).split())  # plain subject lines: no isolates, no overrides
     email = OutboxEmail(
         user_id=user.id if user is not None else None,
         to_address=address or user.email,
@@ -76,7 +77,7 @@ def queue_department_email(post, change) -> OutboxEmail | None:
         subject = _(
             "%(site)s: a post was forwarded to %(department)s",
             site=_("Shahrvand"),
-            department=texts.isolate(localized(department)),
+            department=isolate(localized(department)),
         )
         body = render_template(
             "notifications/email/forwarded.txt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from app.core.text import isolate
 from app.core.web import localized
 from app.moderation.labels import flag_reason_label
 from app.notifications.models import Notification, NotificationKind
@@ -11,12 +12,6 @@ from app.posts.labels import status_label
 from app.posts.permissions import can_view_post
 
 EXCERPT = 300
-
-
-def isolate(text: str) -> str:
-    """Wrap a name or title in Unicode directional isolates, so that an English title inside a
-    Persian sentence (or the reverse) does not reorder the words around it."""
-    return f"\u2068{text}\u2069"
 
 
 def _title(notification: Notification, viewer) -> str:

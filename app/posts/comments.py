@@ -80,13 +80,19 @@ def edit_comment(comment: Comment, body: str) -> None:
 
 
 def thread(post: Post, *, include_hidden: bool = False) -> list[tuple[Comment, list[Comment]]]:
-    """The post's comments as (comment, replies) pairs, oldest first, in two queries at most."""
+    """The post's comments as (comment, replies) pairs, oldest first, in one query.
+
+    A hidden comment whose replies are visible stays in the list, so that the replies keep their
+    place (and the page shows as many comments as its count says); the page shows it as hidden.
+    """
     query = select(Comment).where(Comment.post_id == post.id).order_by(Comment.created_at, Comment.id)
-    if not include_hidden:
-        query = query.where(Comment.is_hidden.is_(False))
     comments = list(db.session.scalars(query))
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
-        if comment.parent_id is not None:
+        if comment.parent_id is not None and (include_hidden or not comment.is_hidden):
             replies.setdefault(comment.parent_id, []).append(comment)
-    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+    return [
+        (c, replies.get(c.id, []))
+        for c in comments
+        if c.parent_id is None and (include_hidden or not c.is_hidden or c.id in replies)
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,8 +14,6 @@ from app.posts import photos as photo_store
 from app.posts.models import Photo
 from app.posts.routes import bp
 
-PUBLIC_MAX_AGE = 7 * 24 * 3600  # a photo never changes under its id; removal is rare
-
 
 def _send(key: str, content_type: str, *, public: bool):
     path = photo_store.path_of(key)
@@ -26,8 +24,11 @@ def _send(key: str, content_type: str, *, public: bool):
         mimetype=content_type,
         conditional=True,
         etag=key.split(".")[0],
-        max_age=PUBLIC_MAX_AGE if public else None,
     )
+    if public:  # a moderator may remove it: caches keep it briefly, then ask again (304 while it stays)
+        response.cache_control.public = True
+        response.cache_control.max_age = current_app.config["PHOTO_CACHE_SECONDS"]
+        response.cache_control.must_revalidate = True
     if not public:  # pending posts: only their author and the moderators see the photos
         response.cache_control.private = True
         response.cache_control.no_cache = True

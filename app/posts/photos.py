@@ -89,6 +89,7 @@ def receive_uploads(
         if photo is not None and len(staged) < room:
             staged[photo.file_key] = photo
     errors: list[str] = []
+    budget = PixelBudget(current_app.config["PHOTO_PIXEL_BUDGET"])
     uploads = [storage for storage in files if storage is not None and getattr(storage, "filename", "")]
     for storage in uploads:
         if len(staged) >= room:
@@ -101,7 +102,7 @@ def receive_uploads(
             )
             continue
         try:
-            photo = _stage(process(storage.stream), user)
+            photo = _stage(process(storage.stream, budget), user)
         except PhotoError as error:
             errors.append(_("“%(name)s”: %(problem)s", name=storage.filename[:80], problem=str(error)))
         else:
@@ -125,6 +126,19 @@ def _from_token(token: str, user) -> StagedPhoto | None:
     return photo
 
 
+class PixelBudget:
+    """The pixels one request may decode, over all its photos (each is decoded, shrunk and let go
+    before the next is opened, so memory holds one photo at a time)."""
+
+    def __init__(self, pixels: int):
+        self.left = pixels
+
+    def spend(self, pixels: int) -> None:
+        if pixels > self.left:
+            raise PhotoError(_("Together with the other photos, this one is too large. Send smaller photos."))
+        self.left -= pixels
+
+
 @dataclass(frozen=True)
 class ProcessedPhoto:
     data: bytes
@@ -135,8 +149,11 @@ class ProcessedPhoto:
     height: int
 
 
-def process(stream) -> ProcessedPhoto:
-    """Decode an uploaded file and re-encode it clean; raises PhotoError for anything else."""
+def process(stream, budget: PixelBudget | None = None) -> ProcessedPhoto:
+    """Decode an uploaded file and re-encode it clean; raises PhotoError for anything else.
+
+    `budget`: the pixels the request may still decode (spent from the header, before decoding).
+    """
     config = current_app.config
     data = stream.read(config["PHOTO_MAX_BYTES"] + 1)
     if not data:
@@ -146,23 +163,30 @@ def process(stream) -> ProcessedPhoto:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = _decode(data, config["PHOTO_MAX_PIXELS"])
+            image = _decode(data, config["PHOTO_MAX_PIXELS"], budget)
+            del data  # the compressed bytes are not needed once decoded
+            return _encode(image)
     except PhotoError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(_("This file is not a photo we can read. Send a JPEG, PNG or WebP image.")) from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, KeyError, IndexError):
         raise PhotoError(_("This photo is damaged or incomplete. Try sending it again.")) from None
-    return _encode(image)
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
+def _decode(data: bytes, max_pixels: int, budget: PixelBudget | None = None) -> Image.Image:
     with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as probe:
         width, height = probe.size
         if width * height > max_pixels:
             raise PhotoError(_("The photo has too many pixels. Send a smaller one."))
         probe.verify()
     image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    if image.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale when that still covers the stored size
+        scale = current_app.config["PHOTO_MAX_SIDE"] / max(width, height)
+        if scale < 1:
+            image.draft(image.mode, (int(width * scale) + 1, int(height * scale) + 1))
+    if budget is not None:
+        budget.spend(image.width * image.height)  # what the decoder will really allocate
     image.load()
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)  # an animated WebP or PNG: its first frame
@@ -171,12 +195,14 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 
 def _encode(image: Image.Image) -> ProcessedPhoto:
     config = current_app.config
+    if image.mode in ("RGB", "RGBA", "L", "LA"):  # shrink first: every step after copies the image
+        image.thumbnail((config["PHOTO_MAX_SIDE"], config["PHOTO_MAX_SIDE"]), Image.Resampling.LANCZOS, 3.0)
     image = ImageOps.exif_transpose(image)  # upright, before the orientation tag goes with the rest
     image = _to_srgb(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.info = {}  # nothing of the original file travels on: EXIF, GPS, XMP, ICC, comments
-    image.thumbnail((config["PHOTO_MAX_SIDE"], config["PHOTO_MAX_SIDE"]), Image.Resampling.LANCZOS)
+    image.thumbnail((config["PHOTO_MAX_SIDE"], config["PHOTO_MAX_SIDE"]), Image.Resampling.LANCZOS, 3.0)
     thumb = ImageOps.fit(image, tuple(config["PHOTO_THUMB_SIZE"]), Image.Resampling.LANCZOS)
     if has_alpha:  # screenshots and drawings keep their transparency, losslessly
         save, content_type, extension = {"format": "PNG", "optimize": True}, "image/png", "png"

@@ -11,6 +11,7 @@ from app.core.cache import cached_for_visitors
 from app.core.errors import DomainError, show_error
 from app.core.pagination import requested_page
 from app.core.permissions import require
+from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
@@ -111,12 +112,8 @@ def _my_votes(posts: list[Post]) -> dict[int, int]:
     return votes.user_votes(current_user, [post.id for post in posts])
 
 
-def _posting_limit() -> str:
-    return current_app.config["POSTING_RATE_LIMIT"]
-
-
 @bp.route("/posts/new", methods=["GET", "POST"])
-@limiter.limit(_posting_limit, methods=["POST"])  # each try may decode photos: bounded CPU per address
+@limiter.limit(setting("POSTING_RATE_LIMIT"), methods=["POST"])  # each try may decode photos: bounded CPU per address
 @login_required
 def new_post():
     require(account_permissions.can_participate(current_user))
@@ -209,7 +206,7 @@ def _reply_to(post: Post) -> Comment | None:
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
-@limiter.limit(_posting_limit, methods=["POST"])
+@limiter.limit(setting("POSTING_RATE_LIMIT"), methods=["POST"])
 @login_required
 def edit(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -237,6 +234,7 @@ def edit(post_id: int):
 
 
 @bp.post("/posts/<int:post_id>/vote")
+@limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -284,6 +282,7 @@ def follow(post_id: int):
 
 
 @bp.post("/posts/<int:post_id>/support-instead")
+@limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def support_instead(post_id: int):
     """Support an existing post and follow it (or only follow), instead of writing the same one again."""
@@ -313,6 +312,7 @@ def _supported(post: Post, error: str | None = None):
 
 
 @bp.post("/posts/<int:post_id>/comments")
+@limiter.limit(setting("COMMENT_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def add_comment(post_id: int):
     post = db.get_or_404(Post, post_id)
@@ -340,6 +340,7 @@ def add_comment(post_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@limiter.limit(setting("COMMENT_RATE_LIMIT"), key_func=user_or_address, methods=["POST"])
 @login_required
 def edit_comment(comment_id: int):
     comment = db.get_or_404(Comment, comment_id)

@@ -173,7 +173,7 @@ def _run(
             return ids, total, frozenset(corrected_words)
     results.suggestion = suggestion
     results.approximate = True
-    query, stems = _approximate(searcher, request.text, filters)
+    query, stems = _approximate(searcher, request.text, filters, hidden_docs)
     ids, total = page(query)
     return ids, total, frozenset(words) | stems
 
@@ -184,16 +184,23 @@ def _all_words(words: list[str], filters: list[Query]) -> Query:
     return AndMaybe(required, Or([Term("title", word, boost=TITLE_BOOST) for word in words]))
 
 
-def _approximate(searcher: Searcher, text: str, filters: list[Query]) -> tuple[Query | None, frozenset[str]]:
+def _approximate(
+    searcher: Searcher, text: str, filters: list[Query], hidden: frozenset[int]
+) -> tuple[Query | None, frozenset[str]]:
     """Posts with every word of the query or a known word one or two letters away (typos, colloquial forms).
 
     Words the index has nothing close to are left out. Built per word, so that a post must answer each
-    word (character n-grams across a whole post matched too much by accident).
+    word (character n-grams across a whole post matched too much by accident). "Known" means known
+    to the viewer: words that only posts hidden from them contain decide nothing (`hidden`: their
+    document numbers), or the number of results would tell that such a post exists.
     """
     groups, used = [], set()
     for word in spelling.typed_words(text)[:WORDS_MAX]:
-        stems = {stem for variant in (word, *spelling.neighbours(searcher, word)) for stem in analyze(variant)}
-        known = sorted(stem for stem in stems if searcher.doc_frequency("text", stem))
+        variants = (word, *spelling.neighbours(searcher, word, hidden=hidden))
+        stems = {stem for variant in variants for stem in analyze(variant)}
+        known = sorted(
+            stem for stem in stems if spelling.visible_count(searcher, stem, hidden, cap=1, fieldname="text")
+        )
         if known:
             groups.append(Or([Term("text", stem) for stem in known]))
             used.update(known)

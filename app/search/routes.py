@@ -8,6 +8,7 @@ from sqlalchemy import inspect, select
 
 from app.core.cache import cached_for_visitors
 from app.core.fields import western_number
+from app.core.rate_limits import setting
 from app.core.web import localized
 from app.extensions import db, limiter
 from app.posts import rules
@@ -23,6 +24,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@limiter.limit(setting("SEARCH_RATE_LIMIT"))  # each search costs the index a query; cached pages are counted too
 @cached_for_visitors  # the index's version is in every cached page's key (app.search.init_app)
 def search():
     form = SearchForm(formdata=request.args)
@@ -49,12 +51,8 @@ def _choices() -> dict:
     }
 
 
-def _similar_limit() -> str:
-    return current_app.config["SIMILAR_RATE_LIMIT"]
-
-
 @bp.route("/search/similar", methods=["GET", "POST"])
-@limiter.limit(_similar_limit)  # each ask costs a few milliseconds of CPU, and anyone may ask
+@limiter.limit(setting("SIMILAR_RATE_LIMIT"))  # each ask costs a few milliseconds of CPU, and anyone may ask
 def similar():
     """Up to five public posts like the draft in the post form (htmx asks as the resident types).
 

@@ -54,24 +54,36 @@ def typed_words(text: str) -> list[str]:
     return [w for w in dict.fromkeys(_WORD.findall(fold_text(text))) if w not in STOPWORDS]
 
 
-def neighbours(searcher: Searcher, word: str, limit: int = 8) -> list[str]:
-    """Known words within one edit of `word` (two for words of five letters or more), most common first."""
+def neighbours(searcher: Searcher, word: str, limit: int = 8, hidden: frozenset[int] = frozenset()) -> list[str]:
+    """Words within one edit of `word` (two for words of five letters or more) that the viewer may
+    find in some post, most common first. Words only unseen posts contain are not neighbours."""
     maxdist = 2 if len(word) >= 5 else 1
-    found = [w for w in searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1) if w != word]
-    found.sort(key=lambda w: (edit_distance(word, w), -searcher.doc_frequency(SPELL_FIELD, w), w))
-    return found[:limit]
+    counted = (
+        (w, visible_count(searcher, w, hidden))
+        for w in searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1)
+        if w != word
+    )
+    found = [(w, count) for w, count in counted if count]
+    found.sort(key=lambda pair: (edit_distance(word, pair[0]), -pair[1], pair[0]))
+    return [w for w, _count in found[:limit]]
 
 
-def visible_count(searcher: Searcher, word: str, hidden: frozenset[int] = frozenset(), cap: int = COUNT_CAP) -> int:
+def visible_count(
+    searcher: Searcher,
+    word: str,
+    hidden: frozenset[int] = frozenset(),
+    cap: int = COUNT_CAP,
+    fieldname: str = SPELL_FIELD,
+) -> int:
     """In how many live documents the viewer may find `word` appears (counted up to `cap`).
 
     Not doc_frequency: that also counts the old copies of edited posts until their segment merges,
     and the posts the viewer may not see.
     """
-    if not searcher.doc_frequency(SPELL_FIELD, word):
+    if not searcher.doc_frequency(fieldname, word):
         return 0
     count = 0
-    postings = searcher.postings(SPELL_FIELD, word)  # skips deleted documents
+    postings = searcher.postings(fieldname, word)  # skips deleted documents
     while postings.is_active() and count < cap:
         if postings.id() not in hidden:
             count += 1

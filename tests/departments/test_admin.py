@@ -70,6 +70,13 @@ def test_a_taken_short_name_is_refused(client, make, admin_user):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("slug", ["mine", "posts", "statistics", "templates", "new"])
+def test_a_short_name_that_is_a_page_under_departments_is_refused(client, admin_user, slug):
+    response = client.post("/admin/departments/new", data={"slug": slug, "name_fa": "ب", "name_en": "B"})
+    assert response.status_code == 422
+    assert db.session.query(Department).count() == 0
+
+
 @pytest.mark.parametrize(
     "extra",
     [

@@ -82,6 +82,10 @@ def test_distance_order_needs_a_point_and_puts_the_nearest_first(client, make, s
         "?age=nope",
         "?page=-3",
         "?sort=sideways",
+        "?age=%20",
+        "?sort=%20",
+        "?age=%20&sort=%20age%20",
+        "?status=%20&location=%20&assignee=%20",
     ],
 )
 def test_bad_filters_never_break_the_page(client, make, staff, department, query):

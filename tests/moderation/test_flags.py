@@ -1,20 +1,24 @@
 """Flags: one per user per item, automatic hiding at the threshold, and the moderators' decisions."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import Role
+from app.core.db import utcnow
 from app.extensions import db
 from app.moderation import flags
 from app.moderation.models import Flag, FlagReason, FlagStatus
 from app.moderation.settings import Thresholds, update_thresholds
+from app.moderation.trust import counts_for_auto_hide
 from app.notifications.models import Notification, NotificationKind
 from app.posts.models import Comment, Post, PostStatus
 
 
 def _flag_many(make, item, count, reason=FlagReason.SPAM):
     for _ in range(count):
-        flags.flag(make.user(), item, reason)
+        flags.flag(make.trusted_user(), item, reason)
         db.session.commit()
 
 
@@ -194,3 +198,60 @@ def test_the_author_sees_why_their_hidden_post_is_hidden(client, auth, make):
     assert "تبلیغ تجاری" in page
     auth.logout()
     assert client.get(f"/posts/{post.id}").status_code == 404
+
+
+def test_flags_of_new_accounts_reach_the_queue_but_do_not_hide(make):
+    post = make.post(PostStatus.PUBLISHED)
+    for _ in range(5):
+        flags.flag(make.user(), post, FlagReason.SPAM)  # fresh throwaway accounts
+        db.session.commit()
+    assert not post.is_hidden
+    groups, _more = flags.open_flag_groups(1, 20)
+    assert [(g.post.id, g.count) for g in groups] == [(post.id, 5)]
+
+
+def test_an_old_account_without_an_approved_contribution_does_not_count(make):
+    post = make.post(PostStatus.PUBLISHED)
+    for _ in range(3):
+        user = make.user()
+        make.post(PostStatus.PENDING, author=user)  # not approved: does not count
+        user.created_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+        flags.flag(user, post, FlagReason.SPAM)
+        db.session.commit()
+    assert not post.is_hidden
+
+
+def test_a_young_account_with_a_comment_does_not_count_until_seven_days(make):
+    user = make.trusted_user()
+    assert counts_for_auto_hide(user)
+    user.created_at = utcnow() - timedelta(days=6, hours=23)
+    assert not counts_for_auto_hide(user)
+    user.created_at = utcnow() - timedelta(days=7, minutes=1)
+    assert counts_for_auto_hide(user)
+
+
+@pytest.mark.parametrize("role", [Role.MODERATOR, Role.STAFF, Role.ADMIN])
+def test_flags_of_moderators_and_staff_count_fully_even_from_new_accounts(make, role):
+    post = make.post(PostStatus.PUBLISHED)
+    for _ in range(3):
+        flags.flag(make.user(role), post, FlagReason.SPAM)
+        db.session.commit()
+    assert post.is_hidden
+
+
+def test_a_post_with_fifty_supporters_is_not_hidden_by_three_flags(make):
+    post = make.post(PostStatus.PUBLISHED)
+    make.supporters(post, 50)
+    _flag_many(make, post, 7)
+    assert not post.is_hidden  # 3 + 50 // 10 = 8 counted flags are needed
+    _flag_many(make, post, 1)
+    assert post.is_hidden
+
+
+def test_the_flags_needed_per_supporter_is_a_setting(make, app):
+    app.config["FLAG_HIDE_SUPPORTERS_PER_FLAG"] = 0
+    post = make.post(PostStatus.PUBLISHED)
+    make.supporters(post, 50)
+    _flag_many(make, post, 3)
+    assert post.is_hidden

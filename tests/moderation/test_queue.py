@@ -252,3 +252,24 @@ def test_the_timeline_names_the_role_an_actor_had_when_they_acted(client, make, 
     page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     timeline = page.split('id="timeline-title"')[1]
     assert "یک ناظر" in timeline and moderator.display_name not in timeline
+
+
+def test_a_moderator_cannot_approve_their_own_post(client, make, moderator):
+    own = make.post(PostStatus.PENDING, author=moderator, title="پست خود ناظر درباره‌ی پارک")
+    for page_path in (f"/posts/{own.id}", "/moderation/"):
+        page = client.get(page_path).get_data(as_text=True)
+        assert '<input type="hidden" name="action" value="approve">' not in page  # no button
+    client.post("/moderation/bulk", data={"action": "approve", "post_ids": [str(own.id)]})
+    db.session.refresh(own)
+    assert own.status is PostStatus.PENDING  # nor through the bulk form
+    response = client.post(f"/moderation/posts/{own.id}/transition", data={"action": "approve"})
+    assert response.status_code == 403
+    db.session.refresh(own)
+    assert own.status is PostStatus.PENDING
+    other = make.user(Role.MODERATOR)
+    client.post("/logout")
+    client.post("/login", data={"email": other.email, "password": "correct horse battery"})
+    response = client.post(f"/moderation/posts/{own.id}/transition", data={"action": "approve"})
+    assert response.status_code == 302  # another moderator may
+    db.session.refresh(own)
+    assert own.status is PostStatus.PUBLISHED

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.accounts.models import Role
+from app.extensions import db
 from app.posts.models import PostStatus
 
 HTMX = {"HX-Request": "true"}
@@ -62,3 +64,22 @@ def test_a_reply_to_a_comment_elsewhere_is_ignored(client, make, auth):
     for reply in (comment.id, "abc", "۹۹۹"):
         html = client.get(f"/posts/{post.id}?reply={reply}").get_data(as_text=True)
         assert 'name="parent_id"' not in html
+
+
+def test_replies_stay_when_their_comment_is_hidden_and_the_count_matches_what_is_shown(client, make):
+    from app.moderation import flags
+    from app.moderation.models import FlagReason
+
+    post = make.post()
+    parent = make.comment(post, body="متنی که ناظر پنهان می‌کند")
+    make.comment(post, body="پاسخی که باید بماند", parent=parent)
+    make.comment(post, body="دیدگاه دیگری که می‌ماند")
+    flags.uphold(make.user(Role.MODERATOR), parent, FlagReason.OFFENSIVE)
+    db.session.commit()
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert "پاسخی که باید بماند" in page and "دیدگاه دیگری که می‌ماند" in page
+    assert "متنی که ناظر پنهان می‌کند" not in page
+    db.session.refresh(post)
+    shown = page.count('class="comment"')
+    assert post.comment_count == shown == 2
+    assert "۲ دیدگاه" in page

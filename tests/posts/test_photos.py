@@ -207,3 +207,36 @@ def test_a_token_for_a_missing_file_is_ignored(app, make):
 def test_keys_cannot_leave_the_upload_folder(app, key):
     with pytest.raises(ValueError):
         photos.path_of(key)
+
+
+def _flat_png(side: int, shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), (120, 130, shade)).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def test_a_posts_photos_share_one_pixel_budget_and_the_rest_are_refused_before_decoding(app, make):
+    app.config["PHOTO_PIXEL_BUDGET"] = 1_000_000
+    user = make.user()
+    uploads = [Upload(_flat_png(800, shade), f"big{shade}.png") for shade in (10, 100, 200)]  # 640,000 px each
+    with app.test_request_context():
+        staged, errors = receive_uploads(uploads, [], user, room=3)
+    assert len(staged) == 1 and len(errors) == 2
+    assert all("big" in message for message in errors)
+
+
+def test_three_huge_flat_pngs_cost_one_decode_at_the_default_budget(app, make):
+    user = make.user()
+    uploads = [Upload(_flat_png(6300, shade), f"huge{shade}.png") for shade in (10, 100, 200)]
+    assert all(len(upload.stream.getvalue()) < 400_000 for upload in uploads)  # small files, 40 MP each
+    with app.test_request_context():
+        staged, errors = receive_uploads(uploads, [], user, room=3)
+    assert len(staged) == 1 and len(errors) == 2
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_spends_only_that(app):
+    budget = photos.PixelBudget(10_000_000)
+    with app.test_request_context():
+        result = process(io.BytesIO(image_bytes(size=(6000, 4500))), budget)
+    assert result.width == 2048
+    assert budget.left == 10_000_000 - 3000 * 2250  # decoded at half size, still larger than 2048 px

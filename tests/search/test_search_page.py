@@ -180,6 +180,16 @@ def test_did_you_mean_never_offers_a_word_only_posts_the_viewer_may_not_see_cont
     assert "kowalczyk" in search("Kowalczik")[2].lower()
 
 
+@pytest.mark.parametrize("status", [PostStatus.PENDING, PostStatus.REJECTED])
+def test_a_word_only_unseen_posts_contain_changes_nothing_in_the_approximate_path(make, search, status):
+    public = post(make, "Broken bench near the fountain")
+    query = "bench fountain quxlerbam"  # the last word is in no post the visitor may read
+    before = search(query)
+    post(make, "The quxlerbam of the square", status, body="The quxlerbam of the square is broken again.")
+    after = search(query)
+    assert before[:2] == after[:2] == (200, [public.id])
+
+
 def test_links_on_the_results_page_carry_only_the_searchs_own_parameters(make, search):
     for street in ("Sajjad", "Ahmadabad", "Kuhsangi", "Ferdowsi", "Sanabad", "Jahad"):
         post(make, f"Pothole on {street} street")

@@ -1,0 +1,35 @@
+"""The Content-Security-Policy holds in a real browser: our pages load nothing it refuses (every
+browser test fails on a violation, see conftest.csp_violations), and what it refuses is refused."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from app.accounts.models import Role
+from tests.browser.helpers import sample_city, sign_in
+
+
+def test_an_inline_style_is_refused_and_reported(page: Page, base_url, csp_violations):
+    page.goto("/")
+    page.evaluate(
+        "() => { const s = document.createElement('style'); s.textContent = 'body{}'; document.head.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert any("style-src" in text for text in csp_violations)
+    csp_violations.clear()  # the violation was the point of this test
+
+
+def test_the_map_loads_leaflet_and_asks_for_tiles_without_a_violation(page: Page, make):
+    sample_city(make)
+    page.goto("/map")
+    expect(page.locator("[data-map]").first).to_have_attribute("data-map-ready", "true")
+    page.wait_for_load_state("networkidle")
+
+
+def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make):
+    city = sample_city(make)
+    moderator = make.user(Role.MODERATOR)
+    sign_in(page, moderator.email)
+    for path in ("/moderation/", "/moderation/flags", "/statistics", f"/posts/{city['pending'].id}"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
