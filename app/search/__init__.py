@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from app.core.cache import vary_every_page
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
-    from app.search.cli import search_cli, worker_command
+    from app.search.cli import search_cli, search_worker_tasks, worker_command
     from app.search.routes import bp
     from app.search.similar import find_likely_duplicate, similar_to_post
     from app.search.store import init_store
@@ -27,3 +27,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(similar_posts_for=similar_to_post, can_mark_duplicate=can_moderate)
     app.cli.add_command(search_cli)
     app.cli.add_command(worker_command)
+    search_worker_tasks(app)

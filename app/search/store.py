@@ -40,6 +40,13 @@ class IndexBusyError(Exception):
     """Another process (or thread) holds the index writer lock."""
 
 
+class IndexDamagedError(Exception):
+    """The live generation cannot be opened (its table of contents garbled, its folder emptied)."""
+
+
+MISSING, DAMAGED, HEALTHY = "missing", "damaged", "healthy"
+
+
 class IndexStore:
     """One index folder as seen by this process."""
 
@@ -67,14 +74,32 @@ class IndexStore:
         return self.current_name() is not None
 
     def open_index(self) -> FileIndex | None:
-        """The live generation (opened once per process, reopened after a swap), or None."""
+        """The live generation (opened once per process, reopened after a swap), or None.
+
+        Raises IndexDamagedError when the generation cannot be opened.
+        """
         name = self.current_name()
         if name is None:
             return None
         with self._pool_lock:
             if name != self._index_name:
-                self._index, self._index_name = index.open_dir(str(self.root / name)), name
+                try:
+                    self._index, self._index_name = index.open_dir(str(self.root / name)), name
+                except Exception as error:  # whoosh raises many kinds for a damaged folder
+                    raise IndexDamagedError(f"{self.root / name}: {error!r}") from error
             return self._index
+
+    def health(self) -> str:
+        """MISSING, DAMAGED or HEALTHY, read afresh from disk (not from this process's open index)."""
+        name = self.current_name()
+        if name is None:
+            return MISSING
+        try:
+            ix = index.open_dir(str(self.root / name))
+            ix.reader().close()  # opens every segment's files, not only the table of contents
+        except Exception:
+            return DAMAGED
+        return HEALTHY
 
     def new_generation(self) -> tuple[str, FileIndex]:
         """An empty index in a fresh folder, not yet live (call under the writer lock)."""
@@ -95,9 +120,16 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def version(self) -> tuple[str, int] | None:
-        """(generation, commit number) of the live index: changes whenever any process writes."""
-        ix = self.open_index()
-        return None if ix is None else (self._index_name or "", ix.latest_generation())
+        """(generation, commit number) of the live index: changes whenever any process writes.
+
+        Never raises: every cached page's key holds it, and no page may fail because of the index
+        (a damaged index has the version ("damaged", …), and pages show no similar posts meanwhile).
+        """
+        try:
+            ix = self.open_index()
+            return None if ix is None else (self._index_name or "", ix.latest_generation())
+        except Exception:
+            return (DAMAGED, self.current_name() or "")
 
     def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute() once per version of the index for this key, then from memory (a per-process LRU).
@@ -106,7 +138,7 @@ class IndexStore:
         served from an older index than the one this process would search now.
         """
         version = self.version()
-        if version is None:
+        if version is None or version[0] == DAMAGED:
             return compute()
         full_key = (version, key)
         with self._memo_lock:
@@ -157,12 +189,15 @@ class IndexStore:
             return None
         with self._pool_lock:
             searcher = self._idle.pop() if self._idle else None
-        # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
-        # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
-        if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
-            searcher.close()
-            searcher = None
-        return searcher or ix.searcher()
+        try:
+            # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
+            # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
+            if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
+                searcher.close()
+                searcher = None
+            return searcher or ix.searcher()
+        except Exception as error:  # the folder was emptied or garbled under this process
+            raise IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}") from error
 
     def _release(self, searcher: Searcher) -> None:
         with self._pool_lock:
