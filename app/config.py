@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 
 class Defaults:
@@ -13,7 +14,7 @@ class Defaults:
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # derived from instance_path when unset
     # A connection that died while idle (the database restarted) is replaced before use, not failed on.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 30000  # wait for another writer this long, then answer 503
     SEARCH_INDEX_DIR: str | None = None  # derived from instance_path when unset
     UPLOAD_DIR: str | None = None

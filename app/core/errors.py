@@ -57,7 +57,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         500: (_("Something went wrong"), _("An error on our side stopped this page. It has been logged.")),
         503: (
             _("Briefly unavailable"),
-            _("The site cannot reach its database just now. Nothing you sent was lost; please try again in a minute."),
+            _(
+                "The site cannot reach its database just now. Please try again in a minute; "
+                "if you were sending something, it was not saved."
+            ),
         ),
     }
 

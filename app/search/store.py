@@ -15,6 +15,7 @@ import secrets
 import shutil
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
@@ -83,10 +84,7 @@ class IndexStore:
             return None
         with self._pool_lock:
             if name != self._index_name:
-                try:
-                    self._index, self._index_name = index.open_dir(str(self.root / name)), name
-                except Exception as error:  # whoosh raises many kinds for a damaged folder
-                    raise IndexDamagedError(f"{self.root / name}: {error!r}") from error
+                self._index, self._index_name = _open_dir(self.root / name), name
             return self._index
 
     def health(self) -> str:
@@ -95,8 +93,7 @@ class IndexStore:
         if name is None:
             return MISSING
         try:
-            ix = index.open_dir(str(self.root / name))
-            ix.reader().close()  # opens every segment's files, not only the table of contents
+            _open_dir(self.root / name).reader().close()  # every segment's files, not only the contents
         except Exception:
             return DAMAGED
         return HEALTHY
@@ -171,6 +168,16 @@ class IndexStore:
         finally:
             self._thread_lock.release()
 
+    def open_writer(self, ix: FileIndex):
+        """ix.writer() (call under the writer lock), raising IndexDamagedError if the folder was damaged."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # as in _open_dir
+            try:
+                return ix.writer()
+            except Exception as error:
+                failure = IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}")
+        raise failure
+
     # --------------------------------------------------------------------------------- searchers
 
     @contextlib.contextmanager
@@ -189,15 +196,18 @@ class IndexStore:
             return None
         with self._pool_lock:
             searcher = self._idle.pop() if self._idle else None
-        try:
-            # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
-            # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
-            if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
-                searcher.close()
-                searcher = None
-            return searcher or ix.searcher()
-        except Exception as error:  # the folder was emptied or garbled under this process
-            raise IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}") from error
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # as in _open_dir
+            try:
+                # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
+                # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
+                if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
+                    searcher.close()
+                    searcher = None
+                return searcher or ix.searcher()
+            except Exception as error:  # the folder was emptied or garbled under this process
+                failure = IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}")
+        raise failure
 
     def _release(self, searcher: Searcher) -> None:
         with self._pool_lock:
@@ -213,6 +223,18 @@ class IndexStore:
             self._index = self._index_name = None
         for searcher in idle:
             searcher.close()
+
+
+def _open_dir(folder: Path) -> FileIndex:
+    """index.open_dir, raising IndexDamagedError for any failure to read the folder."""
+    with warnings.catch_warnings():
+        # whoosh leaves the file it failed to read open: it is closed (and would warn) right here
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return index.open_dir(str(folder))
+        except Exception as error:  # whoosh raises many kinds for a damaged folder
+            failure = IndexDamagedError(f"{folder}: {error!r}")
+    raise failure
 
 
 def init_store(app: Flask) -> IndexStore:

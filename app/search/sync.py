@@ -176,7 +176,7 @@ def _drain_locked(
                 return written, read, True
             post_ids = list(dict.fromkeys(post_id for _, post_id in rows))  # one operation per post
             documents = {int(doc["id"]): doc for doc in map(document_for, post_rows(session, post_ids))}
-        writer = ix.writer()
+        writer = store.open_writer(ix)
         try:
             for post_id in post_ids:  # never update_document twice in one writer: the first copy would stay
                 writer.delete_by_term("id", str(post_id))
