@@ -1,0 +1,16 @@
+#!/bin/sh
+# `make run`: the web server and `flask worker` beside it (the worker keeps the search index in step
+# and rebuilds it if it goes missing or is damaged). Ctrl-C stops both.
+set -eu
+BIN=.venv/bin
+PORT=${PORT:-5000}
+WEB_WORKERS=${WEB_WORKERS:-2}
+
+"$BIN/flask" worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
+
+# Several processes: a worker that dies (or is killed) takes only its own requests with it, and the
+# graceful timeout lets requests in flight finish on a restart (kill -HUP) or a stop.
+"$BIN/gunicorn" --workers "$WEB_WORKERS" --threads 8 --graceful-timeout 30 \
+    --bind "127.0.0.1:$PORT" --access-logfile - 'app:create_app()'
