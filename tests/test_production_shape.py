@@ -20,6 +20,7 @@ from tests.search.conftest import indexed
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_LINE = ["--workers", "2", "--threads", "4", "--graceful-timeout", "30"]  # the README's, with 2 workers
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="serves the SQLite file of the test")
 
 
@@ -58,8 +59,15 @@ def site(app, app_config, make):
         "SHAHRVAND_SECRET_KEY": "test-secret",
     }
     web = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", "2", "--threads", "4", "--graceful-timeout", "30"]
-        + ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+        [
+            BIN / "gunicorn",
+            *PRODUCTION_LINE,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
         env=env,
         cwd=ROOT,
     )
