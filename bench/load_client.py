@@ -48,6 +48,7 @@ class Tally:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[int, int] = defaultdict(int)
+        self.refused: dict[str, int] = defaultdict(int)  # 4xx by kind
         self.errors = 0
 
     def add(self, kind: str, seconds: float, status: int | None) -> None:
@@ -57,6 +58,8 @@ class Tally:
                 return
             self.times[kind].append(seconds)
             self.statuses[status // 100] += 1
+            if status // 100 == 4:
+                self.refused[kind] += 1
 
     def count(self) -> int:
         return sum(len(t) for t in self.times.values())
@@ -72,7 +75,7 @@ class Tally:
             def at(q: float, values=values, n=n) -> float:
                 return values[min(n - 1, int(q * n))] * 1000
 
-            yield kind, n, at(0.5), at(0.95), at(0.99), values[-1] * 1000
+            yield kind, n, self.refused.get(kind, 0), at(0.5), at(0.95), at(0.99), values[-1] * 1000
 
 
 class Resident:
