@@ -37,8 +37,8 @@ from bench.pages import free_port  # noqa: E402
 
 PASSWORD = "load-test-password"
 SHAPES = {  # gunicorn arguments beside --workers: as `make run` starts it, and the README's production line
-    "make-run": ["--threads", "8", "--graceful-timeout", "30"],
-    "production": ["--threads", "4", "--graceful-timeout", "30", "--timeout", "60"],
+    "make-run": ["--threads", "8", "--worker-connections", "8", "--graceful-timeout", "30"],
+    "production": ["--threads", "4", "--worker-connections", "4", "--graceful-timeout", "30", "--timeout", "60"],
 }
 
 
@@ -190,7 +190,9 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=10, help="residents start spread over this many seconds")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--shape", choices=sorted(SHAPES), default="make-run")
-    parser.add_argument("--rounds", default="on,off", help="index sync after commit: on, off or both")
+    parser.add_argument(
+        "--rounds", default="on,off", help="index sync after commit: on, off, both, or none (only --kill)"
+    )
     parser.add_argument("--kill", action="store_true", help="a last round, sync on, with one web worker SIGKILLed")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite)")
     args = parser.parse_args()
@@ -211,7 +213,7 @@ def main() -> None:
             f" {'PostgreSQL' if 'postgresql' in url else 'SQLite'}"
         )
         rates = {}
-        for sync in args.rounds.split(","):
+        for sync in (r for r in args.rounds.split(",") if r in ("on", "off")):
             rates[sync] = report(
                 run_round(args, base, f"index sync after commit {sync}", sync=sync == "on", kill=False)
             )

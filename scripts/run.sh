@@ -10,7 +10,9 @@ WEB_WORKERS=${WEB_WORKERS:-2}
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
 
-# Several processes: a worker that dies (or is killed) takes only its own requests with it, and the
-# graceful timeout lets requests in flight finish on a restart (kill -HUP) or a stop.
-"$BIN/gunicorn" --workers "$WEB_WORKERS" --threads 8 --graceful-timeout 30 \
+# Several processes: a worker that dies (or is killed) takes only its own requests with it (no more
+# than its threads: it accepts no connection it cannot serve at once; the others wait in the kernel's
+# queue for a live worker), and the graceful timeout lets requests in flight finish on a restart
+# (kill -HUP) or a stop.
+"$BIN/gunicorn" --workers "$WEB_WORKERS" --threads 8 --worker-connections 8 --graceful-timeout 30 \
     --bind "127.0.0.1:$PORT" --access-logfile - 'app:create_app()'

@@ -20,7 +20,16 @@ from tests.search.conftest import indexed
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_LINE = ["--workers", "2", "--threads", "4", "--graceful-timeout", "30"]  # the README's, with 2 workers
+PRODUCTION_LINE = [
+    "--workers",
+    "2",
+    "--threads",
+    "4",
+    "--worker-connections",
+    "4",
+    "--graceful-timeout",
+    "30",
+]  # the README's, with 2 workers
 pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="serves the SQLite file of the test")
 
 
