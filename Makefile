@@ -24,7 +24,7 @@ run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask search rebuild --if-missing
-	$(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:$(PORT) --access-logfile - 'app:create_app()'
+	PORT=$(PORT) scripts/run.sh
 
 browser-deps:
 	@scripts/ensure-browser.sh

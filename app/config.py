@@ -6,12 +6,16 @@ import json
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 
 class Defaults:
     """Settings for the embedded default: SQLite and the search index in instance/."""
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # derived from instance_path when unset
+    # A connection that died while idle (the database restarted) is replaced before use, not failed on.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 30000  # wait for another writer this long, then answer 503
     SEARCH_INDEX_DIR: str | None = None  # derived from instance_path when unset
     UPLOAD_DIR: str | None = None
 
@@ -95,6 +99,7 @@ class Defaults:
 
     # Search (see docs/decisions/0014-search-index.md and 0015-similar-posts-and-duplicates.md).
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
+    SEARCH_SYNC_ON_COMMIT_ROWS = 20  # queue rows a request indexes at most after its commit; the worker the rest
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.

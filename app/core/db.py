@@ -40,8 +40,9 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
-def configure_engine(engine: Engine) -> None:
-    """Attach the per-dialect connection settings to an engine."""
+def configure_engine(engine: Engine, *, busy_timeout_ms: int = 30000) -> None:
+    """Attach the per-dialect connection settings to an engine (busy_timeout_ms: how long SQLite
+    waits for another writer before "database is locked", which the app answers with a 503)."""
     if engine.dialect.name != "sqlite":
         return
     is_memory = engine.url.database in (None, "", ":memory:")
@@ -54,7 +55,7 @@ def configure_engine(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

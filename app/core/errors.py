@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+import logging
+
+from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+# The database is away (stopped, restarting, unreachable) or busy (a locked SQLite file): 503, and
+# the next request tries again on a fresh connection (SQLAlchemy drops the broken ones from the pool).
+DATABASE_UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+RETRY_AFTER_SECONDS = 5
 
 
 class DomainError(Exception):
@@ -46,6 +55,13 @@ def _messages() -> dict[int, tuple[str, str]]:
         413: (_("Too large"), _("What you sent is too large.")),
         429: (_("Too many requests"), _("You are going too fast. Please wait a little and try again.")),
         500: (_("Something went wrong"), _("An error on our side stopped this page. It has been logged.")),
+        503: (
+            _("Briefly unavailable"),
+            _(
+                "The site cannot reach its database just now. Please try again in a minute; "
+                "if you were sending something, it was not saved."
+            ),
+        ),
     }
 
 
@@ -67,6 +83,17 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         return _render(error.code or 500), error.code or 500
 
+    @app.errorhandler(exc.DBAPIError)
+    def database_error(error: exc.DBAPIError):
+        if not isinstance(error, DATABASE_UNAVAILABLE) and not error.connection_invalidated:
+            return unexpected_error(error)
+        log.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        _forget_session()
+        g._login_user = login_manager.anonymous_user()  # the page must not ask the database who is signed in
+        response = app.make_response((_render(503), 503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         if app.testing:
@@ -74,6 +101,14 @@ def register(app: Flask) -> None:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return _render(500), 500
+
+
+def _forget_session() -> None:
+    """Drop the request's session and its connection, which may be broken: never raises."""
+    try:
+        db.session.remove()
+    except Exception:  # the connection is gone already
+        log.debug("Closing the session after a database error failed", exc_info=True)
 
 
 def _render(code: int, detail: str | None = None):

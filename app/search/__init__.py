@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from app.core.cache import vary_every_page
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
-    from app.search.cli import search_cli, worker_command
+    from app.search.cli import search_cli, search_worker_tasks, worker_command
     from app.search.panels import register_hooks
     from app.search.routes import bp
     from app.search.similar import find_likely_duplicate
@@ -27,3 +27,4 @@ def init_app(app: Flask) -> None:
     register_hooks(app)
     app.cli.add_command(search_cli)
     app.cli.add_command(worker_command)
+    search_worker_tasks(app)

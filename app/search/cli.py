@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.extensions import db
 from app.search import maintenance
-from app.search.store import index_store
+from app.search.store import HEALTHY, IndexDamagedError, index_store
 from app.search.sync import drain, queue_lag
 
 search_cli = AppGroup("search", help="The search index: rebuild it, check it against the database.")
 
 
+# `flask search check` exit statuses, for scripts and monitoring
+CLEAN, DIFFERENCES, NO_INDEX, DAMAGED_INDEX = 0, 1, 2, 3
+
+
 @search_cli.command("rebuild")
-@click.option("--if-missing", is_flag=True, help="Only build when there is no index yet (used by `make run`).")
+@click.option(
+    "--if-missing", is_flag=True, help="Only build when the index is missing or damaged (used by `make run`)."
+)
 def rebuild_command(if_missing: bool) -> None:
     """Index every post into a new folder, then swap it in (searches keep working meanwhile)."""
     store = index_store()
-    if if_missing and store.exists():
+    if if_missing and store.health() == HEALTHY:
         click.echo("The search index exists; nothing to do.")
         return
     started = time.perf_counter()
@@ -31,26 +40,39 @@ def rebuild_command(if_missing: bool) -> None:
 
 
 @search_cli.command("check")
-@click.option("--fix", "repair", is_flag=True, help="Re-index the posts found missing, stale or extra.")
+@click.option(
+    "--fix", "repair", is_flag=True, help="Re-index the posts found wrong; rebuild a missing or damaged index."
+)
 def check_command(repair: bool) -> None:
-    """Report posts missing from the index, indexed in an old version, or indexed but gone."""
+    """Report posts missing from the index, indexed in an old version, or indexed but gone.
+
+    Exit status: 0 clean, 1 posts differ, 2 no index, 3 the index is damaged (after --fix: 0 if repaired).
+    """
     store = index_store()
-    report = maintenance.check(store)
     waiting, oldest = queue_lag()
+    queued = f"queued: {waiting}" + (f" (oldest {oldest:.1f} s ago)" if oldest is not None else "")
+    try:
+        report = maintenance.check(store)
+    except IndexDamagedError as error:
+        click.echo(f"The search index is damaged and cannot be read: {error}")
+        click.echo(queued)
+        if not repair:
+            raise SystemExit(DAMAGED_INDEX) from None
+        click.echo(f"Rebuilt the index: {maintenance.rebuild(store)} posts.")
+        return
     if not report.has_index:
-        click.echo("There is no search index yet.")
+        click.echo("There is no search index.")
     else:
         click.echo(f"Index: {report.indexed} documents.")
     for label, ids in (("missing", report.missing), ("stale", report.stale), ("extra", report.extra)):
         click.echo(f"{label}: {len(ids)}" + (f" (post ids {_sample(ids)})" if ids else ""))
-    click.echo(f"queued: {waiting}" + (f" (oldest {oldest:.1f} s ago)" if oldest is not None else ""))
-    if report.is_clean or not repair:
-        if not report.is_clean:
-            raise SystemExit(1)  # scripts and monitoring see the difference
+    click.echo(queued)
+    if report.is_clean:
         return
+    if not repair:
+        raise SystemExit(DIFFERENCES if report.has_index else NO_INDEX)
     if not report.has_index:
-        count = maintenance.rebuild(store)
-        click.echo(f"Built the index: {count} posts.")
+        click.echo(f"Built the index: {maintenance.rebuild(store)} posts.")
         return
     written = maintenance.fix(store, report)
     click.echo(f"Fixed: re-indexed {written} posts.")
@@ -61,23 +83,45 @@ def _sample(ids: list[int], shown: int = 10) -> str:
     return text + (f", … {len(ids) - shown} more" if len(ids) > shown else "")
 
 
+def add_worker_task(app: Flask, name: str, task: Callable[[], int | None]) -> None:
+    """Give `flask worker` one more thing to do every round: `task()` returns how much it did."""
+    app.extensions.setdefault("worker_tasks", []).append((name, task))
+
+
+def search_worker_tasks(app: Flask) -> None:
+    """The index's two jobs: rebuild it when missing or damaged, then drain the queue into it."""
+    add_worker_task(
+        app, "rebuilt the missing or damaged search index, posts", lambda: maintenance.repair(index_store())
+    )
+    add_worker_task(app, "indexed from the queue, posts", lambda: drain(index_store()))
+
+
+def _end_transaction() -> None:
+    """Let go of the round's read snapshot (and of a connection a database error broke)."""
+    try:
+        db.session.rollback()
+    except Exception:
+        current_app.logger.warning("Rolling back after a worker task failed too", exc_info=True)
+
+
 @click.command("worker")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
-@click.option("--once", is_flag=True, help="Drain once and stop (for cron).")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between rounds when idle.")
+@click.option("--once", is_flag=True, help="One round and stop (for cron).")
 def worker_command(interval: float, once: bool) -> None:
-    """Drain the search index queue, in a loop beside the web server (builds the index if missing)."""
-    store = index_store()
-    if not store.exists():
-        click.echo("No search index yet: building it.")
-        maintenance.rebuild(store)
+    """Background work beside the web server: repair and drain the search index queue, in a loop."""
+    tasks = current_app.extensions.get("worker_tasks", [])
+    click.echo(f"Worker started (pid {os.getpid()}): {', '.join(name for name, _ in tasks)}.")
     while True:
-        try:
-            written = drain(store)
-        except Exception:  # a database or disk hiccup: say so and keep looping
-            current_app.logger.exception("Draining the search queue failed")
-            written = 0
-        if written:
-            click.echo(f"Indexed {written} posts.")
+        for name, task in tasks:
+            try:
+                done = task()
+            except Exception:  # a database or disk hiccup: say so and go on with the next round
+                current_app.logger.exception("Worker task failed: %s", name)
+                continue
+            finally:
+                _end_transaction()
+            if done:
+                click.echo(f"{name}: {done}")
         if once:
             return
         time.sleep(interval)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -12,19 +13,39 @@ from app.core.db import write_intent
 from app.extensions import db
 from app.posts.models import Post
 from app.search.documents import document_for, document_version, post_rows
-from app.search.store import IndexStore
+from app.search.store import DAMAGED, HEALTHY, IndexDamagedError, IndexStore
 from app.search.sync import drain, enqueue
 
+log = logging.getLogger(__name__)
 WRITER_MEMORY_MB = 256
 
 
-def rebuild(store: IndexStore, *, progress: Callable[[int], None] | None = None) -> int:
+def repair(store: IndexStore) -> int | None:
+    """Rebuild the index if it is missing or damaged; None when it is healthy (`flask worker` asks
+    every round). Processes that find it broken at once rebuild it one after the other, and every
+    one after the first finds it healthy under the lock and does nothing."""
+    state = store.health()
+    if state == HEALTHY:
+        return None
+    log.warning("The search index is %s: rebuilding it from the database", state)
+    count = rebuild(store, unless_healthy=True)
+    if count is not None:
+        log.warning("Rebuilt the search index: %d posts", count)
+    return count
+
+
+def rebuild(
+    store: IndexStore, *, progress: Callable[[int], None] | None = None, unless_healthy: bool = False
+) -> int | None:
     """Index every post into a new generation and make it live at once; returns the posts indexed.
 
     Holds the writer lock throughout (waiting for it first): changes committed meanwhile wait in the
     queue and are drained right after the swap. Searches use the old generation until then.
+    `unless_healthy`: do nothing (None) if the index is healthy once the lock is ours.
     """
     with store.writer_lock(wait=True):
+        if unless_healthy and store.health() == HEALTHY:
+            return None
         name, ix = store.new_generation()
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         count = 0
@@ -68,11 +89,16 @@ class CheckReport:
 
 
 def check(store: IndexStore) -> CheckReport:
-    """Compare every post's fingerprint with the one its document carries."""
+    """Compare every post's fingerprint with the one its document carries (raises IndexDamagedError)."""
+    if store.health() == DAMAGED:
+        raise IndexDamagedError(str(store.root / (store.current_name() or "")))
     with store.searcher() as searcher:
         if searcher is None:
             return CheckReport(missing=sorted(_all_post_ids()), has_index=False)
-        indexed = {int(doc["id"]): doc.get("version") for doc in searcher.all_stored_fields()}
+        try:
+            indexed = {int(doc["id"]): doc.get("version") for doc in searcher.all_stored_fields()}
+        except Exception as error:  # a segment's stored fields unreadable
+            raise IndexDamagedError(repr(error)) from error
     report = CheckReport(indexed=len(indexed))
     with Session(db.engine) as session:
         for row in post_rows(session):

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
@@ -38,6 +39,13 @@ T = TypeVar("T")
 
 class IndexBusyError(Exception):
     """Another process (or thread) holds the index writer lock."""
+
+
+class IndexDamagedError(Exception):
+    """The live generation cannot be opened (its table of contents garbled, its folder emptied)."""
+
+
+MISSING, DAMAGED, HEALTHY = "missing", "damaged", "healthy"
 
 
 class IndexStore:
@@ -67,14 +75,28 @@ class IndexStore:
         return self.current_name() is not None
 
     def open_index(self) -> FileIndex | None:
-        """The live generation (opened once per process, reopened after a swap), or None."""
+        """The live generation (opened once per process, reopened after a swap), or None.
+
+        Raises IndexDamagedError when the generation cannot be opened.
+        """
         name = self.current_name()
         if name is None:
             return None
         with self._pool_lock:
             if name != self._index_name:
-                self._index, self._index_name = index.open_dir(str(self.root / name)), name
+                self._index, self._index_name = _open_dir(self.root / name), name
             return self._index
+
+    def health(self) -> str:
+        """MISSING, DAMAGED or HEALTHY, read afresh from disk (not from this process's open index)."""
+        name = self.current_name()
+        if name is None:
+            return MISSING
+        try:
+            _open_dir(self.root / name).reader().close()  # every segment's files, not only the contents
+        except Exception:
+            return DAMAGED
+        return HEALTHY
 
     def new_generation(self) -> tuple[str, FileIndex]:
         """An empty index in a fresh folder, not yet live (call under the writer lock)."""
@@ -95,9 +117,16 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def version(self) -> tuple[str, int] | None:
-        """(generation, commit number) of the live index: changes whenever any process writes."""
-        ix = self.open_index()
-        return None if ix is None else (self._index_name or "", ix.latest_generation())
+        """(generation, commit number) of the live index: changes whenever any process writes.
+
+        Never raises: every cached page's key holds it, and no page may fail because of the index
+        (a damaged index has the version ("damaged", …), and pages show no similar posts meanwhile).
+        """
+        try:
+            ix = self.open_index()
+            return None if ix is None else (self._index_name or "", ix.latest_generation())
+        except Exception:
+            return (DAMAGED, self.current_name() or "")
 
     def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
         """compute() once per version of the index for this key, then from memory (a per-process LRU).
@@ -106,7 +135,7 @@ class IndexStore:
         served from an older index than the one this process would search now.
         """
         version = self.version()
-        if version is None:
+        if version is None or version[0] == DAMAGED:
             return compute()
         full_key = (version, key)
         with self._memo_lock:
@@ -139,6 +168,16 @@ class IndexStore:
         finally:
             self._thread_lock.release()
 
+    def open_writer(self, ix: FileIndex):
+        """ix.writer() (call under the writer lock), raising IndexDamagedError if the folder was damaged."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # as in _open_dir
+            try:
+                return ix.writer()
+            except Exception as error:
+                failure = IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}")
+        raise failure
+
     # --------------------------------------------------------------------------------- searchers
 
     @contextlib.contextmanager
@@ -157,12 +196,18 @@ class IndexStore:
             return None
         with self._pool_lock:
             searcher = self._idle.pop() if self._idle else None
-        # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
-        # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
-        if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
-            searcher.close()
-            searcher = None
-        return searcher or ix.searcher()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # as in _open_dir
+            try:
+                # A rebuild went live, or some process committed: open anew. (Searcher.refresh() fails in
+                # whoosh-reloaded 2.7.5 when the old reader had no segments; opening costs about a millisecond.)
+                if searcher is not None and (searcher._ix is not ix or not searcher.up_to_date()):
+                    searcher.close()
+                    searcher = None
+                return searcher or ix.searcher()
+            except Exception as error:  # the folder was emptied or garbled under this process
+                failure = IndexDamagedError(f"{self.root / (self._index_name or '')}: {error!r}")
+        raise failure
 
     def _release(self, searcher: Searcher) -> None:
         with self._pool_lock:
@@ -178,6 +223,18 @@ class IndexStore:
             self._index = self._index_name = None
         for searcher in idle:
             searcher.close()
+
+
+def _open_dir(folder: Path) -> FileIndex:
+    """index.open_dir, raising IndexDamagedError for any failure to read the folder."""
+    with warnings.catch_warnings():
+        # whoosh leaves the file it failed to read open: it is closed (and would warn) right here
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return index.open_dir(str(folder))
+        except Exception as error:  # whoosh raises many kinds for a damaged folder
+            failure = IndexDamagedError(f"{folder}: {error!r}")
+    raise failure
 
 
 def init_store(app: Flask) -> IndexStore:

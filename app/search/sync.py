@@ -3,8 +3,10 @@
 1. In the transaction: every flush that adds, deletes or changes an indexed attribute of a post, and
    every ORM UPDATE/DELETE statement on posts that touches indexed columns (vote counters, status),
    inserts one queue row per post, on the same connection. A rollback takes the rows with it.
-2. After the commit, the process tries to take the index writer lock without waiting and drains the
-   queue; if another process holds the lock, that one (or `flask worker`) drains the rows instead.
+2. After the commit, the process tries to take the index writer lock without waiting and drains a
+   small fixed budget of the queue (SEARCH_SYNC_ON_COMMIT_ROWS rows, a few tens of milliseconds at
+   most), so no request pays for everyone else's writes; `flask worker` drains the rest, and rebuilds
+   the index by itself when it is missing or damaged (app.search.maintenance.repair).
 3. Draining reads a batch of rows, rebuilds each named post's document from the database (deleting
    the document of a post that no longer exists), keeps one operation per post, commits the index,
    and only then deletes exactly the rows it read. A crash at any point leaves rows to be drained
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import current_app, has_app_context
@@ -27,11 +30,12 @@ from app.extensions import db
 from app.posts.models import Post
 from app.search.documents import INDEXED_ATTRIBUTES, INDEXED_COUNTERS, document_for, post_rows
 from app.search.models import SearchQueue
-from app.search.store import IndexBusyError, IndexStore, index_store
+from app.search.store import IndexBusyError, IndexDamagedError, IndexStore, index_store
 
 log = logging.getLogger(__name__)
 QUEUED = "search_queued"  # session.info key: this transaction queued posts
 BATCH = 500  # queue rows per index commit
+AFTER_COMMIT_SECONDS = 0.05  # a request starts no further index commit once this much time went by
 
 # --------------------------------------------------------------------------- 1. in the transaction
 
@@ -99,7 +103,7 @@ def _target_ids(state) -> set[int]:
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(session: Session) -> None:
     if session.info.pop(QUEUED, False) and has_app_context() and current_app.config.get("SEARCH_SYNC_ON_COMMIT"):
-        try_drain(index_store())
+        try_drain(index_store(), budget=current_app.config.get("SEARCH_SYNC_ON_COMMIT_ROWS", 20))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -107,34 +111,44 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop(QUEUED, None)
 
 
-def try_drain(store: IndexStore) -> int:
+def try_drain(store: IndexStore, *, budget: int | None = None) -> int:
     """Drain now if nobody else is; never raises (rows that fail stay queued for the worker)."""
     try:
-        return drain(store)
+        return drain(store, budget=budget)
+    except IndexDamagedError as error:  # `flask worker` rebuilds it; the request goes on
+        log.warning("The search index is damaged; the rows stay queued for `flask worker`: %s", error)
     except Exception:  # the post is committed; the index can catch up later, the request must not fail
         log.exception("Indexing from the queue failed; the rows stay queued for `flask worker`")
-        return 0
+    return 0
 
 
 # ------------------------------------------------------------------------------------- 3. draining
 
 
-def drain(store: IndexStore, *, before_index_commit: Callable[[], None] | None = None) -> int:
-    """Index every queued post if the writer lock is free; returns the number of posts written.
+def drain(
+    store: IndexStore, *, budget: int | None = None, before_index_commit: Callable[[], None] | None = None
+) -> int:
+    """Index queued posts if the writer lock is free; returns the number of posts written.
 
-    Checks the queue again after letting the lock go: rows committed by a process that found the
-    lock taken a moment earlier are drained here, so none waits for the next write.
+    Without a budget, drains until the queue is empty (the worker, the CLI). With one (after a
+    request's commit), reads at most `budget` rows and starts no index commit after
+    AFTER_COMMIT_SECONDS. Checks the queue again after letting the lock go: rows committed by a
+    process that found the lock taken a moment earlier are drained here, within the same budget.
     """
-    written = 0
-    while True:
+    written, rows_left = 0, budget
+    deadline = None if budget is None else time.monotonic() + AFTER_COMMIT_SECONDS
+    while rows_left is None or rows_left > 0:
         try:
             with store.writer_lock():
-                count, stuck = _drain_locked(store, before_index_commit)
+                count, rows, stuck = _drain_locked(store, before_index_commit, rows_left, deadline)
         except IndexBusyError:
             return written
         written += count
-        if stuck or not _queue_has_rows():
-            return written
+        if rows_left is not None:
+            rows_left -= rows
+        if stuck or (deadline is not None and time.monotonic() > deadline) or not _queue_has_rows():
+            break
+    return written
 
 
 def _queue_has_rows() -> bool:
@@ -142,21 +156,27 @@ def _queue_has_rows() -> bool:
         return session.scalar(select(SearchQueue.id).limit(1)) is not None
 
 
-def _drain_locked(store: IndexStore, before_index_commit: Callable[[], None] | None) -> tuple[int, bool]:
-    """Drain until the queue is empty: (posts written, True if rows must wait for a rebuild)."""
-    written = 0
-    while True:
+def _drain_locked(
+    store: IndexStore, before_index_commit: Callable[[], None] | None, limit: int | None, deadline: float | None
+) -> tuple[int, int, bool]:
+    """Drain until the queue is empty, `limit` rows were read or the deadline passed:
+    (posts written, rows read, True if rows must wait for a rebuild)."""
+    written = read = 0
+    while limit is None or read < limit:
+        if deadline is not None and read and time.monotonic() > deadline:
+            break
+        batch = BATCH if limit is None else min(BATCH, limit - read)
         with Session(db.engine) as session:
-            rows = session.execute(select(SearchQueue.id, SearchQueue.post_id).order_by(SearchQueue.id).limit(BATCH))
+            rows = session.execute(select(SearchQueue.id, SearchQueue.post_id).order_by(SearchQueue.id).limit(batch))
             rows = rows.all()
             if not rows:
-                return written, False
+                break
             ix = store.open_index() or _first_index(store, session)
             if ix is None:
-                return written, True
+                return written, read, True
             post_ids = list(dict.fromkeys(post_id for _, post_id in rows))  # one operation per post
             documents = {int(doc["id"]): doc for doc in map(document_for, post_rows(session, post_ids))}
-        writer = ix.writer()
+        writer = store.open_writer(ix)
         try:
             for post_id in post_ids:  # never update_document twice in one writer: the first copy would stay
                 writer.delete_by_term("id", str(post_id))
@@ -170,6 +190,8 @@ def _drain_locked(store: IndexStore, before_index_commit: Callable[[], None] | N
         writer.commit()
         _delete_rows([row_id for row_id, _ in rows])
         written += len(post_ids)
+        read += len(rows)
+    return written, read, False
 
 
 def _delete_rows(row_ids: list[int]) -> None:

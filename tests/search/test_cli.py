@@ -56,7 +56,7 @@ def test_check_without_an_index_says_so_and_fix_builds_it(app, make, runner):
     db.session.execute(db.text("DELETE FROM search_queue"))
     db.session.commit()
     result = runner.invoke(args=["search", "check"])
-    assert "no search index" in result.output and result.exit_code == 1
+    assert "no search index" in result.output and result.exit_code == 2  # its own status: no index
     result = runner.invoke(args=["search", "check", "--fix"])
     assert "Built the index: 1 posts" in result.output
     assert post.id in indexed()
@@ -70,5 +70,5 @@ def test_the_worker_drains_what_commits_left_and_builds_a_missing_index(app, mak
     other = make.post()  # queued, not drained
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
-    assert "building it" in result.output
+    assert "rebuilt the missing or damaged search index, posts: 2" in result.output
     assert {post.id, other.id} <= set(indexed()) and queued() == 0

@@ -1,0 +1,134 @@
+"""A broken or missing index never breaks a page, and `flask worker` repairs it by itself.
+
+Each damage is done on disk, as a crash, a full disk or an operator would leave it: the live
+generation's table of contents garbled, the generation folder emptied, the whole index folder deleted.
+Pages are asked by a visitor whose pages are already cached, by a visitor of a fresh app (a worker
+restarted after the damage), and by a signed-in resident; then the worker's round rebuilds the index.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.search import maintenance
+from app.search.store import DAMAGED, HEALTHY, MISSING, index_store
+from tests.conftest import IsolatedClient
+from tests.search.conftest import indexed, queued
+
+TITLE = "چاله بزرگ در خیابان امام رضا"
+
+
+def garble_table_of_contents(root) -> None:
+    for toc in (root / index_store().current_name()).glob("*.toc"):
+        toc.write_bytes(b"\x00garbled" * 8)
+
+
+def empty_generation_folder(root) -> None:
+    for path in (root / index_store().current_name()).iterdir():
+        path.unlink()
+
+
+def delete_index_folder(root) -> None:
+    shutil.rmtree(root)
+
+
+DAMAGES = {
+    "table of contents garbled": (garble_table_of_contents, DAMAGED),
+    "generation folder emptied": (empty_generation_folder, DAMAGED),
+    "index folder deleted": (delete_index_folder, MISSING),
+}
+
+
+def pages(post_id: int) -> list[str]:
+    return ["/", "/posts", f"/posts/{post_id}", "/search?q=چاله", "/map", "/statistics"]
+
+
+@pytest.fixture
+def city(app, make):
+    """Two similar public posts, indexed; the first one's id."""
+    first = make.post(title=TITLE, body="چاله‌ای عمیق جلوی ایستگاه اتوبوس")
+    make.post(title="چاله خطرناک خیابان امام رضا", body="یک چاله بزرگ کنار ایستگاه")
+    assert index_store().health() == HEALTHY and len(indexed()) == 2
+    return first.id
+
+
+@pytest.fixture(params=list(DAMAGES))
+def damage(request, app):
+    harm, state = DAMAGES[request.param]
+    return lambda: harm(index_store().root), state
+
+
+def test_visitors_cached_pages_keep_answering_after_the_index_breaks(app, client, city, damage):
+    harm, _state = damage
+    for path in pages(city):
+        assert client.get(path).status_code == 200, path  # cached now, keyed by the index's version
+    harm()
+    for path in pages(city):
+        response = client.get(path)
+        assert response.status_code == 200, path
+
+
+def test_a_fresh_app_serves_every_page_without_similar_posts_while_the_index_is_broken(app, app_config, city, damage):
+    harm, state = damage
+    harm()
+    restarted = create_app(app_config)  # a worker process started after the damage
+    restarted.test_client_class = IsolatedClient
+    visitor = restarted.test_client()
+    for path in pages(city):
+        assert visitor.get(path).status_code == 200, path
+    post_page = visitor.get(f"/posts/{city}").get_data(as_text=True)
+    assert TITLE in post_page and "چاله خطرناک" not in post_page  # no similar posts, the post itself shown
+    assert restarted.extensions["search_store"].health() == state
+    restarted.extensions["search_store"].close()
+
+
+def test_signed_in_pages_keep_working_while_the_index_is_broken(app, client, auth, make, city, damage):
+    harm, _state = damage
+    auth.login(make.user())
+    harm()
+    for path in pages(city):
+        assert client.get(path).status_code == 200, path
+    response = client.post(f"/posts/{city}/vote", data={"value": "1"})
+    assert response.status_code in (200, 302)  # a write still commits; its queue row waits
+
+
+def test_check_reports_a_broken_index_with_its_own_exit_status(app, runner, city, damage):
+    harm, state = damage
+    harm()
+    result = runner.invoke(args=["search", "check"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == {DAMAGED: 3, MISSING: 2}[state], result.output
+    assert "Traceback" not in result.output
+    fixed = runner.invoke(args=["search", "check", "--fix"])
+    assert fixed.exit_code == 0, fixed.output
+    assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+def test_the_worker_rebuilds_a_broken_index_and_the_queue_drains_into_it(app, client, make, runner, city, damage):
+    harm, _state = damage
+    harm()
+    app.config["SEARCH_SYNC_ON_COMMIT"] = False  # what commits meanwhile waits in the queue
+    later = make.post(title="چراغ راهنمایی خاموش است")
+    assert queued() >= 1
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt the missing or damaged search index, posts: 3" in result.output
+    assert index_store().health() == HEALTHY and queued() == 0
+    assert {city, later.id} <= set(indexed())
+    assert maintenance.check(index_store()).is_clean
+    assert "چاله خطرناک" in client.get(f"/posts/{city}").get_data(as_text=True)  # similar posts are back
+
+
+def test_two_processes_finding_the_index_broken_rebuild_it_once(app, app_config, city):
+    garble_table_of_contents(index_store().root)
+    other = create_app(app_config)  # another worker, with its own view of the folder
+    with other.app_context():
+        first = maintenance.repair(other.extensions["search_store"])
+        other.extensions["search_store"].close()
+        db.session.remove()
+    assert first == 2
+    assert maintenance.repair(index_store()) is None  # healthy by now: nothing rebuilt twice
