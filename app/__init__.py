@@ -72,6 +72,7 @@ def import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
     from app.api.open311.routes import bp as open311_bp
+    from app.api.token_routes import bp as api_tokens_bp
     from app.api.v1 import bp as api_bp
     from app.departments.routes import bp as departments_bp
     from app.moderation.routes import bp as moderation_bp
@@ -85,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(open311_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def _register_commands(app: Flask) -> None:

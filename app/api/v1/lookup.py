@@ -78,8 +78,12 @@ def search():
               schema: SearchPageSchema
     """
     given = args(s.SearchArgsSchema())
-    page_number = cursor.decode(given["cursor"], (int,))[0] if given["cursor"] else 1
-    if not 1 <= page_number <= queries.MAX_PAGE:
+    # The search engine pages by number: its cursor is (page, page size), so that every page of one
+    # walk has the size of the first.
+    page_number, per_page = 1, s.page_size(given["limit"])
+    if given["cursor"]:
+        page_number, per_page = cursor.decode(given["cursor"], (int, int))
+    if not (1 <= page_number <= queries.MAX_PAGE and 1 <= per_page <= current_app.config["API_PAGE_MAX"]):
         raise ApiError(400, _("This cursor is not valid."), fields={"cursor": [_("Not valid.")]})
     request = queries.SearchRequest(
         text=given["q"],
@@ -91,7 +95,7 @@ def search():
         date_to=given["date_to"],
         sort=given["sort"],
         page=page_number,
-        per_page=s.page_size(given["limit"]),
+        per_page=per_page,
     )
     if not request.has_criteria:
         raise ApiError(
@@ -99,7 +103,7 @@ def search():
         )
     results = queries.search_posts(request, api_user())
     items = [{"post": hit.post, "snippet": hit.snippet.striptags()} for hit in results.hits]
-    next_cursor = cursor.encode([page_number + 1]) if results.hits and results.has_next else None
+    next_cursor = cursor.encode([page_number + 1, per_page]) if results.hits and results.has_next else None
     page = {"items": items, "total": max(0, results.total), "available": results.available, "next_cursor": next_cursor}
     return answer(s.SearchPageSchema(), page)
 
