@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from werkzeug.serving import make_server
 
 from app.accounts.models import Role
 from app.api import credentials
@@ -28,3 +31,15 @@ def token_for(make):
         return {"Authorization": f"Bearer {secret}"}
 
     return issue
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app on a real threaded HTTP server (for clients that speak HTTP, not WSGI)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -109,7 +109,7 @@ def show_post(post_id: int):
     get:
       tags: [posts]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
       responses:
         200:
           content:
@@ -126,7 +126,7 @@ def list_comments(post_id: int):
     get:
       tags: [comments]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
       - in: query
         schema: CursorArgsSchema
       responses:
@@ -152,7 +152,7 @@ def create_comment(post_id: int):
       tags: [comments]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
       requestBody:
         required: true
         content:
