@@ -71,7 +71,9 @@ def import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.api.feeds import bp as feeds_bp
     from app.api.open311.routes import bp as open311_bp
+    from app.api.opendata import bp as opendata_bp
     from app.api.token_routes import bp as api_tokens_bp
     from app.api.v1 import bp as api_bp
     from app.departments.routes import bp as departments_bp
@@ -87,6 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(open311_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -97,6 +97,7 @@ class Defaults:
     OPEN311_KEY_SERVICE = "Ask the site's administrators for an API key (flask apikeys create NAME --owner EMAIL)"
     OPEN311_KEY_RATE_LIMIT = "60 per minute"  # requests created per API key
     OPEN311_READ_RATE_LIMIT = "120 per minute"  # reads per address (a list is up to 1,000 requests)
+    OPEN_DATA_RATE_LIMIT = "10 per minute"  # full exports per address (each may stream 100,000 posts)
     API_RATE_LIMIT = "300 per minute"  # /api/v1/ calls per token (or per address without one)
     API_PAGE_SIZE = 20
     API_PAGE_MAX = 100
