@@ -72,6 +72,7 @@ def import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
     from app.api.feeds import bp as feeds_bp
+    from app.api.key_routes import bp as api_keys_bp
     from app.api.open311.routes import bp as open311_bp
     from app.api.opendata import bp as opendata_bp
     from app.api.token_routes import bp as api_tokens_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_keys_bp)
     app.register_blueprint(opendata_bp)
 
 
