@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, current_app, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
@@ -103,9 +103,8 @@ def _query() -> Select:
     return query
 
 
-def _rows(query: Select) -> Iterator[dict]:
-    link = absolute_url("posts.show", post_id=0).removesuffix("0")  # built once, not per row
-    for row in db.session.execute(query.execution_options(yield_per=BATCH)):
+def _rows(connection, query: Select, link: str) -> Iterator[dict]:
+    for row in connection.execute(query.execution_options(yield_per=BATCH)):
         yield {
             "id": row.id,
             "url": f"{link}{row.id}",
@@ -122,9 +121,26 @@ def _rows(query: Select) -> Iterator[dict]:
             "up_votes": row.up_count,
             "down_votes": row.down_count,
             "comments": row.comment_count,
-            "created_at_utc": row.created_at.replace(microsecond=0).isoformat() + "Z",
-            "published_at_utc": row.published_at.replace(microsecond=0).isoformat() + "Z" if row.published_at else None,
+            "created_at_utc": _stamp(row.created_at),
+            "published_at_utc": _stamp(row.published_at) if row.published_at else None,
         }
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+def _streamed(query: Select, write) -> Iterator[str]:
+    """The rows through `write`, read on a connection of their own: the generator runs after the
+    request has ended (no app context, no request session) and closes its connection when done."""
+    engine = db.engine
+    link = absolute_url("posts.show", post_id=0).removesuffix("0")  # built once, not per row
+
+    def generate() -> Iterator[str]:
+        with engine.connect() as connection:
+            yield from write(_rows(connection, query, link))
+
+    return generate()
 
 
 def _cell(value) -> str:
@@ -144,12 +160,12 @@ def _limit() -> str:
 def posts_csv():
     query = _query()
 
-    def generate() -> Iterator[str]:
+    def write(rows) -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         out.write("\ufeff")  # Excel reads UTF-8 (Persian) only with a byte-order mark
         writer.writerow(COLUMNS)
-        for number, row in enumerate(_rows(query), 1):
+        for number, row in enumerate(rows, 1):
             writer.writerow(_cell(row[column]) for column in COLUMNS)
             if number % 200 == 0:
                 yield out.getvalue()
@@ -158,7 +174,7 @@ def posts_csv():
         yield out.getvalue()
 
     headers = {"Content-Disposition": "attachment; filename=shahrvand-posts.csv"}
-    return Response(stream_with_context(generate()), content_type="text/csv; charset=utf-8", headers=headers)
+    return Response(_streamed(query, write), content_type="text/csv; charset=utf-8", headers=headers)
 
 
 @bp.get("/posts.json")
@@ -166,10 +182,10 @@ def posts_csv():
 def posts_json():
     query = _query()
 
-    def generate() -> Iterator[str]:
+    def write(rows) -> Iterator[str]:
         yield "["
-        for number, row in enumerate(_rows(query)):
+        for number, row in enumerate(rows):
             yield ("," if number else "") + "\n" + json.dumps(row, ensure_ascii=False)
         yield "\n]\n"
 
-    return Response(stream_with_context(generate()), content_type="application/json; charset=utf-8")
+    return Response(_streamed(query, write), content_type="application/json; charset=utf-8")
