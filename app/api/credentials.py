@@ -62,14 +62,16 @@ def revoke_api_token(user, token: ApiToken) -> None:
     token.revoked_at = token.revoked_at or utcnow()
 
 
-def user_for_token(secret: str):
-    """The user a live token belongs to, or None; notes when it was last used."""
+def user_for_token(secret: str, *, touch: bool = False):
+    """The user a live token belongs to, or None; with touch, notes that it was used now (only
+    requests that write anyway should: a read must not take the database's write lock)."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None or token.user.is_blocked:
         return None
-    _touch(token)
+    if touch:
+        _touch(token)
     return token.user
 
 
@@ -92,14 +94,15 @@ def revoke_api_key(actor, key: ApiKey) -> None:
     key.revoked_at = key.revoked_at or utcnow()
 
 
-def key_for_secret(secret: str) -> ApiKey | None:
-    """The live key with this secret, or None; notes when it was last used."""
+def key_for_secret(secret: str, *, touch: bool = False) -> ApiKey | None:
+    """The live key with this secret, or None; with touch, notes that it was used now."""
     if not secret:
         return None
     key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == digest(secret), ApiKey.revoked_at.is_(None)))
     if key is None or key.owner.is_blocked:
         return None
-    _touch(key)
+    if touch:
+        _touch(key)
     return key
 
 

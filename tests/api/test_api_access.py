@@ -34,6 +34,16 @@ def test_a_token_made_on_the_profile_page_is_shown_once_and_stored_hashed(client
     assert client.get(f"{API}/notifications", headers=headers).status_code == 401
 
 
+def test_a_write_notes_when_the_token_was_last_used_and_a_read_does_not(client, make, token_for):
+    headers = token_for(make.user())
+    post = make.post()
+    client.get(f"{API}/notifications", headers=headers)
+    assert db.session.scalar(select(ApiToken)).last_used_at is None
+    client.put(f"{API}/posts/{post.id}/follow", headers=headers)
+    db.session.rollback()
+    assert db.session.scalar(select(ApiToken)).last_used_at is not None
+
+
 def test_nobody_revokes_someone_else_s_token(client, auth, make):
     token, _secret = credentials.create_api_token(make.user(), "theirs")
     db.session.commit()

@@ -183,6 +183,12 @@ def test_service_request_id_list_overrides_the_other_filters(client, make):
     assert opened.id not in {r["service_request_id"] for r in found}
 
 
+def test_service_request_ids_that_are_not_numbers_find_nothing(client, make):
+    make.post()
+    assert json_of(client.get(f"{BASE}/requests.json?service_request_id=abc,-1")) == []
+    assert xml_of(client.get(f"{BASE}/requests.xml?service_request_id=99999999999999999999")).findall("request") == []
+
+
 def test_lists_stop_at_one_thousand(client, make, monkeypatch):
     from app.api.open311 import requests as service_requests
 
@@ -213,6 +219,23 @@ def test_bad_filters_are_400_errors_in_the_requested_format(client, query, fmt):
         assert error["code"] == 400 and error["description"]
     else:
         assert xml_of(response).findtext("error/code") == "400"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "start_date=0001-01-01T00:00:00%2B05:00",
+        "end_date=0001-01-01T00:00:00Z",
+        "start_date=9999-12-31T23:59:59-12:00",
+        "service_code=" + "x" * 5000,
+        "service_request_id=" + ",".join(["1"] * 2000),
+        "status=open,open,closed",
+    ],
+)
+def test_odd_queries_never_break_the_list(client, make, query):
+    make.post()
+    for fmt in ("json", "xml"):
+        assert client.get(f"{BASE}/requests.{fmt}?{query}").status_code in (200, 400)
 
 
 def test_unknown_request_and_unknown_format(client):

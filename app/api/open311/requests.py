@@ -23,6 +23,7 @@ from app.posts.models import Category, Post, PostKind, PostStatus
 from app.posts.services import active_categories, submit_post
 
 WINDOW = timedelta(days=90)
+_EARLIEST, _LATEST = datetime(100, 1, 1), datetime(9900, 1, 1)
 MAX_RESULTS = 1000
 OPEN = frozenset({PostStatus.PUBLISHED, PostStatus.FORWARDED, PostStatus.IN_PROGRESS})
 CLOSED = frozenset({PostStatus.RESOLVED, PostStatus.DECLINED, PostStatus.DUPLICATE})
@@ -52,17 +53,19 @@ def parse_w3c(value: str, name: str) -> datetime:
     """A W3C date-time that names its zone, as naive UTC (how times are stored)."""
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
+        if moment.tzinfo is None:
+            raise ValueError(value)
+        # At most 100 years from year 1 or 9999: the 90-day window is then always a real date.
+        return max(min(moment.astimezone(UTC).replace(tzinfo=None), _LATEST), _EARLIEST)
+    except (ValueError, OverflowError) as error:
         raise Open311Error(
             _("%(name)s must be a W3C date and time with a time zone, e.g. 2026-01-31T08:00:00Z.", name=name)
-        )
-    return moment.astimezone(UTC).replace(tzinfo=None)
+        ) from error
 
 
 @dataclass(frozen=True)
 class RequestQuery:
+    by_id: bool = False
     ids: tuple[int, ...] = ()
     service_codes: tuple[str, ...] = ()
     start: datetime | None = None
@@ -76,7 +79,7 @@ def parse_query(args) -> RequestQuery:
         ids = tuple(
             int(part) for part in args["service_request_id"].split(",") if part.strip().isdigit() and len(part) < 19
         )
-        return RequestQuery(ids=ids)
+        return RequestQuery(by_id=True, ids=ids)
     codes = tuple(code.strip() for code in args.get("service_code", "").split(",") if code.strip())
     start = parse_w3c(args["start_date"], "start_date") if args.get("start_date") else None
     end = parse_w3c(args["end_date"], "end_date") if args.get("end_date") else None
@@ -100,8 +103,10 @@ def parse_query(args) -> RequestQuery:
 
 def find_requests(query: RequestQuery) -> list[Post]:
     """Public problems matching the query, newest first, at most MAX_RESULTS."""
+    if query.by_id and not query.ids:
+        return []
     select_posts = select(Post).where(Post.kind == PostKind.PROBLEM, Post.is_hidden.is_(False))
-    if query.ids:
+    if query.by_id:
         select_posts = select_posts.where(Post.id.in_(query.ids), Post.status.in_(OPEN | CLOSED))
     else:
         select_posts = select_posts.where(

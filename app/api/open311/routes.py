@@ -116,7 +116,7 @@ def list_requests(fmt: str):
 @bp.post(f"/requests.{FMT}")
 @limiter.limit(_key_limit, key_func=_key_identity)
 def create_request(fmt: str):
-    key = credentials.key_for_secret(request.values.get("api_key", ""))
+    key = credentials.key_for_secret(request.values.get("api_key", ""), touch=True)
     if key is None:
         return formats.error(fmt, 403, _("api_key is missing or not valid."))
     values = request.values

@@ -28,7 +28,7 @@ def authenticate() -> None:
     """Set g.api_user for this request (an anonymous user when nobody signed in)."""
     secret = bearer_secret()
     if secret is not None:
-        user = credentials.user_for_token(secret)
+        user = credentials.user_for_token(secret, touch=request.method not in SAFE_METHODS)
         if user is None:
             raise ApiError(401, _("This API token is not valid or was revoked."))
         g.api_user = user

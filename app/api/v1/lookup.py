@@ -11,7 +11,7 @@ from app.api.v1 import schemas as s
 from app.api.v1.auth import api_user, rate_limit_key
 from app.api.v1.errors import ApiError
 from app.api.v1.io import answer, args
-from app.api.v1.posts import _category_id
+from app.api.v1.posts import category_id_for_slug
 from app.departments.models import Department
 from app.extensions import db, limiter
 from app.posts.models import Category
@@ -88,7 +88,7 @@ def search():
     request = queries.SearchRequest(
         text=given["q"],
         kind=given["kind"],
-        category_id=_category_id(given["category"]),
+        category_id=category_id_for_slug(given["category"]),
         status=given["status"],
         department_id=_department_id(given["department"]),
         date_from=given["date_from"],

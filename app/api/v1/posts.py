@@ -22,7 +22,7 @@ _SORT_KEYS = {
 }
 
 
-def _category_id(slug: str | None, field: str = "category") -> int | None:
+def category_id_for_slug(slug: str | None, field: str = "category") -> int | None:
     if slug is None:
         return None
     category_id = db.session.scalar(select(Category.id).where(Category.slug == slug))
@@ -55,7 +55,7 @@ def list_posts():
     """
     given = args(s.PostListArgsSchema())
     filters = queries.PostFilter(
-        kind=given["kind"], category_id=_category_id(given["category"]), status=given["status"]
+        kind=given["kind"], category_id=category_id_for_slug(given["category"]), status=given["status"]
     )
     query = queries.public_posts_query(filters, given["sort"])
     posts, next_cursor = cursor.page(query, _SORT_KEYS[given["sort"]], given["cursor"], s.page_size(given["limit"]))
