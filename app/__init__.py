@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Import every model module so that string relationships resolve and Alembic sees all tables."""
     from app.accounts import models as _accounts  # noqa: F401
+    from app.api import models as _api  # noqa: F401
     from app.core import cache as _cache  # noqa: F401
     from app.departments import models as _departments  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
@@ -71,6 +72,12 @@ def import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.api.feeds import bp as feeds_bp
+    from app.api.key_routes import bp as api_keys_bp
+    from app.api.open311.routes import bp as open311_bp
+    from app.api.opendata import bp as opendata_bp
+    from app.api.token_routes import bp as api_tokens_bp
+    from app.api.v1 import bp as api_bp
     from app.departments.routes import bp as departments_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
@@ -81,16 +88,24 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(open311_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(api_keys_bp)
+    app.register_blueprint(opendata_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
+    from app.api.cli import apikeys_cli
     from app.demo.seed import seed_demo_command
     from app.moderation import cli as _moderation_cli  # noqa: F401  (adds `users set-role`)
     from app.notifications.cli import notifications_cli
     from app.posts.maintenance import posts_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(apikeys_cli)
     app.cli.add_command(posts_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(seed_demo_command)

@@ -110,6 +110,17 @@ class Defaults:
     # someone types, so this is a person typing without pause; a script gets 429s.
     SIMILAR_RATE_LIMIT = "120 per minute"
 
+    # Open311 GeoReport v2 (/open311/v2/) and the JSON API (/api/v1/); see docs/decisions/0021-api-and-open311.md.
+    OPEN311_CHANGESET = "2026-12-03T00:00:00Z"  # when the endpoint last changed, as discovery reports it
+    OPEN311_CONTACT = "Shahrvand administrators, through the site's contact address"
+    OPEN311_KEY_SERVICE = "Ask the site's administrators for an API key (flask apikeys create NAME --owner EMAIL)"
+    OPEN311_KEY_RATE_LIMIT = "60 per minute"  # requests created per API key
+    OPEN311_READ_RATE_LIMIT = "120 per minute"  # reads per address (a list is up to 1,000 requests)
+    OPEN_DATA_RATE_LIMIT = "10 per minute"  # full exports per address (each may stream 100,000 posts)
+    API_RATE_LIMIT = "300 per minute"  # /api/v1/ calls per token (or per address without one)
+    API_PAGE_SIZE = 20
+    API_PAGE_MAX = 100
+
     SITE_NAME = "Shahrvand"
     SEED_DEMO_ON_FIRST_RUN = False
 

@@ -1,0 +1,45 @@
+"""Open311 keys and API tokens for the tests of app/api."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app.accounts.models import Role
+from app.api import credentials
+from app.extensions import db
+
+
+@pytest.fixture
+def api_key(make):
+    """(key, secret) of an Open311 client posting as a resident account of its own."""
+    owner = make.user(Role.RESIDENT, display_name="میز ۱۳۷")
+    key, secret = credentials.create_api_key(None, "311 desk", owner)
+    db.session.commit()
+    return key, secret
+
+
+@pytest.fixture
+def token_for(make):
+    """token_for(user) -> a bearer header for that user."""
+
+    def issue(user) -> dict:
+        _token, secret = credentials.create_api_token(user, "tests")
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return issue
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app on a real threaded HTTP server (for clients that speak HTTP, not WSGI)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
