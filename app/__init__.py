@@ -62,6 +62,7 @@ def import_models() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.core import cache as _cache  # noqa: F401
     from app.departments import models as _departments  # noqa: F401
+    from app.fixes import models as _fixes  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
     from app.posts import models as _posts  # noqa: F401
@@ -71,6 +72,7 @@ def import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
     from app.departments.routes import bp as departments_bp
+    from app.fixes.routes import bp as fixes_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
     from app.posts.routes import bp as posts_bp
@@ -80,15 +82,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(fixes_bp)
 
 
 def _register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.demo.seed import seed_demo_command
+    from app.fixes.cli import fixes_cli
     from app.notifications.cli import notifications_cli
     from app.posts.maintenance import posts_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(posts_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(fixes_cli)
     app.cli.add_command(seed_demo_command)

@@ -57,6 +57,7 @@ class Defaults:
     # Moderation defaults; admins override them at /admin/settings (see docs/decisions/).
     FLAG_HIDE_THRESHOLD = 3  # open flags that hide a post or comment until a moderator decides
     PROMISING_THRESHOLD = 10.0  # support score that puts a published post in the "promising" tab
+    FIX_REMINDER_DAYS = 28  # "is it fixed?" is asked once more after this many days without an answer
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
     PROMISING_VELOCITY_WEIGHT = 1.0  # how much fresh support (7-day half-life) adds to the score

@@ -20,6 +20,7 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.COMMENT_REPLY: Delivery.IMMEDIATE,
     NotificationKind.FOLLOWED_COMMENT: Delivery.DAILY,
     NotificationKind.MODERATION: Delivery.IMMEDIATE,
+    NotificationKind.FIX_QUESTION: Delivery.IMMEDIATE,
 }
 _EMAIL_STATE = {
     Delivery.NONE: EmailState.NONE,
