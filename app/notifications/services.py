@@ -21,6 +21,7 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.FOLLOWED_COMMENT: Delivery.DAILY,
     NotificationKind.MODERATION: Delivery.IMMEDIATE,
     NotificationKind.FIX_QUESTION: Delivery.IMMEDIATE,
+    NotificationKind.CALL_OUTCOME: Delivery.IMMEDIATE,
 }
 _EMAIL_STATE = {
     Delivery.NONE: EmailState.NONE,

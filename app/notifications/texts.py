@@ -70,6 +70,9 @@ def describe(notification: Notification, viewer) -> str:
         if change.action == "hand_back":
             return _("“%(title)s” was handed back to the moderators.", title=title)
         return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(change.to_status))
+    if kind is NotificationKind.CALL_OUTCOME:
+        call_title = isolate((notification.extra or {}).get("call_title", ""))
+        return _("The call for ideas “%(title)s” published its outcome.", title=call_title)
     if kind is NotificationKind.FIX_QUESTION:
         return _("“%(title)s” was resolved some weeks ago. Is it fixed? Tell us on the post.", title=title)
     name = isolate(notification.actor.display_name) if notification.actor else _("Someone")
@@ -122,6 +125,9 @@ def detail(notification: Notification, viewer) -> str | None:
 
 def target(notification: Notification) -> tuple[str, dict]:
     """Endpoint and arguments of the page the notification is about."""
+    call_id = (notification.extra or {}).get("call_id")
+    if notification.kind is NotificationKind.CALL_OUTCOME and isinstance(call_id, int):
+        return "calls.show", {"call_id": call_id}
     if notification.post_id is None:
         return "notifications.index", {}
     values: dict = {"post_id": notification.post_id}
