@@ -28,6 +28,10 @@ class PreferencesForm(FlaskForm):
     pass
 
 
+class UnsubscribeForm(FlaskForm):
+    """One button (and the CSRF token): the link in an e-mail only shows it, the POST acts."""
+
+
 for _kind in NotificationKind:
     setattr(PreferencesForm, _kind.value, RadioField(KIND_LABELS[_kind], choices=DELIVERY_CHOICES))
 

@@ -52,6 +52,16 @@ def set_preferences(user, choices: dict[NotificationKind, Delivery]) -> None:
         db.session.add(row)
 
 
+def stop_all_email(user) -> None:
+    """No e-mail of any kind any more (the bell keeps every notification); waiting digests are dropped."""
+    set_preferences(user, dict.fromkeys(NotificationKind, Delivery.NONE))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.email_state == EmailState.DIGEST)
+        .values(email_state=EmailState.NONE)
+    )
+
+
 def _deliveries(user_ids: list[int], kind: NotificationKind) -> dict[int, Delivery]:
     stored = dict(
         db.session.execute(
