@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
 def import_models() -> None:
     """Import every model module so that string relationships resolve and Alembic sees all tables."""
     from app.accounts import models as _accounts  # noqa: F401
+    from app.alerts import models as _alerts  # noqa: F401
     from app.calls import models as _calls  # noqa: F401
     from app.core import cache as _cache  # noqa: F401
     from app.departments import models as _departments  # noqa: F401
@@ -72,6 +73,7 @@ def import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts_bp
+    from app.alerts.routes import bp as alerts_bp
     from app.calls.routes import bp as calls_bp
     from app.departments.routes import bp as departments_bp
     from app.fixes.routes import bp as fixes_bp
@@ -86,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(fixes_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(alerts_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -14,6 +14,7 @@ KIND_LABELS = {
     NotificationKind.COMMENT_REPLY: _l("Someone replies to my comment"),
     NotificationKind.FOLLOWED_COMMENT: _l("Someone comments on a post I follow"),
     NotificationKind.MODERATION: _l("Moderators hide or restore something I wrote"),
+    NotificationKind.FOLLOWED_TOPIC: _l("A new post in a category, department or area I follow"),
     NotificationKind.CALL_OUTCOME: _l("A call for ideas I took part in publishes its outcome"),
     NotificationKind.FIX_QUESTION: _l("A reminder to say whether a resolved problem I follow is fixed"),
 }

@@ -22,6 +22,7 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.MODERATION: Delivery.IMMEDIATE,
     NotificationKind.FIX_QUESTION: Delivery.IMMEDIATE,
     NotificationKind.CALL_OUTCOME: Delivery.IMMEDIATE,
+    NotificationKind.FOLLOWED_TOPIC: Delivery.DAILY,  # may be many: the digest by default
 }
 _EMAIL_STATE = {
     Delivery.NONE: EmailState.NONE,

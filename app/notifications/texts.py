@@ -70,6 +70,13 @@ def describe(notification: Notification, viewer) -> str:
         if change.action == "hand_back":
             return _("“%(title)s” was handed back to the moderators.", title=title)
         return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(change.to_status))
+    if kind is NotificationKind.FOLLOWED_TOPIC:
+        topic = (notification.extra or {}).get("topic")
+        if topic == "department":
+            return _("A post went to a department you follow: “%(title)s”.", title=title)
+        if topic == "area":
+            return _("A new post in an area you follow: “%(title)s”.", title=title)
+        return _("A new post in a category you follow: “%(title)s”.", title=title)
     if kind is NotificationKind.CALL_OUTCOME:
         call_title = isolate((notification.extra or {}).get("call_title", ""))
         return _("The call for ideas “%(title)s” published its outcome.", title=call_title)
