@@ -67,6 +67,7 @@ def import_models() -> None:
     from app.fixes import models as _fixes  # noqa: F401
     from app.moderation import models as _moderation  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
+    from app.people import models as _people  # noqa: F401
     from app.posts import models as _posts  # noqa: F401
     from app.search import models as _search  # noqa: F401
 
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.fixes.routes import bp as fixes_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.people.routes import bp as people_bp
     from app.posts.routes import bp as posts_bp
 
     app.register_blueprint(posts_bp)
@@ -89,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(fixes_bp)
     app.register_blueprint(calls_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(people_bp)
 
 
 def _register_commands(app: Flask) -> None:
