@@ -34,7 +34,7 @@ class TopicFollow(db.Model):
         CheckConstraint(
             "(radius_m IS NULL) = (latitude IS NULL) AND (radius_m IS NULL) = (longitude IS NULL)", name="area_whole"
         ),
-        Index("ix_topic_follow_area", "radius_m"),
+        Index("ix_topic_follow_area", "latitude", "longitude"),
     )
 
     @property

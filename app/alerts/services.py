@@ -82,9 +82,14 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def area_follower_ids(post: Post) -> set[int]:
     if not post.has_location:
         return set()
+    # A box of the largest radius around the post first (in SQL), then the exact distance.
+    d_lat = RADIUS_MAX_M / 111_000
+    d_lon = d_lat / max(math.cos(math.radians(post.latitude)), 0.1)
     areas = db.session.execute(
         select(TopicFollow.user_id, TopicFollow.latitude, TopicFollow.longitude, TopicFollow.radius_m).where(
-            TopicFollow.radius_m.is_not(None)
+            TopicFollow.radius_m.is_not(None),
+            TopicFollow.latitude.between(post.latitude - d_lat, post.latitude + d_lat),
+            TopicFollow.longitude.between(post.longitude - d_lon, post.longitude + d_lon),
         )
     )
     return {

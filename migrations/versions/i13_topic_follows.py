@@ -41,7 +41,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_topic_follow')),
     )
     with op.batch_alter_table('topic_follow', schema=None) as batch_op:
-        batch_op.create_index('ix_topic_follow_area', ['radius_m'], unique=False)
+        batch_op.create_index('ix_topic_follow_area', ['latitude', 'longitude'], unique=False)
         batch_op.create_index(batch_op.f('ix_topic_follow_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_topic_follow_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_topic_follow_user_id'), ['user_id'], unique=False)
