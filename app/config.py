@@ -73,6 +73,7 @@ class Defaults:
     FLAG_HIDE_SUPPORTERS_PER_FLAG = 10  # a post needs one more counted flag per this many supporters (0: off)
     FLAG_TRUST_MIN_AGE_DAYS = 7  # a resident's flag counts towards hiding once the account is this old
     PROMISING_THRESHOLD = 10.0  # support score that puts a published post in the "promising" tab
+    FIX_REMINDER_DAYS = 28  # "is it fixed?" is asked once more after this many days without an answer
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
     PROMISING_VELOCITY_WEIGHT = 1.0  # how much fresh support (7-day half-life) adds to the score

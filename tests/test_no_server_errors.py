@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from app.accounts.models import Role
+from app.alerts import services as alerts
+from app.calls import services as calls
 from app.extensions import db
 from app.moderation import flags
 from app.moderation.models import FlagReason
@@ -63,12 +67,23 @@ def world(make):
     make.comment(post, parent=comment)
     flags.flag(make.user(), post, FlagReason.SPAM)
     flags.flag(make.user(), comment, FlagReason.OTHER, "بد")
+    staff = make.user(Role.STAFF, department=department)
+    call = calls.open_call(
+        staff,
+        department=department,
+        category=category,
+        title="فراخوان",
+        question="چه؟",
+        opens_on=date.today() - timedelta(days=1),
+        closes_on=date.today() + timedelta(days=7),
+    )
+    make.post(PostStatus.RESOLVED, category=category)
     db.session.commit()
     users = {
         "visitor": None,
         "resident": make.user(),
         "moderator": make.user(Role.MODERATOR),
-        "staff": make.user(Role.STAFF, department=department),
+        "staff": staff,
         "admin": make.user(Role.ADMIN),
         "blocked resident": make.user(is_blocked=True),
         "blocked moderator": make.user(Role.MODERATOR, is_blocked=True),
@@ -85,7 +100,10 @@ def world(make):
         "photo_id": 1,
         "variant": "thumb",
         "token": "abc",
+        "call_id": call.id,
+        "follow_id": alerts.follow_category(users["resident"], category).id,
     }
+    db.session.commit()
     return users, values
 
 

@@ -21,6 +21,7 @@ from app.departments.charts import shorten, statistics_charts
 from app.departments.forms import AssignForm, ExportForm, InternalNoteForm, QueueFilterForm, RespondForm
 from app.departments.models import Department, ResponseTemplate
 from app.extensions import db
+from app.fixes import stats as fix_stats
 from app.moderation import workflow
 from app.posts.choices import category_choices
 from app.posts.labels import status_label
@@ -188,7 +189,11 @@ def add_note(post_id: int):
 def statistics():
     charts = statistics_charts(rtl=text_direction(current_language()) == "rtl")
     return render_template(
-        "departments/statistics.html", charts=charts, top=stats.most_supported_open(), window=stats.WINDOW_DAYS
+        "departments/statistics.html",
+        charts=charts,
+        top=stats.most_supported_open(),
+        window=stats.WINDOW_DAYS,
+        confirmations=fix_stats.confirmation_stats(days=stats.WINDOW_DAYS),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from app.accounts.permissions import can_moderate, is_staff_of
+from app.accounts.permissions import can_moderate, can_participate, is_staff_of
 from app.core.db import utcnow
 from app.core.errors import DomainConflictError, DomainForbiddenError
 from app.core.i18n import lazy_gettext as _l
@@ -21,9 +21,9 @@ from app.extensions import db
 from app.moderation.models import StatusChange
 from app.moderation.signals import post_status_changed
 from app.posts import hot
-from app.posts.follows import follow_post
+from app.posts.follows import follow_post, is_following
 from app.posts.labels import status_label
-from app.posts.models import Post
+from app.posts.models import Post, PostKind
 from app.posts.models import PostStatus as S
 
 NOTE_MAX = 2000
@@ -54,6 +54,13 @@ def _moderator_or_staff(user, post: Post) -> bool:
     return can_moderate(user) or is_staff_of(user, post.department_id)
 
 
+def _concerned_resident(user, post: Post) -> bool:
+    """The author or a follower of the post: those asked "is it fixed?" (app.fixes)."""
+    if post.kind is not PostKind.PROBLEM or not can_participate(user):
+        return False
+    return user.id == post.author_id or is_following(user, post)
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -63,6 +70,7 @@ class Transition:
     label: object  # lazy translated verb for buttons
     needs_note: bool = False
     official: bool = False  # a department's public response
+    residents_answer: bool = False  # made from the "is it fixed?" form, not from the workflow buttons
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -112,6 +120,17 @@ TRANSITIONS: dict[str, Transition] = {
             needs_note=True,
             official=True,
         ),
+        # "Not fixed": the post stays resolved, the timeline shows the resident's note, and the
+        # moderators (app.fixes lists disputed posts) decide whether to reopen it.
+        Transition(
+            "dispute",
+            frozenset({S.RESOLVED}),
+            S.RESOLVED,
+            _concerned_resident,
+            _l("It is not fixed"),
+            needs_note=True,
+            residents_answer=True,
+        ),
         Transition("reopen", frozenset({S.RESOLVED, S.DECLINED}), S.FORWARDED, _moderator, _l("Reopen")),
     )
 }
@@ -124,7 +143,11 @@ def may_make(user, move: Transition, post: Post) -> bool:
 
 def available_transitions(user, post: Post) -> list[Transition]:
     """The moves this user may make on this post now (for buttons; transition() re-checks)."""
-    return [t for t in TRANSITIONS.values() if post.status in t.sources and may_make(user, t, post)]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if post.status in t.sources and not t.residents_answer and may_make(user, t, post)
+    ]
 
 
 def transition(

@@ -14,6 +14,9 @@ KIND_LABELS = {
     NotificationKind.COMMENT_REPLY: _l("Someone replies to my comment"),
     NotificationKind.FOLLOWED_COMMENT: _l("Someone comments on a post I follow"),
     NotificationKind.MODERATION: _l("Moderators hide or restore something I wrote"),
+    NotificationKind.FOLLOWED_TOPIC: _l("A new post in a category, department or area I follow"),
+    NotificationKind.CALL_OUTCOME: _l("A call for ideas I took part in publishes its outcome"),
+    NotificationKind.FIX_QUESTION: _l("A reminder to say whether a resolved problem I follow is fixed"),
 }
 DELIVERY_CHOICES = [
     SelectChoice(Delivery.IMMEDIATE.value, _l("E-mail at once")),
@@ -24,6 +27,10 @@ DELIVERY_CHOICES = [
 
 class PreferencesForm(FlaskForm):
     pass
+
+
+class UnsubscribeForm(FlaskForm):
+    """One button (and the CSRF token): the link in an e-mail only shows it, the POST acts."""
 
 
 for _kind in NotificationKind:

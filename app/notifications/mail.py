@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
@@ -29,6 +30,7 @@ from app.extensions import db
 from app.notifications import texts
 from app.notifications.models import EmailState, Notification, OutboxEmail
 
+UNSUBSCRIBE_SALT = "unsubscribe"
 CLAIM_MINUTES = 10  # a sender that died holding rows releases them after this long
 DIGEST_MAX_ITEMS = 50
 SUBJECT_MAX = 300
@@ -39,8 +41,25 @@ def _language(user) -> str:
     return user.locale if user.locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def unsubscribe_token(user) -> str:
+    """A signed token naming the user: the unsubscribe link works without signing in, and cannot be forged."""
+    return URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).dumps(user.id)
+
+
+def user_id_from_unsubscribe_token(token: str) -> int | None:
+    try:
+        user_id = URLSafeSerializer(current_app.secret_key, salt=UNSUBSCRIBE_SALT).loads(token)
+    except BadSignature:
+        return None
+    return user_id if isinstance(user_id, int) else None
+
+
 def _queue(user, subject: str, body: str, *, address: str | None = None) -> OutboxEmail:
     subject = " ".join(strip_bidi_controls(subject).split())  # plain subject lines: no isolates, no overrides
+    if user is not None:  # every e-mail to a resident ends with a way out that needs no password
+        link = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user))
+        way_out = _("Stop all e-mails from Shahrvand (no sign-in needed):")
+        body = f"{body.rstrip()}\n{way_out} {link}\n"
     email = OutboxEmail(
         user_id=user.id if user is not None else None,
         to_address=address or user.email,

@@ -19,6 +19,9 @@ class NotificationKind(enum.StrEnum):
     COMMENT_REPLY = "comment_reply"  # someone replied to your comment
     FOLLOWED_COMMENT = "followed_comment"  # a new comment on a post you follow
     MODERATION = "moderation"  # your post or comment was hidden or restored
+    FOLLOWED_TOPIC = "followed_topic"  # a new post in a category, department or area you follow
+    CALL_OUTCOME = "call_outcome"  # a call for ideas you took part in published its outcome
+    FIX_QUESTION = "fix_question"  # "is it fixed?" asked again of a resolved problem you follow
 
 
 class Delivery(enum.StrEnum):

@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.models import User
 from app.accounts.permissions import is_signed_in
 from app.core.l10n import format_number
 from app.core.permissions import require
 from app.extensions import db
-from app.notifications import services, subscribers, texts  # noqa: F401  (subscribers: signal receivers)
-from app.notifications.forms import PreferencesForm, preference_fields
+from app.notifications import mail, services, subscribers, texts  # noqa: F401  (subscribers: signal receivers)
+from app.notifications.forms import PreferencesForm, UnsubscribeForm, preference_fields
 from app.notifications.models import Delivery, Notification, NotificationKind
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -68,6 +69,20 @@ def mark_all_read():
         "success",
     )
     return redirect(url_for("notifications.index"))
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Stop every e-mail to the account the signed link names; no sign-in (the link is the proof)."""
+    user_id = mail.user_id_from_unsubscribe_token(token)
+    user = db.session.get(User, user_id) if user_id is not None else None
+    require(user is not None, hide=True)
+    form = UnsubscribeForm()
+    if form.validate_on_submit():
+        services.stop_all_email(user)
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html")
+    return render_template("notifications/unsubscribe.html", form=form)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

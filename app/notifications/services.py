@@ -20,6 +20,9 @@ DEFAULT_DELIVERY: dict[NotificationKind, Delivery] = {
     NotificationKind.COMMENT_REPLY: Delivery.IMMEDIATE,
     NotificationKind.FOLLOWED_COMMENT: Delivery.DAILY,
     NotificationKind.MODERATION: Delivery.IMMEDIATE,
+    NotificationKind.FIX_QUESTION: Delivery.IMMEDIATE,
+    NotificationKind.CALL_OUTCOME: Delivery.IMMEDIATE,
+    NotificationKind.FOLLOWED_TOPIC: Delivery.DAILY,  # may be many: the digest by default
 }
 _EMAIL_STATE = {
     Delivery.NONE: EmailState.NONE,
@@ -48,6 +51,16 @@ def set_preferences(user, choices: dict[NotificationKind, Delivery]) -> None:
         )
         row.delivery = delivery
         db.session.add(row)
+
+
+def stop_all_email(user) -> None:
+    """No e-mail of any kind any more (the bell keeps every notification); waiting digests are dropped."""
+    set_preferences(user, dict.fromkeys(NotificationKind, Delivery.NONE))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.email_state == EmailState.DIGEST)
+        .values(email_state=EmailState.NONE)
+    )
 
 
 def _deliveries(user_ids: list[int], kind: NotificationKind) -> dict[int, Delivery]:

@@ -9,6 +9,7 @@ from app.core.web import localized
 from app.moderation.labels import flag_reason_label
 from app.notifications.models import Notification, NotificationKind
 from app.posts.labels import status_label
+from app.posts.models import PostKind
 from app.posts.permissions import can_view_post
 
 EXCERPT = 300
@@ -34,6 +35,12 @@ def describe(notification: Notification, viewer) -> str:
             "resolve": _("%(department)s resolved “%(title)s”.", department=department, title=title),
             "decline": _("%(department)s declined “%(title)s”.", department=department, title=title),
         }
+        if change.action == "resolve" and notification.post is not None and notification.post.kind is PostKind.PROBLEM:
+            return _(
+                "%(department)s resolved “%(title)s”. Is it fixed? Tell us on the post.",
+                department=department,
+                title=title,
+            )
         return texts.get(
             change.action, _("%(department)s responded to “%(title)s”.", department=department, title=title)
         )
@@ -50,9 +57,26 @@ def describe(notification: Notification, viewer) -> str:
                 title=title,
                 department=isolate(localized(change.department)),
             )
+        if change.action == "dispute":
+            return _(
+                "A resident says “%(title)s” is not fixed yet; moderators will decide whether to reopen it.",
+                title=title,
+            )
         if change.action == "hand_back":
             return _("“%(title)s” was handed back to the moderators.", title=title)
         return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(change.to_status))
+    if kind is NotificationKind.FOLLOWED_TOPIC:
+        topic = (notification.extra or {}).get("topic")
+        if topic == "department":
+            return _("A post went to a department you follow: “%(title)s”.", title=title)
+        if topic == "area":
+            return _("A new post in an area you follow: “%(title)s”.", title=title)
+        return _("A new post in a category you follow: “%(title)s”.", title=title)
+    if kind is NotificationKind.CALL_OUTCOME:
+        call_title = isolate((notification.extra or {}).get("call_title", ""))
+        return _("The call for ideas “%(title)s” published its outcome.", title=call_title)
+    if kind is NotificationKind.FIX_QUESTION:
+        return _("“%(title)s” was resolved some weeks ago. Is it fixed? Tell us on the post.", title=title)
     name = isolate(notification.actor.display_name) if notification.actor else _("Someone")
     if kind is NotificationKind.COMMENT_REPLY:
         return _("%(name)s replied to your comment on “%(title)s”.", name=name, title=title)
@@ -103,9 +127,16 @@ def detail(notification: Notification, viewer) -> str | None:
 
 def target(notification: Notification) -> tuple[str, dict]:
     """Endpoint and arguments of the page the notification is about."""
+    call_id = (notification.extra or {}).get("call_id")
+    if notification.kind is NotificationKind.CALL_OUTCOME and isinstance(call_id, int):
+        return "calls.show", {"call_id": call_id}
     if notification.post_id is None:
         return "notifications.index", {}
     values: dict = {"post_id": notification.post_id}
+    if notification.kind is NotificationKind.FIX_QUESTION or (
+        notification.status_change is not None and notification.status_change.action == "resolve"
+    ):
+        values["_anchor"] = "is-it-fixed"
     if notification.comment_id and notification.kind is not NotificationKind.MODERATION:
         values["_anchor"] = f"comment-{notification.comment_id}"
     return "posts.show", values

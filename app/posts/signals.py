@@ -13,3 +13,6 @@ post_edited = _signals.signal("post-edited")  # sender: Post
 vote_changed = _signals.signal("vote-changed")  # sender: Post; user, value (0 when removed)
 comment_added = _signals.signal("comment-added")  # sender: Comment
 comment_edited = _signals.signal("comment-edited")  # sender: Comment
+# sender: Post; user. Sent before a vote is cast: a receiver refuses it by raising votes.VoteError
+# (a closed call for ideas takes no more votes on its ideas).
+vote_checking = _signals.signal("vote-checking")

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.posts import hot
 from app.posts.follows import follow_post
 from app.posts.models import OPEN_STATUSES, Post, PostKind, Vote
-from app.posts.signals import vote_changed
+from app.posts.signals import vote_changed, vote_checking
 
 SUPPORT, OPPOSE = 1, -1
 
@@ -50,6 +50,7 @@ def check_vote_allowed(user, post: Post, value: int) -> None:
         raise VoteError(_("You cannot vote on your own post."))
     if post.kind is PostKind.PROBLEM and value == OPPOSE:
         raise VoteError(_("Problems can only be supported."))
+    vote_checking.send(post, user=user)
 
 
 def cast_vote(user, post: Post, value: int) -> int:

@@ -26,6 +26,8 @@ TABLE = {
     "resolve": ({S.FORWARDED, S.IN_PROGRESS}, S.RESOLVED, {ADMIN, OWN_STAFF}),
     "decline": ({S.FORWARDED, S.IN_PROGRESS}, S.DECLINED, {ADMIN, OWN_STAFF}),
     "reopen": ({S.RESOLVED, S.DECLINED}, S.FORWARDED, {MOD, ADMIN}),
+    # "It is not fixed": the author (who follows their own problem) or a follower, on a resolved problem.
+    "dispute": ({S.RESOLVED}, S.RESOLVED, {"author"}),
 }
 ROLES = ["visitor", "resident", "author", MOD, ADMIN, OWN_STAFF, "other_staff", "system"]
 

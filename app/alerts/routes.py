@@ -1,0 +1,122 @@
+""" "Things I follow": posts, categories, departments and areas, each with one-click unfollow."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.accounts.permissions import can_participate, is_signed_in
+from app.alerts import services, subscribers  # noqa: F401  (subscribers: signal receivers)
+from app.alerts.forms import AreaFollowForm, CategoryFollowForm, DepartmentFollowForm, EmptyForm
+from app.alerts.models import TopicFollow
+from app.core.errors import DomainError, show_error
+from app.core.permissions import require
+from app.core.web import localized
+from app.departments.models import Department
+from app.extensions import db
+from app.posts.models import Category, Follow, Post
+from app.posts.services import active_categories
+
+bp = Blueprint("alerts", __name__, url_prefix="/following")
+
+
+def _forms() -> dict:
+    category, department = CategoryFollowForm(prefix="c"), DepartmentFollowForm(prefix="d")
+    category.category.choices = [SelectChoice("", _("Choose a category"))] + [
+        SelectChoice(c.id, localized(c)) for c in active_categories()
+    ]
+    departments = db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id))
+    department.department.choices = [SelectChoice("", _("Choose a department"))] + [
+        SelectChoice(d.id, localized(d)) for d in departments
+    ]
+    return {"category_form": category, "department_form": department, "area_form": AreaFollowForm(prefix="a")}
+
+
+def _page(status: int = 200, **forms):
+    followed_posts = db.session.scalars(
+        select(Post)
+        .join(Follow, Follow.post_id == Post.id)
+        .where(Follow.user_id == current_user.id)
+        .order_by(Follow.created_at.desc())
+    ).all()
+    context = _forms() | forms
+    return render_template(
+        "alerts/index.html",
+        topics=services.follows_of(current_user),
+        posts=[post for post in followed_posts if post.is_public or post.author_id == current_user.id],
+        button=EmptyForm(),
+        radius_min=services.RADIUS_MIN_M,
+        radius_max=services.RADIUS_MAX_M,
+        **context,
+    ), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    require(is_signed_in(current_user))
+    return _page()
+
+
+def _added(make_follow, form, name: str):
+    require(can_participate(current_user))
+    if form.validate_on_submit():
+        try:
+            make_follow()
+        except DomainError as error:
+            db.session.rollback()
+            show_error(error, form)
+            return _page(error.status, **{name: form})
+        db.session.commit()
+        flash(_("Followed: new posts there will reach your bell and your e-mail as your settings say."), "success")
+        return redirect(url_for("alerts.index"))
+    db.session.rollback()
+    return _page(422, **{name: form})
+
+
+@bp.post("/category")
+@login_required
+def follow_category():
+    form = _forms()["category_form"]
+    return _added(
+        lambda: services.follow_category(current_user, db.session.get(Category, form.category.data or 0)),
+        form,
+        "category_form",
+    )
+
+
+@bp.post("/department")
+@login_required
+def follow_department():
+    form = _forms()["department_form"]
+    return _added(
+        lambda: services.follow_department(current_user, db.session.get(Department, form.department.data or 0)),
+        form,
+        "department_form",
+    )
+
+
+@bp.post("/area")
+@login_required
+def follow_area():
+    form = _forms()["area_form"]
+    return _added(
+        lambda: services.follow_area(current_user, form.latitude.data, form.longitude.data, form.radius_m.data),
+        form,
+        "area_form",
+    )
+
+
+@bp.post("/<int:follow_id>/unfollow")
+@login_required
+def unfollow(follow_id: int):
+    follow = db.get_or_404(TopicFollow, follow_id)
+    require(follow.user_id == current_user.id, hide=True)
+    require(EmptyForm().validate_on_submit())
+    services.unfollow(follow)
+    db.session.commit()
+    flash(_("Unfollowed."), "success")
+    return redirect(url_for("alerts.index"))

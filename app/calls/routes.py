@@ -1,0 +1,182 @@
+"""Pages of calls for ideas: the list, opening one, its page, posting an idea, extending, the outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.accounts.permissions import can_administer
+from app.calls import permissions, services, subscribers  # noqa: F401  (subscribers: signal receivers)
+from app.calls.forms import CallForm, ExtendForm, IdeaForm, OutcomeForm
+from app.calls.models import Call
+from app.core.cache import vary_every_page
+from app.core.dates import parse_date
+from app.core.db import utcnow
+from app.core.errors import DomainError, show_error
+from app.core.hooks import add_template_hook
+from app.core.permissions import require
+from app.core.web import localized
+from app.departments.models import Department
+from app.extensions import db
+from app.posts import votes
+from app.posts.models import Category, PostKind
+from app.posts.services import active_categories
+
+bp = Blueprint("calls", __name__, url_prefix="/calls")
+
+
+@bp.record_once
+def _setup(state) -> None:
+    state.app.jinja_env.globals.update(
+        announced_calls=services.announced_calls,
+        call_last_moment=services.last_moment,
+        can_open_call=permissions.can_open_call,
+        utcnow=utcnow,
+        one_second=timedelta(seconds=1),
+    )
+    add_template_hook(state.app, "post-timeline", _post_call_part, priority=70)
+    # Calls open and close by the clock, not by a write: cached pages (the home page's announcement,
+    # countdowns) are keyed by the hour as well.
+    vary_every_page(state.app, lambda: utcnow().strftime("%Y%m%d%H"))
+
+
+def _post_call_part(post) -> str:
+    """On an idea's page (the post page's slot): the call it answers and the outcome's word on it."""
+    call_idea = services.call_of(post) if post.kind is PostKind.IDEA else None
+    return render_template("calls/_post_call.html", call_idea=call_idea) if call_idea else ""
+
+
+@bp.get("/")
+def index():
+    return render_template("calls/index.html", calls=services.calls_by_state(), now=utcnow())
+
+
+def _department_choices() -> list[SelectChoice]:
+    departments = db.session.scalars(select(Department).where(Department.is_active.is_(True)).order_by(Department.id))
+    return [SelectChoice(d.id, localized(d)) for d in departments]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require(permissions.can_open_call(current_user))
+    form = CallForm()
+    form.category.choices = [SelectChoice("", _("Choose a category"))] + [
+        SelectChoice(c.id, localized(c)) for c in active_categories() if c.accepts(PostKind.IDEA)
+    ]
+    form.department.choices = _department_choices()
+    if form.validate_on_submit():
+        department = (
+            db.session.get(Department, form.department.data or 0)
+            if can_administer(current_user)
+            else db.session.get(Department, current_user.department_id)
+        )
+        try:
+            if department is None or not department.is_active:
+                raise services.CallError(_("Choose the department."), field="department")
+            call = services.open_call(
+                current_user,
+                department=department,
+                category=db.session.get(Category, form.category.data),
+                title=form.title.data,
+                question=form.question.data,
+                description=form.description.data or "",
+                opens_on=parse_date(form.opens_on.data),
+                closes_on=parse_date(form.closes_on.data),
+            )
+        except DomainError as error:
+            show_error(error, form)
+        else:
+            db.session.commit()
+            flash(_("The call is open to residents."), "success")
+            return redirect(url_for("calls.show", call_id=call.id))
+    db.session.rollback()
+    return render_template("calls/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/<int:call_id>")
+def show(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    ideas = services.ranked_ideas(call)
+    return render_template(
+        "calls/show.html",
+        call=call,
+        ideas=ideas,
+        events=services.events(call),
+        now=utcnow(),
+        my_votes=votes.user_votes(current_user, [post.id for post, _idea in ideas]),
+        may_manage=permissions.can_manage_call(current_user, call),
+    )
+
+
+@bp.route("/<int:call_id>/ideas/new", methods=["GET", "POST"])
+@login_required
+def new_idea(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    require(permissions.can_post_idea(current_user))
+    form = IdeaForm()
+    if form.validate_on_submit():
+        try:
+            post = services.submit_idea(call, current_user, title=form.title.data, body=form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(error, form)
+            return render_template("calls/new_idea.html", call=call, form=form, now=utcnow()), error.status
+        db.session.commit()
+        flash(_("Thank you! Your idea is waiting for a moderator and will be public once approved."), "success")
+        return redirect(url_for("posts.show", post_id=post.id))
+    db.session.rollback()
+    status = 422 if form.errors else 409 if not call.is_open(utcnow()) and request.method == "POST" else 200
+    return render_template("calls/new_idea.html", call=call, form=form, now=utcnow()), status
+
+
+@bp.route("/<int:call_id>/extend", methods=["GET", "POST"])
+@login_required
+def extend(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    require(permissions.can_manage_call(current_user, call))
+    form = ExtendForm()
+    if form.validate_on_submit():
+        try:
+            services.change_closing(call, current_user, parse_date(form.closes_on.data))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(error, form)
+            return render_template("calls/extend.html", call=call, form=form), error.status
+        db.session.commit()
+        flash(_("The closing date is changed."), "success")
+        return redirect(url_for("calls.show", call_id=call.id))
+    db.session.rollback()
+    return render_template("calls/extend.html", call=call, form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:call_id>/outcome", methods=["GET", "POST"])
+@login_required
+def outcome(call_id: int):
+    call = db.get_or_404(Call, call_id)
+    require(permissions.can_manage_call(current_user, call))
+    form = OutcomeForm()
+    ideas = services.ranked_ideas(call)
+    if form.validate_on_submit():
+        decisions = [
+            services.Decision(
+                post.id, request.form.get(f"decision-{post.id}") == "taken", request.form.get(f"note-{post.id}", "")
+            )
+            for post, _idea in ideas
+        ]
+        try:
+            services.publish_outcome(call, current_user, form.outcome.data, decisions)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(error, form)
+            return render_template("calls/outcome.html", call=call, form=form, ideas=ideas), error.status
+        db.session.commit()
+        flash(_("The outcome is published and the participants are told."), "success")
+        return redirect(url_for("calls.show", call_id=call.id))
+    db.session.rollback()
+    return render_template("calls/outcome.html", call=call, form=form, ideas=ideas), 422 if form.errors else 200

@@ -1,0 +1,17 @@
+"""A closed call takes no more votes on its ideas (posts asks before every vote)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.calls.services import call_of
+from app.core.db import utcnow
+from app.posts.signals import vote_checking
+from app.posts.votes import VoteError
+
+
+@vote_checking.connect
+def _refuse_votes_after_closing(post, **_extra) -> None:
+    idea = call_of(post)
+    if idea is not None and not idea.call.is_open(utcnow()):
+        raise VoteError(_("This call for ideas has closed: its ideas take no more votes."))

@@ -1,0 +1,78 @@
+"""Answering "is it fixed?" on a resolved problem, and the moderators' list of disputed fixes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.errors import DomainError
+from app.core.hooks import add_template_hook
+from app.core.permissions import require
+from app.extensions import db
+from app.fixes import services, subscribers  # noqa: F401  (subscribers: signal receivers)
+from app.fixes.forms import FixAnswerForm
+from app.fixes.permissions import can_answer_fix, can_review_disputes
+from app.posts.models import Post, PostKind, PostStatus
+from app.posts.permissions import can_view_post
+
+bp = Blueprint("fixes", __name__)
+
+
+@bp.record_once
+def _template_hooks(state) -> None:
+    add_template_hook(state.app, "post-timeline", _fix_part, priority=60)
+
+
+def _fix_part(post: Post) -> str:
+    """ "Is it fixed?" under a resolved problem's timeline (the post page's slot)."""
+    fix = fix_panel(post, current_user)
+    if fix is None:
+        return ""
+    return render_template("fixes/_panel.html", post=post, fix=fix, form=FixAnswerForm(formdata=None))
+
+
+def fix_panel(post: Post, user) -> dict | None:
+    """What the post's page shows under its timeline: the counts and, for those asked, the question."""
+    if post.kind is not PostKind.PROBLEM or post.status is not PostStatus.RESOLVED:
+        return None
+    may_answer = can_answer_fix(user, post)
+    return {
+        "counts": services.fix_counts(post),
+        "question": services.question_for(user, post) if may_answer else None,
+        "may_answer": may_answer,
+    }
+
+
+@bp.route("/posts/<int:post_id>/is-it-fixed", methods=["GET", "POST"])
+@login_required
+def answer(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    require(can_view_post(current_user, post), hide=True)
+    require(can_answer_fix(current_user, post))
+    form = FixAnswerForm()
+    if form.validate_on_submit():
+        try:
+            if form.answer.data == "yes":
+                services.confirm_fix(post, current_user)
+            else:
+                services.dispute_fix(post, current_user, form.note.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            return render_template("fixes/answer.html", post=post, form=form), error.status
+        db.session.commit()
+        if form.answer.data == "yes":
+            flash(_("Thank you for confirming the fix."), "success")
+        else:
+            flash(_("Thank you. The moderators will look at it and may reopen the problem."), "success")
+        return redirect(url_for("posts.show", post_id=post.id, _anchor="is-it-fixed"))
+    db.session.rollback()
+    return render_template("fixes/answer.html", post=post, form=form), 422 if form.errors else 200
+
+
+@bp.get("/moderation/disputed")
+@login_required
+def disputed():
+    require(can_review_disputes(current_user))
+    return render_template("fixes/disputed.html", disputed=services.disputed_posts(), tab="disputed")

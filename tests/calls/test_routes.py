@@ -1,0 +1,249 @@
+"""Routes of calls for ideas: who may do what, odd input, CSRF, and what the pages show."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.accounts.models import Role
+from app.calls import services
+from app.calls.models import Call, CallIdea
+from app.extensions import db
+from app.moderation import workflow
+from app.posts.models import Post
+from tests.calls.conftest import close
+from tests.factories import PASSWORD
+
+EN = {"Accept-Language": "en"}
+IDEA = {
+    "title": "نیمکت‌های سایه‌دار در پیاده‌رو",
+    "body": "در هر صد متر یک نیمکت با سایه‌بان بگذارید تا سالمندان استراحت کنند.",
+}
+ROLES = ["visitor", "resident", "moderator", "own_staff", "other_staff", "admin", "blocked"]
+# Expected status for: the list, the call's page, the open-a-call form, the post-an-idea form,
+# the extend form, the outcome form.
+MATRIX = {
+    "visitor": (200, 200, 302, 302, 302, 302),
+    "resident": (200, 200, 403, 200, 403, 403),
+    "moderator": (200, 200, 403, 200, 403, 403),
+    "own_staff": (200, 200, 200, 200, 200, 200),
+    "other_staff": (200, 200, 200, 200, 403, 403),
+    "admin": (200, 200, 200, 200, 200, 200),
+    "blocked": (200, 200, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_do_what(client, make, auth, open_call, role):
+    call, staff = open_call()
+    users = {
+        "resident": lambda: make.user(),
+        "moderator": lambda: make.user(Role.MODERATOR),
+        "own_staff": lambda: staff,
+        "other_staff": lambda: make.user(Role.STAFF, department=make.department()),
+        "admin": lambda: make.user(Role.ADMIN),
+        "blocked": lambda: make.user(is_blocked=True),
+    }
+    if role != "visitor":
+        auth.login(users[role]())
+    paths = [
+        "/calls/",
+        f"/calls/{call.id}",
+        "/calls/new",
+        f"/calls/{call.id}/ideas/new",
+        f"/calls/{call.id}/extend",
+        f"/calls/{call.id}/outcome",
+    ]
+    assert tuple(client.get(path).status_code for path in paths) == MATRIX[role]
+
+
+def test_staff_open_a_call_for_their_own_department_with_jalali_dates(client, make, auth):
+    department, other = make.department(), make.department()
+    category = make.category(department=department)
+    staff = make.user(Role.STAFF, department=department)
+    auth.login(staff)
+    response = client.post(
+        "/calls/new",
+        data={
+            "department": other.id,  # ignored: staff open calls for their own department
+            "category": category.id,
+            "title": "پیاده‌راه احمدآباد",
+            "question": "چه چیزی پیاده‌روی را بهتر می‌کند؟",
+            "opens_on": "۱۴۰۵/۰۹/۰۱",
+            "closes_on": "۱۴۰۶/۰۱/۳۰",
+        },
+    )
+    assert response.status_code == 302
+    call = db.session.scalars(db.select(Call)).one()
+    assert call.department_id == department.id
+    assert call.closes_at.date().isoformat() == "2027-04-19"  # 1406/01/30 = 2027-04-19 local end → 20:30 UTC that day
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"title": ""}, "Enter a title."),
+        ({"title": "x" * 151}, "at most 150"),
+        ({"question": ""}, "Enter the question."),
+        ({"opens_on": "1405/13/40"}, "not a date we can read"),
+        ({"closes_on": "tomorrow"}, "not a date we can read"),
+        ({"closes_on": "2020-01-01"}, "The closing date has passed."),
+        ({"category": "abc"}, "Choose a category."),
+        ({"category": "999999"}, "Choose a category that takes ideas."),
+    ],
+)
+def test_odd_input_to_the_open_a_call_form_is_refused_and_kept(client, make, auth, changes, message):
+    department = make.department()
+    category = make.category(department=department)
+    auth.login(make.user(Role.STAFF, department=department))
+    data = {
+        "category": category.id,
+        "title": "پیاده‌راه",
+        "question": "چه؟",
+        "opens_on": "2026-12-01",
+        "closes_on": "2027-01-31",
+    }
+    response = client.post("/calls/new", data=data | changes, headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    assert "پیاده‌راه" in page or changes.get("title") is not None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Call)) == 0
+
+
+def test_an_admin_must_name_an_active_department(client, make, auth):
+    category = make.category()
+    auth.login(make.user(Role.ADMIN))
+    data = {
+        "category": category.id,
+        "title": "پیاده‌راه",
+        "question": "چه؟",
+        "opens_on": "2026-12-01",
+        "closes_on": "2027-01-31",
+    }
+    assert client.post("/calls/new", data=data | {"department": "99999"}).status_code == 422
+
+
+def test_a_resident_posts_an_idea_from_the_calls_page(client, make, auth, open_call):
+    call, _staff = open_call()
+    resident = make.user()
+    auth.login(resident)
+    assert f"/calls/{call.id}/ideas/new" in client.get(f"/calls/{call.id}").get_data(as_text=True)
+    response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA)
+    assert response.status_code == 302
+    post = db.session.scalars(db.select(Post)).one()
+    assert post.author_id == resident.id and db.session.get(CallIdea, post.id).call_id == call.id
+
+
+@pytest.mark.parametrize(
+    "data", [{}, {"title": "کوتاه", "body": IDEA["body"]}, {"title": IDEA["title"], "body": "x" * 6000}]
+)
+def test_odd_ideas_are_refused(client, make, auth, open_call, data):
+    call, _staff = open_call()
+    auth.login(make.user())
+    assert client.post(f"/calls/{call.id}/ideas/new", data=data).status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_posting_into_a_closed_call_is_refused_with_a_message(client, make, auth, open_call):
+    call, _staff = open_call()
+    close(call)
+    auth.login(make.user())
+    response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA, headers=EN)
+    assert response.status_code == 409
+    assert "This call is not taking ideas now." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+    assert f"/calls/{call.id}/ideas/new" not in client.get(f"/calls/{call.id}").get_data(as_text=True)
+
+
+def test_a_vote_on_an_idea_of_a_closed_call_is_refused_through_the_route(client, make, auth, open_call):
+    call, _staff = open_call()
+    post = services.submit_idea(call, make.user(), title=IDEA["title"], body=IDEA["body"])
+    workflow.transition(post, "approve", make.user(Role.MODERATOR))
+    db.session.commit()
+    close(call)
+    auth.login(make.user())
+    client.post(f"/posts/{post.id}/vote", data={"value": "1"})
+    assert db.session.get(Post, post.id).support == 0
+
+
+def test_unknown_calls_are_not_found(client, make, auth):
+    auth.login(make.user(Role.ADMIN))
+    for path in ("/calls/999", "/calls/999/ideas/new", "/calls/999/extend", "/calls/999/outcome"):
+        assert client.get(path).status_code == 404
+
+
+def test_shortening_a_call_with_ideas_is_refused_through_the_route(client, make, auth, open_call):
+    call, staff = open_call(days=10)
+    services.submit_idea(call, make.user(), title=IDEA["title"], body=IDEA["body"])
+    db.session.commit()
+    before = call.closes_at
+    auth.login(staff)
+    shorter = (services.last_moment(call) - timedelta(days=2)).date().isoformat()
+    response = client.post(f"/calls/{call.id}/extend", data={"closes_on": shorter}, headers=EN)
+    assert response.status_code == 422 and "never shortened" in response.get_data(as_text=True)
+    assert client.post(f"/calls/{call.id}/extend", data={"closes_on": "not a date"}).status_code == 422
+    later = (services.last_moment(call) + timedelta(days=7)).date().isoformat()
+    assert client.post(f"/calls/{call.id}/extend", data={"closes_on": later}).status_code == 302
+    assert db.session.get(Call, call.id).closes_at == before + timedelta(days=7)
+    assert "Extended" in client.get(f"/calls/{call.id}", headers=EN).get_data(as_text=True)
+
+
+def test_the_outcome_is_published_after_closing_and_shown_on_each_idea(client, make, auth, open_call):
+    call, staff = open_call()
+    post = services.submit_idea(call, make.user(), title=IDEA["title"], body=IDEA["body"])
+    workflow.transition(post, "approve", make.user(Role.MODERATOR))
+    db.session.commit()
+    auth.login(staff)
+    data = {
+        "outcome": "نیمکت‌ها سال آینده نصب می‌شوند.",
+        f"decision-{post.id}": "taken",
+        f"note-{post.id}": "در بودجه آمد.",
+    }
+    assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 409  # still open
+    close(call)
+    assert client.post(f"/calls/{call.id}/outcome", data={"outcome": ""}).status_code == 422
+    assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 302
+    assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 409  # once
+    idea_page = client.get(f"/posts/{post.id}", headers=EN).get_data(as_text=True)
+    assert "Taken up by the department" in idea_page and "در بودجه آمد." in idea_page
+    assert f"/calls/{call.id}" in idea_page
+
+
+def test_the_home_page_announces_an_open_call(client, open_call):
+    call, _staff = open_call(title="فراخوان پیاده‌راه")
+    assert "فراخوان پیاده‌راه" in client.get("/").get_data(as_text=True)
+    close(call)
+    assert "فراخوان پیاده‌راه" not in client.get("/").get_data(as_text=True)
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return app_config | {"WTF_CSRF_ENABLED": True}
+
+    def test_an_idea_without_the_token_is_refused(self, client, make, open_call):
+        call, _staff = open_call()
+        user = make.user()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+        assert client.post(f"/calls/{call.id}/ideas/new", data=IDEA).status_code == 400
+        assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
+
+
+def test_the_outcome_notification_links_to_the_call(client, make, auth, open_call):
+    call, staff = open_call()
+    author = make.user()
+    post = services.submit_idea(call, author, title=IDEA["title"], body=IDEA["body"])
+    workflow.transition(post, "approve", make.user(Role.MODERATOR))
+    db.session.commit()
+    close(call)
+    services.publish_outcome(db.session.get(Call, call.id), staff, "نتیجه", [])
+    db.session.commit()
+    auth.login(author)
+    page = client.get("/notifications/", headers=EN).get_data(as_text=True)
+    assert "published its outcome" in page
+    notification_id = re.search(r"/notifications/(\d+)/open", page).group(1)
+    response = client.post(f"/notifications/{notification_id}/open")
+    assert response.headers["Location"].endswith(f"/calls/{call.id}")
