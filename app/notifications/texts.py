@@ -58,7 +58,7 @@ def describe(notification: Notification, viewer) -> str:
         if change.action == "hand_back":
             return _("“%(title)s” was handed back to the moderators.", title=title)
         return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(change.to_status))
-    name = isolate(notification.actor.display_name) if notification.actor else _("Someone")
+    name = isolate(notification.actor.shown_name) if notification.actor else _("Someone")
     if kind is NotificationKind.COMMENT_REPLY:
         return _("%(name)s replied to your comment on “%(title)s”.", name=name, title=title)
     if kind is NotificationKind.FOLLOWED_COMMENT:
