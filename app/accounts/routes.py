@@ -23,9 +23,10 @@ def _load_user(user_id: str):
     return services.load_user(user_id)
 
 
-@bp.app_context_processor
-def _account_helpers() -> dict:
-    return {"needs_verification": permissions.needs_verification, "role_badge": role_badge}
+@bp.record_once
+def _template_helpers(state) -> None:
+    # Globals, not a context processor: macros imported without context (user_name) see them too.
+    state.app.jinja_env.globals.update(needs_verification=permissions.needs_verification, role_badge=role_badge)
 
 
 def role_badge(user) -> str | None:
