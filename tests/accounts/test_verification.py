@@ -20,7 +20,7 @@ def newcomer(make):
 
 def test_an_unverified_resident_cannot_post_comment_vote_or_flag(client, make, auth, newcomer):
     post = make.post()
-    with pytest.raises(PostingError, match="e-mail|رایانامه"):
+    with pytest.raises(PostingError, match=r"e-mail|رایانامه"):
         submit_post(newcomer, kind=PostKind.IDEA, title="یک ایده‌ی تازه", body=BODY, category=post.category)
     auth.login(newcomer)
     client.post(f"/posts/{post.id}/vote", data={"value": "1"})
