@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts import permissions, recovery, services
 from app.accounts.addresses import safe_email_key
@@ -86,7 +87,10 @@ def signup():
         except DomainError as error:
             _form_error(form, error)
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same address signed up at the same moment: it has its account
+                db.session.rollback()
             # The same answer whether the address was new or already had an account (its owner gets an e-mail).
             flash(_("Almost done: we sent a link to your e-mail address. Open it to confirm the address."), "success")
             return redirect(url_for("accounts.login"))

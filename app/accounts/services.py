@@ -165,8 +165,10 @@ def _login_delay(failure: LoginFailure | None) -> int:
 
 
 def _record_failure(key: str) -> None:
-    """One more failure for the address, counted in SQL so that parallel failures all count."""
+    """One more failure for the address, counted in SQL so that parallel failures all count.
+    Counts a day old are forgotten (the longest wait is minutes), so guessed addresses pile up no rows."""
     now = utcnow()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.last_failed_at < now - timedelta(days=1)))
     insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(LoginFailure).values(email_key=key, failures=1, last_failed_at=now)
     db.session.execute(

@@ -209,3 +209,16 @@ def test_finding_an_account_by_e_mail_uses_the_index_not_a_scan_of_every_user(ma
     statement, parameters = seen[-1]
     plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     assert not any(row[-1].startswith("SCAN user") for row in plan), plan
+
+
+def test_failure_counts_a_day_old_are_forgotten(client, make):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+
+    db.session.add(LoginFailure(email_key="old@example.org", failures=9, last_failed_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    client.post("/login", data={"email": "new@example.org", "password": "wrong"})
+    db.session.rollback()
+    assert db.session.get(LoginFailure, "old@example.org") is None
+    assert db.session.get(LoginFailure, "new@example.org").failures == 1
