@@ -116,3 +116,25 @@ def test_a_reset_link_or_another_address_does_not_verify(client, newcomer):
 def test_the_requirement_can_be_turned_off(app, make, newcomer):
     app.config["EMAIL_VERIFICATION_REQUIRED"] = False
     submit_post(newcomer, kind=PostKind.IDEA, title="یک ایده‌ی تازه", body=BODY, category=make.category())
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return app_config | {"WTF_CSRF_ENABLED": True}
+
+    def test_confirming_needs_the_token_of_the_page(self, client, newcomer):
+        from tests.accounts.helpers import csrf_token
+
+        link = f"/verify-email/{tokens.make_token(tokens.VERIFY_SALT, {'u': newcomer.id, 'e': newcomer.email_key})}"
+        assert client.post(link).status_code == 400
+        db.session.rollback()
+        assert not db.session.get(User, newcomer.id).is_verified
+        assert client.post(link, data={"csrf_token": csrf_token(client, link)}).status_code == 302
+        db.session.rollback()
+        assert db.session.get(User, newcomer.id).is_verified
+
+    def test_asking_for_a_reset_or_a_new_link_needs_the_token(self, client, newcomer):
+        assert client.post("/forgot-password", data={"email": newcomer.email}).status_code == 400
+        assert client.post("/verify-email/resend").status_code == 400
+        assert mails_to(newcomer) == []
