@@ -16,7 +16,7 @@ _ROLE_FRAGMENTS = ("admin", "moderator", "administrator", "shahrvand", "ادمی
 # Refused as whole words: shorter words that are also parts of real names (ناظری, مدیری, Staffan).
 _ROLE_WORDS = {
     "mod", "mods", "staff", "official", "support", "officer", "city", "municipality", "sysop", "root",
-    "مدیر", "مدیریت", "ناظر", "کارشناس", "مسئول", "پشتیبان", "پشتیبانی", "مامور", "مأمور",
+    "مدیر", "مدیریت", "ناظر", "کارشناس", "مسئول", "مسؤول", "پشتیبان", "پشتیبانی", "مامور", "مأمور",
     "کارمند", "شهردار", "سرپرست", "رسمی",
 }  # fmt: skip
 _SEPARATORS = re.compile(r"[\s\u200c\u200d_.\-–—|/\\:;,،؛!?؟()\[\]{}\"'`*+=~#@$%^&<>«»]+")
