@@ -45,7 +45,14 @@ class Defaults:
     FLAG_RATE_LIMIT = "20 per hour"  # flags per account
     SEARCH_RATE_LIMIT = "60 per minute"  # searches per address
     SIGNUP_RATE_LIMIT = "20 per hour"  # accounts created per address (generous: mobile carriers share addresses)
-    # Per-account slow-down: after this many failed sign-ins, each further try waits longer.
+    # Accounts (docs/decisions/0018-accounts-a-city-can-trust.md).
+    EMAIL_VERIFICATION_REQUIRED = True  # unverified residents read, follow and write, but do not take part
+    EMAIL_VERIFICATION_MAX_AGE = 7 * 24 * 60 * 60  # seconds a verification link works
+    PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link works (and only until the password changes)
+    RESET_RATE_LIMIT = "10 per hour"  # reset requests per client address
+    RESET_PER_MAILBOX_RATE_LIMIT = "3 per hour"  # reset requests per e-mail address asked about
+    VERIFY_MAIL_RATE_LIMIT = "3 per hour"  # "send the link again" per account
+    # Per-address slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5
     LOGIN_MAX_DELAY_SECONDS = 15 * 60
 

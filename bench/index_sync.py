@@ -52,9 +52,9 @@ def prepare(workdir: Path) -> int:
         ensure_generation_row()
         db.session.execute(
             db.text(
-                "INSERT INTO user (email, display_name, password_hash, role, locale, is_blocked, session_token,"
-                " created_at, failed_logins) VALUES ('w@example.org', 'W', 'x', 'resident', 'fa', 0, 't',"
-                " CURRENT_TIMESTAMP, 0)"
+                "INSERT INTO user (email, email_key, display_name, password_hash, role, locale, is_blocked,"
+                " created_at, email_verified_at) VALUES ('w@example.org', 'w@example.org', 'W', 'x', 'resident',"
+                " 'fa', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
             )
         )
         db.session.execute(

@@ -60,6 +60,7 @@ class Factories:
             password=fields.pop("password", PASSWORD),
             role=role,
             department=department,
+            verified=fields.pop("verified", True),
         )
         for name, value in fields.items():
             setattr(user, name, value)

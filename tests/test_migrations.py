@@ -32,3 +32,21 @@ def test_downgrade_to_base_and_up_again(app, empty_database):
     downgrade(revision="base")
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
+
+
+def test_existing_accounts_of_one_mailbox_keep_one_account_after_the_upgrade(app, empty_database):
+    """carol@probe-mаil.ir (Cyrillic а) and its punycode form were two accounts of one mailbox."""
+    upgrade(revision="e4120a327e95")
+    insert = db.text(
+        "INSERT INTO user (email, display_name, password_hash, role, is_blocked, failed_logins, created_at,"
+        " session_token) VALUES (:email, 'Carol', 'x', 'resident', false, 0, CURRENT_TIMESTAMP, 't')"
+    )
+    for email in ("carol@probe-m\u0430il.ir", "carol@xn--probe-mil-6yh.ir", "maryam@example.org"):
+        db.session.execute(insert, {"email": email})
+    db.session.commit()
+    upgrade()
+    rows = db.session.execute(db.text("SELECT email, email_key, email_verified_at FROM user ORDER BY id")).all()
+    assert rows[0].email_key == "carol@xn--probe-mil-6yh.ir"  # the older one keeps the mailbox
+    assert rows[1].email_key.startswith("carol@xn--probe-mil-6yh.ir#")  # the newer one: nobody signs in to it
+    assert rows[2].email_key == "maryam@example.org"
+    assert all(row.email_verified_at is not None for row in rows)

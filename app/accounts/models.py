@@ -23,10 +23,14 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-@public_content(only=("display_name", "role", "department_id"))
+@public_content(only=("display_name", "role", "department_id", "deleted_at"))
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The address as the user typed it (domain IDNA-encoded), for sending; `email_key` (the local part
+    # case-folded too) is what addresses are compared on: one mailbox, one account.
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    email_key: Mapped[str] = mapped_column(String(254), unique=True)
+    email_verified_at: Mapped[datetime | None]
     display_name: Mapped[str] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
@@ -39,16 +43,59 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     is_blocked: Mapped[bool] = mapped_column(default=False)
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    last_failed_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Changing it signs the user out everywhere (it is part of the session and remember cookie).
-    session_token: Mapped[str] = mapped_column(String(32))
+    # Set when the account is deleted: personal data erased, posts and votes kept.
+    deleted_at: Mapped[datetime | None]
 
     department = relationship("Department", lazy="joined")
 
+    # The sign-in (UserSession) this request runs under; set by the user loader and by sign-in.
+    session_key = None  # not a column
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        # Flask-Login stores this in the session and the remember cookie: it names one sign-in,
+        # which sign-out deletes, so copies of either cookie stop working.
+        return f"{self.id}:{self.session_key}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def shown_name(self) -> str:
+        """The name pages show: a deleted account's name is gone."""
+        if self.deleted_at is not None:
+            from flask_babel import gettext
+
+            return gettext("a former resident")
+        return self.display_name
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class UserSession(db.Model):
+    """One sign-in of one user on one device; the session and remember cookies name its key."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class LoginFailure(db.Model):
+    """Failed sign-ins per e-mail address, known or not, so that both are slowed down alike."""
+
+    email_key: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginFailure {self.email_key} {self.failures}>"

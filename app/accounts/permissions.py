@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from app.accounts.models import Role
 
 
@@ -9,9 +11,23 @@ def is_signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def can_participate(user) -> bool:
-    """Post, vote, comment and flag: any signed-in user who is not blocked."""
+def can_write(user) -> bool:
+    """Open the forms and keep what one typed: any signed-in user who is not blocked."""
     return is_signed_in(user) and not user.is_blocked
+
+
+def needs_verification(user) -> bool:
+    """True while the site asks this signed-in user to confirm their e-mail address first."""
+    return (
+        is_signed_in(user)
+        and not user.is_verified
+        and bool(current_app.config.get("EMAIL_VERIFICATION_REQUIRED", True))
+    )
+
+
+def can_participate(user) -> bool:
+    """Post, vote, comment and flag: signed in, not blocked, and with a confirmed e-mail address."""
+    return can_write(user) and not needs_verification(user)
 
 
 # Blocking takes every power away, not only taking part: a blocked moderator, staff member (or,

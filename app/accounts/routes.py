@@ -1,13 +1,18 @@
-"""Sign-up, sign-in, sign-out and the user's own settings."""
+"""Sign-up, sign-in, sign-out, e-mail verification and password reset."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
-from app.accounts import services
-from app.accounts.forms import LoginForm, ProfileForm, SignupForm
+from app.accounts import permissions, recovery, services
+from app.accounts.addresses import safe_email_key
+from app.accounts.forms import ButtonForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from app.accounts.models import Role
+from app.core.errors import DomainError, show_error
 from app.core.rate_limits import setting
 from app.core.redirects import is_safe_path, safe_next_url
 from app.extensions import db, limiter, login_manager
@@ -20,6 +25,34 @@ def _load_user(user_id: str):
     return services.load_user(user_id)
 
 
+@bp.record_once
+def _template_helpers(state) -> None:
+    # Globals, not a context processor: macros imported without context (user_name) see them too.
+    state.app.jinja_env.globals.update(needs_verification=permissions.needs_verification, role_badge=role_badge)
+
+
+def role_badge(user) -> str | None:
+    """The badge beside the names of the city's staff (none for residents and deleted accounts)."""
+    if user is None or user.is_deleted:
+        return None
+    return {
+        Role.MODERATOR: _("moderator"),
+        Role.STAFF: _("city staff"),
+        Role.ADMIN: _("administrator"),
+    }.get(user.role)
+
+
+def _form_error(form, error: DomainError) -> None:
+    """Account forms show a refusal that names no field of theirs beside the address (or the password)."""
+    if not (error.field and error.field in form._fields):
+        error.field = "email" if "email" in form._fields else "password"
+    show_error(error, form)
+
+
+def _mailbox_asked_about() -> str:
+    return "mailbox:" + safe_email_key(request.form.get("email", ""))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 # Each new account costs an Argon2 hash and is one more vote on every post: bounded per address.
 # Counted on entry: every try, kept or not, so that a burst cannot pass the check before it is counted.
@@ -30,16 +63,17 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                email=form.email.data, display_name=form.display_name.data, password=form.password.data
-            )
-        except services.AccountError as error:
-            getattr(form, error.field or "email").errors.append(str(error))
+            services.sign_up(email=form.email.data, display_name=form.display_name.data, password=form.password.data)
+        except DomainError as error:
+            _form_error(form, error)
         else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect(safe_next_url())
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same address signed up at the same moment: it has its account
+                db.session.rollback()
+            # The same answer whether the address was new or already had an account (its owner gets an e-mail).
+            flash(_("Almost done: we sent a link to your e-mail address. Open it to confirm the address."), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
 
 
@@ -57,7 +91,9 @@ def login():
         except services.LoginThrottledError as error:
             form.password.errors.append(str(error))
             return render_template("accounts/login.html", form=form), 429
-        db.session.commit()  # records the failure or clears the count
+        if user is not None:
+            services.start_session(user)
+        db.session.commit()  # records the failure, or the sign-in
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url())
@@ -68,18 +104,78 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()  # CSRFProtect has checked the token of every POST
+    services.end_session(current_user)  # CSRFProtect has checked the token of every POST
+    db.session.commit()
+    logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("posts.index"))
 
 
-@bp.route("/profile", methods=["GET", "POST"])
-@login_required
-def profile():
-    form = ProfileForm(obj=current_user)
+@bp.route("/verify-email/<token>", methods=["GET", "POST"])
+def verify_email(token: str):
+    """The link in the e-mail opens a page with one button (every change is a POST)."""
+    form = ButtonForm()
     if form.validate_on_submit():
-        services.update_profile(current_user, display_name=form.display_name.data, locale=form.locale.data)
+        try:
+            recovery.verify_email(token)
+        except recovery.LinkError as error:
+            return render_template("accounts/link_invalid.html", message=str(error)), error.status
         db.session.commit()
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 200 if not form.errors else 422
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
+        return redirect(url_for("posts.index") if current_user.is_authenticated else url_for("accounts.login"))
+    return render_template("accounts/verify_email.html", form=form)
+
+
+def _account_or_address() -> str:
+    return (
+        "account:" + (current_user.get_id() or "").partition(":")[0]
+        if current_user.is_authenticated
+        else get_remote_address()
+    )
+
+
+@bp.post("/verify-email/resend")
+@limiter.limit(setting("VERIFY_MAIL_RATE_LIMIT"), key_func=_account_or_address)
+@login_required
+def resend_verification():
+    if recovery.send_verification(current_user):
+        db.session.commit()
+        flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(safe_next_url())
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(setting("RESET_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(setting("RESET_PER_MAILBOX_RATE_LIMIT"), methods=["POST"], key_func=_mailbox_asked_about)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        recovery.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account uses this address, we sent it a link to choose a new password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        recovery.user_for_reset(token)
+    except recovery.LinkError as error:
+        return render_template("accounts/link_invalid.html", message=str(error)), error.status
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, form.password.data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()  # its sign-in has just ended with the others
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 200 if not form.errors else 422
+
+
+from app.accounts import profile_routes  # noqa: E402, F401  (routes on bp)

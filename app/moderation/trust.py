@@ -19,13 +19,13 @@ _FULL_WEIGHT_ROLES = frozenset({Role.MODERATOR, Role.STAFF, Role.ADMIN})
 def counts_for_auto_hide(user: User) -> bool:
     """True when the user's flag counts towards hiding an item before a moderator decides.
 
-    Moderators, staff and admins always count. A resident counts once the account is old enough and
-    has at least one approved contribution: a public post, or a visible comment on a public post.
+    Moderators, staff and admins always count. A resident counts once the address is confirmed, the
+    account is old enough, and it has at least one approved contribution: a public post, or a visible comment on a public post.
     Every flag reaches the moderators' queue either way; this decides only the automatic hiding.
     """
     if user.role in _FULL_WEIGHT_ROLES:
         return True
-    if user.is_blocked:
+    if user.is_blocked or not user.is_verified:
         return False
     min_age = timedelta(days=current_app.config["FLAG_TRUST_MIN_AGE_DAYS"])
     if utcnow() - user.created_at < min_age:

@@ -11,7 +11,7 @@ from app.accounts.permissions import is_signed_in
 from app.core.l10n import format_number
 from app.core.permissions import require
 from app.extensions import db
-from app.notifications import mail, services, subscribers, texts  # noqa: F401  (subscribers: signal receivers)
+from app.notifications import account_mail, mail, services, subscribers, texts  # noqa: F401  (signal receivers)
 from app.notifications.forms import PreferencesForm, UnsubscribeForm, preference_fields
 from app.notifications.models import Delivery, Notification, NotificationKind
 

@@ -77,7 +77,7 @@ def describe(notification: Notification, viewer) -> str:
         return _("The call for ideas “%(title)s” published its outcome.", title=call_title)
     if kind is NotificationKind.FIX_QUESTION:
         return _("“%(title)s” was resolved some weeks ago. Is it fixed? Tell us on the post.", title=title)
-    name = isolate(notification.actor.display_name) if notification.actor else _("Someone")
+    name = isolate(notification.actor.shown_name) if notification.actor else _("Someone")
     if kind is NotificationKind.COMMENT_REPLY:
         return _("%(name)s replied to your comment on “%(title)s”.", name=name, title=title)
     if kind is NotificationKind.FOLLOWED_COMMENT:

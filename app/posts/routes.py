@@ -116,7 +116,8 @@ def _my_votes(posts: list[Post]) -> dict[int, int]:
 @limiter.limit(setting("POSTING_RATE_LIMIT"), methods=["POST"])  # each try may decode photos: bounded CPU per address
 @login_required
 def new_post():
-    require(account_permissions.can_participate(current_user))
+    # Residents who have not confirmed their address may write (and keep) a draft; posting refuses.
+    require(account_permissions.can_write(current_user))
     form = PostForm()
     if request.method == "GET" and request.args.get("kind") in (k.value for k in PostKind):
         form.kind.data = request.args["kind"]
@@ -367,4 +368,4 @@ def my_posts():
 
 
 # Views that live in their own modules but belong to this blueprint.
-from app.posts import map_routes, photo_routes  # noqa: E402, F401
+from app.posts import map_routes, personal_data, photo_routes  # noqa: E402, F401  (personal_data: signal receivers)

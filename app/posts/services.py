@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.accounts.permissions import can_participate
+from app.accounts.permissions import can_participate, needs_verification
 from app.core.db import utcnow
 from app.core.errors import DomainError
 from app.core.text import clean_text
@@ -89,6 +89,8 @@ def submit_post(
     photos: Sequence[photo_store.StagedPhoto] = (),
 ) -> Post:
     """Create a pending post for moderation, with its photos; its author follows it."""
+    if needs_verification(author):
+        raise PostingError(_("Confirm your e-mail address first: open the link we sent you, then post."))
     if not can_participate(author):
         raise PostingError(_("Your account may not post."))
     title, body, address = _checked_fields(kind, title, body, category, address)

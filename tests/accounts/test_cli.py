@@ -9,8 +9,16 @@ from app.extensions import db
 def test_create_an_admin(runner):
     result = runner.invoke(args=["users", "create", "--role", "admin", "Boss@Example.org", "--password", "a-long-pass"])
     assert result.exit_code == 0, result.output
-    user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+    user = db.session.scalar(select(User).where(User.email_key == "boss@example.org"))
     assert user.role is Role.ADMIN
+    assert user.email == "Boss@example.org"  # the local part as typed, the domain in lower case
+    assert user.is_verified  # the operator vouches for the address
+
+
+def test_a_common_password_is_refused(runner):
+    result = runner.invoke(args=["users", "create", "weak@example.org", "--password", "password123"])
+    assert result.exit_code != 0
+    assert db.session.scalar(select(User).where(User.email_key == "weak@example.org")) is None
 
 
 def test_staff_need_an_existing_department(runner, make):

@@ -1,11 +1,12 @@
 """Sign-up, sign-in, sign-out, remember me, safe redirects and the slow-down of password guessing."""
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
-from app.accounts.models import User
+from app.accounts.models import LoginFailure, User
 from app.accounts.services import find_user_by_email
 from app.extensions import db
+from app.notifications.models import OutboxEmail
 from tests.factories import PASSWORD
 
 
@@ -19,13 +20,17 @@ def signup(client, **overrides):
     return client.post("/signup", data=data)
 
 
-def test_signup_creates_a_resident_and_signs_them_in(client):
+def test_signup_creates_an_unverified_resident_and_e_mails_the_link(client):
     response = signup(client)
     assert response.status_code == 302
-    user = db.session.scalar(select(User).where(User.email == "maryam@example.org"))
+    assert response.headers["Location"] == "/login"
+    user = db.session.scalar(select(User).where(User.email_key == "maryam@example.org"))
+    assert user.email == "Maryam@example.org"
     assert user.role.value == "resident"
     assert user.password_hash.startswith("$argon2id$")
-    assert "مریم" in client.get("/").get_data(as_text=True)
+    assert not user.is_verified
+    mail = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == user.id)).one()
+    assert "/verify-email/" in mail.body
 
 
 @pytest.mark.parametrize(
@@ -38,7 +43,12 @@ def test_signup_creates_a_resident_and_signs_them_in(client):
         ("display_name", "م"),
         ("display_name", "م" * 61),
         ("password", "short"),
+        ("password", "nine-char"),
         ("password", "x" * 129),
+        ("password", "1234567890"),
+        ("password", "Password123"),
+        ("display_name", "Admin"),
+        ("display_name", "مدیر سایت"),
         ("confirm", "something-else"),
     ],
 )
@@ -49,13 +59,17 @@ def test_signup_refuses_bad_input_and_keeps_what_was_typed(client, field, value)
     assert "is-invalid" in page
     if field != "display_name":
         assert "مریم" in page  # the other fields keep their values
+    assert db.session.scalar(select(User)) is None
 
 
-def test_signup_with_a_taken_address_says_so(client, make):
-    make.user(email="taken@example.org")
-    response = signup(client, email="TAKEN@example.org")
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True) or "از قبل وجود دارد" in response.get_data(as_text=True)
+def test_signup_with_a_taken_address_answers_like_a_new_one_and_tells_the_owner(client, make):
+    owner = make.user(email="taken@example.org")
+    taken = signup(client, email="TAKEN@example.org")
+    new = signup(client, email="new@example.org")
+    assert (taken.status_code, taken.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert db.session.scalar(select(func.count(User.id))) == 2  # the owner and the new one
+    mail = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == owner.id)).one()
+    assert "/forgot-password" in mail.body
 
 
 def test_new_accounts_from_one_address_are_rate_limited(app, client):
@@ -65,7 +79,7 @@ def test_new_accounts_from_one_address_are_rate_limited(app, client):
         codes.append(signup(client, email=f"person{number}@example.org").status_code)
         client.post("/logout")
     assert codes == [302, 302, 429]
-    assert db.session.scalar(select(User).where(User.email == "person2@example.org")) is None
+    assert db.session.scalar(select(User).where(User.email_key == "person2@example.org")) is None
 
 
 def test_every_sign_up_try_counts_on_entry_even_a_refused_form(app, client):
@@ -120,7 +134,19 @@ def test_repeated_failures_slow_down_that_account(client, make, app):
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429  # even the right password waits its turn
     db.session.rollback()
-    assert db.session.get(User, user.id).failed_logins == app.config["LOGIN_FREE_FAILURES"]
+    assert db.session.get(LoginFailure, user.email_key).failures == app.config["LOGIN_FREE_FAILURES"]
+
+
+def test_unknown_addresses_are_slowed_down_like_known_ones(client, make, app):
+    app.config["LOGIN_RATE_LIMIT"] = "100 per minute"  # the per-account slow-down is under test here
+    user = make.user()
+    answers = {}
+    for email in (user.email, "nobody@example.org"):
+        for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+            assert client.post("/login", data={"email": email, "password": "wrong"}).status_code == 422
+        response = client.post("/login", data={"email": email, "password": "wrong"})
+        answers[email] = (response.status_code, "is-invalid" in response.get_data(as_text=True))
+    assert answers[user.email] == answers["nobody@example.org"] == (429, True)
 
 
 def test_success_clears_the_failure_count(client, make):
@@ -128,7 +154,7 @@ def test_success_clears_the_failure_count(client, make):
     client.post("/login", data={"email": user.email, "password": "wrong"})
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     db.session.rollback()
-    assert db.session.get(User, user.id).failed_logins == 0
+    assert db.session.get(LoginFailure, user.email_key) is None
 
 
 def test_many_failed_sign_ins_from_one_address_are_rate_limited(app, client):
@@ -183,3 +209,16 @@ def test_finding_an_account_by_e_mail_uses_the_index_not_a_scan_of_every_user(ma
     statement, parameters = seen[-1]
     plan = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     assert not any(row[-1].startswith("SCAN user") for row in plan), plan
+
+
+def test_failure_counts_a_day_old_are_forgotten(client, make):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+
+    db.session.add(LoginFailure(email_key="old@example.org", failures=9, last_failed_at=utcnow() - timedelta(days=2)))
+    db.session.commit()
+    client.post("/login", data={"email": "new@example.org", "password": "wrong"})
+    db.session.rollback()
+    assert db.session.get(LoginFailure, "old@example.org") is None
+    assert db.session.get(LoginFailure, "new@example.org").failures == 1

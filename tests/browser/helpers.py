@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 
 from flask import current_app
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.extensions import db
+from app.notifications.models import OutboxEmail
 from app.posts import photos
 from app.posts.models import PostKind, PostStatus
 from tests.factories import PASSWORD
@@ -28,7 +32,7 @@ def sign_in(page: Page, email: str, language: str = "fa", password: str = PASSWO
 
 
 def sign_up_as_maryam(page: Page) -> None:
-    """From the home page, in Persian: sign up as مریم and land signed in."""
+    """From the home page, in Persian: sign up as مریم, confirm the address from the e-mail, sign in."""
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.get_by_role("link", name="ثبت‌نام").first.click()
@@ -37,7 +41,21 @@ def sign_up_as_maryam(page: Page) -> None:
     page.get_by_label("گذرواژه", exact=True).fill("a-good-password")
     page.get_by_label("تکرار گذرواژه").fill("a-good-password")
     page.get_by_role("button", name="ثبت‌نام").click()
-    expect(page.get_by_text("مریم، خوش آمدید!")).to_be_visible()
+    expect(page.get_by_text("پیوندی به نشانی رایانامه‌ی شما فرستادیم")).to_be_visible()
+    page.goto(latest_link("/verify-email/"))
+    page.get_by_role("button", name="نشانی‌ام را تأیید کن").click()
+    expect(page.get_by_text("نشانی رایانامه‌تان تأیید شد")).to_be_visible()
+    sign_in(page, "maryam@example.org", password="a-good-password")
+    expect(page.get_by_role("button", name="مریم")).to_be_visible()
+
+
+def latest_link(path: str) -> str:
+    """The site-relative link starting with `path` in the newest e-mail of the outbox."""
+    db.session.rollback()
+    email = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc())).first()
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"\S*)", email.body)
+    assert match, email.body
+    return match.group(1)
 
 
 def use_language(page: Page, base_url: str, language: str) -> None:

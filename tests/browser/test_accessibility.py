@@ -37,6 +37,7 @@ def test_the_pages_a_visitor_sees(page: Page, make, axe, screenshot, base_url, l
         ("post-idea", f"/posts/{city['idea'].id}"),
         ("sign-in", "/login"),
         ("sign-up", "/signup"),
+        ("forgot-password", "/forgot-password"),
         ("not-found", "/posts/99999"),
         ("search", "/search?q=چاله خیابون"),
         ("search-errors", "/search?q=چاله&date_from=1405/13/40&page=0"),
@@ -55,6 +56,7 @@ def test_the_pages_a_resident_uses(page: Page, make, axe, screenshot, base_url, 
         ("post-pending", f"/posts/{city['pending'].id}"),
         ("my-posts", "/me/posts"),
         ("profile", "/profile"),
+        ("delete-account", "/profile/delete"),
     ]:
         _visit(page, path, name, language, axe, screenshot)
 

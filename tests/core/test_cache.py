@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.accounts.services import start_session
 from app.core.cache import page_cache
 from app.extensions import db
 from app.posts.votes import SUPPORT, cast_vote
@@ -81,6 +82,8 @@ def test_signed_in_users_get_their_own_page(client, make, app):
     post = make.post()
     client.get(f"/posts/{post.id}")
     user = make.user()
+    start_session(user)
+    db.session.commit()
     with client.session_transaction() as session:  # signed in, as Flask-Login records it
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
