@@ -20,7 +20,8 @@ def counts_for_auto_hide(user: User) -> bool:
     """True when the user's flag counts towards hiding an item before a moderator decides.
 
     Moderators, staff and admins always count. A resident counts once the address is confirmed, the
-    account is old enough, and it has at least one approved contribution: a public post, or a visible comment on a public post.
+    account is old enough, and it has at least one approved contribution: a public post, or a
+    visible comment on a public post.
     Every flag reaches the moderators' queue either way; this decides only the automatic hiding.
     """
     if user.role in _FULL_WEIGHT_ROLES:
