@@ -33,16 +33,21 @@ bp = Blueprint("calls", __name__, url_prefix="/calls")
 @bp.record_once
 def _setup(state) -> None:
     state.app.jinja_env.globals.update(
-        announced_calls=services.announced_calls,
         call_last_moment=services.last_moment,
         can_open_call=permissions.can_open_call,
-        utcnow=utcnow,
         one_second=timedelta(seconds=1),
     )
     add_template_hook(state.app, "post-timeline", _post_call_part, priority=70)
+    add_template_hook(state.app, "home-announcements", _announcement_part)
     # Calls open and close by the clock, not by a write: cached pages (the home page's announcement,
     # countdowns) are keyed by the hour as well.
     vary_every_page(state.app, lambda: utcnow().strftime("%Y%m%d%H"))
+
+
+def _announcement_part() -> str:
+    """On the home page (its slot): the calls open now, closing soonest first."""
+    calls = services.announced_calls()
+    return render_template("calls/_announcement.html", calls=calls, now=utcnow()) if calls else ""
 
 
 def _post_call_part(post) -> str:
