@@ -42,7 +42,7 @@ def test_the_post_list_runs_the_same_queries_for_two_posts_and_twelve(client, au
 def test_the_front_page_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
     auth.login(make.user())
     count = _same_for_two_and_twelve(client, count_queries, "/", lambda n: [make.post() for _ in range(n)])
-    assert count <= 8
+    assert count <= 9  # 8, and the calls for ideas open now
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.MODERATOR])
@@ -52,7 +52,7 @@ def test_a_post_page_runs_the_same_queries_for_two_comments_and_twelve(client, a
     count = _same_for_two_and_twelve(
         client, count_queries, f"/posts/{post.id}", lambda n: [make.comment(post) for _ in range(n)]
     )
-    assert count <= {Role.RESIDENT: 11, Role.MODERATOR: 15}[role]
+    assert count <= {Role.RESIDENT: 12, Role.MODERATOR: 16}[role]  # the author's profile choice: one
 
 
 def test_a_post_page_runs_the_same_queries_for_a_short_timeline_and_a_long_one(client, auth, make, count_queries):
@@ -66,7 +66,7 @@ def test_a_post_page_runs_the_same_queries_for_a_short_timeline_and_a_long_one(c
         db.session.commit()
 
     count = _same_for_two_and_twelve(client, count_queries, f"/posts/{post.id}", longer_timeline)
-    assert count <= 14
+    assert count <= 15  # 14, and the author's profile choice
 
 
 def test_the_pending_tab_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
