@@ -29,8 +29,14 @@ run: install translations
 browser-deps:
 	@scripts/ensure-browser.sh
 
+# The suite runs in parallel: one pytest-xdist worker per core (TEST_WORKERS=0: one process), the
+# browser tests together in one of them, temporary files (databases, indexes) in memory when
+# /dev/shm exists (SQLite and the index write many small files).
+TEST_WORKERS ?= auto
+TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo "$${TMPDIR:-/tmp}")
+
 test: install translations browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check app tests bench

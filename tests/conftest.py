@@ -1,35 +1,131 @@
-"""Fixtures in flaskr's shape: app, client, runner, auth; plus factories for every model."""
+"""Fixtures in flaskr's shape: app, client, runner, auth; plus factories for every model.
+
+Every test gets a new app, an empty database and its own index folder. What is slow to build is
+built once per process and handed out fresh (see docs/decisions/0017-fast-test-suite.md): the
+schema (a template SQLite file copied per test; on PostgreSQL one database per xdist worker,
+emptied per test) and the compiled templates (a bytecode cache that every test app shares).
+"""
 
 from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import create_app, import_models
 from app.core.cache import ensure_generation_row
 from app.extensions import db
 from tests import factories
 
+SQLITE_FILE = "test.sqlite3"
 
-def _database_url(tmp_path) -> str:
-    """PostgreSQL when DATABASE_URL is set (CI runs the suite on both), else a SQLite file."""
+
+def _database_url() -> str | None:
+    """DATABASE_URL when set (CI runs the suite on both SQLite and PostgreSQL), with psycopg 3."""
     url = os.environ.get("DATABASE_URL")
-    if url:
-        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    if url and url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return url or None
+
+
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for every app of this process: a new app would otherwise
+    compile each template again (Jinja keys the code by template name and source checksum)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _SharedBytecode()
+
+
+@pytest.fixture(scope="session")
+def _schema(tmp_path_factory):
+    """The empty schema, built once per process: a SQLite file to copy, or this worker's database."""
+    import_models()
+    url = _database_url()
+    if url is None:
+        template = tmp_path_factory.mktemp("schema") / SQLITE_FILE
+        engine = create_engine(f"sqlite:///{template}")
+        _build_schema(engine)
+        engine.dispose()  # folds the write-ahead log into the file, ready to copy
+        yield {"template": template}
+    elif make_url(url).get_backend_name() != "postgresql":
+        yield {"url": url}
+    else:
+        yield from _postgres_database(make_url(url))
+
+
+def _postgres_database(url):
+    """This xdist worker's own database (DATABASE_URL's name + `_gw0`, `_gw1`, …), made and dropped
+    here; without xdist, DATABASE_URL's database itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    own = url.set(database=f"{url.database}_{worker}") if worker else url
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    if worker:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    engine = create_engine(own)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    db.metadata.drop_all(engine)
+    _build_schema(engine)
+    engine.dispose()
+    yield {"url": own.render_as_string(hide_password=False)}
+    if worker:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _build_schema(engine) -> None:
+    from app.core.db import configure_engine
+
+    configure_engine(engine)  # the same pragmas as the app (WAL is a property of the file)
+    db.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO site_generation (id, value) VALUES (1, 0)"))
+
+
+def _reset_postgres() -> None:
+    """Empty every table of this worker's database (identities restarted, as a new schema has),
+    or rebuild the schema when a test changed it (the migration tests drop and rebuild it)."""
+    tables = set(inspect(db.engine).get_table_names())
+    if tables != set(db.metadata.tables):
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.drop_all()
+        db.create_all()
+    else:
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    ensure_generation_row()
+    db.session.commit()
 
 
 @pytest.fixture
-def app_config(tmp_path) -> dict:
+def app_config(tmp_path, _schema) -> dict:
     """Settings of the app under test; a test may change them before asking for `app`."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": _schema.get("url") or f"sqlite:///{tmp_path / SQLITE_FILE}",
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "WTF_CSRF_ENABLED": False,
@@ -52,21 +148,30 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(app_config):
+def app(app_config, _schema, tmp_path):
+    """A new app on an empty database (its schema at the models' head) and an empty index folder."""
+    fresh_sqlite = (
+        _schema.get("template") and app_config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / SQLITE_FILE}"
+    )
+    if fresh_sqlite:
+        shutil.copyfile(_schema["template"], tmp_path / SQLITE_FILE)
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_CODE
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        ensure_generation_row()
-        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            _reset_postgres()
+        elif not fresh_sqlite:  # a test chose a database of its own
+            db.drop_all()
+            db.create_all()
+            ensure_generation_row()
+            db.session.commit()
     ctx = app.app_context()
     ctx.push()
     yield app
     app.extensions["search_store"].close()  # the index's open files (a ResourceWarning otherwise)
     db.session.remove()
-    db.drop_all()
-    db.engine.dispose()
+    db.engine.dispose()  # the SQLite file goes with tmp_path; PostgreSQL is emptied by the next test
     ctx.pop()
 
 

@@ -32,6 +32,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # One Chromium, in one xdist worker (`--dist loadgroup`): the others run the rest.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -42,21 +44,52 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 class _CurrentApp:
-    """A WSGI app that forwards to the app of the running test (the server lives for the session)."""
+    """A WSGI app that forwards to the app of the running test (the server lives for the session).
 
-    app = None
+    A test's app is torn down (its database emptied, its engine closed) only after every request it
+    was serving has finished: `detach()` waits for them. A request still running while its app's
+    tables went away failed in `after_request` (the language needs the signed-in user, a query), and
+    Flask then drops the response unclosed: for a static file, an open file that the garbage
+    collector later reports as a ResourceWarning in whichever test is running.
+    """
+
+    def __init__(self):
+        self.app = None
+        self._busy = 0
+        self._idle = threading.Condition()
 
     def __call__(self, environ, start_response):
-        # Buffer the body and close the app's iterator here: Werkzeug's server closes it only after
-        # draining the socket, which raises when the browser has already gone (a navigation that
-        # cancels a photo or script download), leaving the file open and a ResourceWarning that
-        # fails whichever test is running.
-        iterable = self.app(environ, start_response)
+        with self._idle:
+            app = self.app
+            self._busy += app is not None
+        if app is None:  # between two tests: the page that asked belongs to a finished test
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"no test is running"]
         try:
-            return [b"".join(iterable)]
+            # Buffer the body and close the app's iterator here: Werkzeug's server closes it only
+            # after draining the socket, which raises when the browser has already gone (a
+            # navigation that cancels a photo or script download).
+            iterable = app(environ, start_response)
+            try:
+                return [b"".join(iterable)]
+            finally:
+                if hasattr(iterable, "close"):
+                    iterable.close()
         finally:
-            if hasattr(iterable, "close"):
-                iterable.close()
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def attach(self, app) -> None:
+        with self._idle:
+            self.app = app
+
+    def detach(self, timeout: float = 30) -> None:
+        """Stop handing requests to the test's app, and wait for those it is still serving."""
+        with self._idle:
+            self.app = None
+            if not self._idle.wait_for(lambda: self._busy == 0, timeout):
+                pytest.fail(f"the test server still serves {self._busy} request(s) after {timeout} s")
 
 
 @pytest.fixture
@@ -104,13 +137,15 @@ def base_url(_server):
 @pytest.fixture(autouse=True)
 def live_server(app, _server):
     """Serve this test's app on the session's real threaded HTTP server."""
-    _server[0].app = app
+    _server[0].attach(app)
     yield _server[1]
-    _server[0].app = None
+    _server[0].detach()
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args):
+def browser_context_args(browser_context_args, live_server):
+    # Asking for live_server here orders the teardown: the browser closes first, then the server
+    # lets go of the app (waiting for its last requests), and only then is the app torn down.
     return {**browser_context_args, "locale": "fa-IR", "viewport": {"width": 1280, "height": 900}}
 
 
