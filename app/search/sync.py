@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from blinker import signal
 from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ from app.search.store import IndexBusyError, IndexStore, index_store
 log = logging.getLogger(__name__)
 QUEUED = "search_queued"  # session.info key: this transaction queued posts
 BATCH = 500  # queue rows per index commit
+# Sent with `post_ids` after each index commit of a drain (app.search.embeddings queues them to embed).
+# Receivers must not raise: the index has committed and the queue rows are still to be deleted.
+posts_indexed = signal("search-posts-indexed")
 
 # --------------------------------------------------------------------------- 1. in the transaction
 
@@ -168,6 +172,7 @@ def _drain_locked(store: IndexStore, before_index_commit: Callable[[], None] | N
             writer.cancel()
             raise
         writer.commit()
+        posts_indexed.send(store, post_ids=post_ids)
         _delete_rows([row_id for row_id, _ in rows])
         written += len(post_ids)
 
