@@ -65,6 +65,8 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
             position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
             rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
             identity = embeddings.model_identity()
+            rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
+            print(f"vectors from {vectors_file.name}: {len(rows)} of {len(post_ids)} posts")
             db.session.execute(
                 db.insert(PostEmbedding),
                 [
@@ -78,7 +80,8 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
                 ],
             )
             db.session.commit()
-            sample = post_ids[:: max(1, len(post_ids) // 64)][:64]
+            held = [row.id for row in rows]
+            sample = held[:: max(1, len(held) // 64)][:64]
             before = {i: embeddings.from_bytes(db.session.get(PostEmbedding, i).vector) for i in sample}
             db.session.remove()
             started = time.perf_counter()

@@ -28,6 +28,12 @@ ASKED = 20  # asked of the index, so that enough survive the database's re-check
 MIN_TEXT = 0.12  # text similarity (0..1) below which a post is shown only if it is at the same spot
 WEIGHTS = Weights()  # the ranking's constants (bench/duplicates.py tries others)
 SAME_SPOT_M = 150.0  # a post this close is worth showing whatever its words (duplicates: p90 52 m apart)
+# A post with few shared words is worth showing for its meaning when its embedding cosine is at least
+# this and its fused text similarity (where another script counts by meaning alone) is within
+# MEANING_MARGIN of the best hit's. e5's cosines run high and differ by language: unrelated Persian
+# posts reached 0.90 in tests, a Persian-English translation 0.87-0.88; only the best match stands out.
+SAME_MEANING = 0.85
+MEANING_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,14 @@ def _ranked(store, query: QueryPost, meaning=None) -> list:
         if searcher is None:
             return []
         hits = find_similar(searcher, query, limit=ASKED, weights=WEIGHTS, meaning=meaning)
-        return [hit for hit in hits if _worth_showing(hit)]
+        best_text = max((hit.text for hit in hits), default=0.0)
+        return [hit for hit in hits if _worth_showing(hit, best_text - MEANING_MARGIN)]
 
 
-def _worth_showing(hit) -> bool:
-    return hit.text >= MIN_TEXT or (hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M)
+def _worth_showing(hit, text_bar: float) -> bool:
+    if hit.lexical >= MIN_TEXT or (hit.meaning is not None and hit.meaning >= SAME_MEANING and hit.text >= text_bar):
+        return True
+    return hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M
 
 
 def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None) -> list[SimilarItem]:

@@ -51,11 +51,11 @@ class Weights:
     same_category: float = 0.2
     still_open: float = 0.05
     # Meaning (app.search.embeddings): the embedding cosine, mapped to 0..1 between these two values
-    # (e5: unrelated posts 0.72-0.86, duplicates 0.9+), is mixed into the text similarity.
+    # (e5: unrelated posts 0.72-0.86, paraphrases and translations 0.9+), is mixed into the text similarity.
     meaning_pool: int = 20  # nearest posts by embedding added to the candidates
-    meaning_share: float = 0.5  # of the text similarity, when the post and the query share a script
+    meaning_share: float = 0.6  # of the text similarity, when the post and the query share a script
     meaning_floor: float = 0.80
-    meaning_top: float = 0.95
+    meaning_top: float = 1.0
     cross_share: float = 0.9  # text similarity of a post in the other script: meaning alone, times this
     zsum: bool = False  # fuse by the sum of per-query z-scores instead (measured, not used: no 0..1 scale)
 

@@ -16,7 +16,10 @@ from app.search.models import EmbeddingQueue, PostEmbedding
 
 # Written pairs: the same problem in Persian and in English, and posts about other things.
 STREETLIGHT_FA = ("چراغ‌های خیابان احمدآباد خاموش است", "چند شب است که چراغ‌های برق خیابان احمدآباد روشن نمی‌شوند.")
-STREETLIGHT_EN = ("Street lights are out on Ahmadabad street", "The street lamps on Ahmadabad have been dark for nights.")
+STREETLIGHT_EN = (
+    "Street lights are out on Ahmadabad street",
+    "The street lamps on Ahmadabad have been dark for nights.",
+)
 GARBAGE_FA = ("زباله‌ها کنار پارک ملت جمع نشده", "سطل‌های زباله کنار پارک ملت پر شده و بو می‌دهد.")
 GARBAGE_EN = ("Rubbish not collected next to Mellat park", "The bins beside Mellat park are overflowing and smell.")
 OTHERS = [
