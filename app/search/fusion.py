@@ -43,17 +43,22 @@ class VectorMeaning:
     @property
     def neighbours(self) -> Mapping[str, float]:
         if self._neighbours is None:
-            vector = self._query()
-            found = {} if vector is None else self.vectors.nearest(vector, NEIGHBOURS, self._exclude)
+            found = self._safely(lambda vector: self.vectors.nearest(vector, NEIGHBOURS, self._exclude))
             self._neighbours = {str(post_id): cosine for post_id, cosine in found.items()}
         return self._neighbours
 
     def cosines(self, ids: list[str]) -> Mapping[str, float]:
-        vector = self._query()
-        if vector is None:
-            return {}
-        found = self.vectors.similarity(vector, [int(i) for i in ids])
+        found = self._safely(lambda vector: self.vectors.similarity(vector, [int(i) for i in ids]))
         return {str(post_id): cosine for post_id, cosine in found.items()}
+
+    def _safely(self, ask: Callable[[np.ndarray], dict[int, float]]) -> dict[int, float]:
+        """Whatever goes wrong with meaning leaves the words to rank (a warning, never an error)."""
+        try:
+            vector = self._query()
+            return {} if vector is None else ask(vector)
+        except Exception:
+            log.warning("Embeddings failed for this query; similar posts use words only", exc_info=True)
+            return {}
 
 
 def meaning_for(query: QueryPost) -> VectorMeaning | None:
