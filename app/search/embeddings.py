@@ -35,6 +35,11 @@ MAX_WORDS = 64  # words embedded per post: the cost grows with length (Boston re
 BATCH = 32  # posts embedded per model call and per commit
 QUERY_PREFIX = False  # drafts are embedded as passages too ("passage: "): measured better for duplicates
 
+
+class ModelUnavailableError(Exception):
+    """The embedding model could not be loaded or failed (the warning logged says why)."""
+
+
 _lock = threading.Lock()
 _model = None
 _failed = False
@@ -204,7 +209,7 @@ def backfill(post_ids: list[int], *, force: bool, progress: Callable[[int], None
         with write_intent(), Session(db.engine) as session:
             count = embed_posts(session, batch, force=force)
             if count < 0:
-                raise RuntimeError("The embedding model is not available (see the warning above)")
+                raise ModelUnavailableError
             session.commit()
         written += count
         if progress is not None:
@@ -212,9 +217,8 @@ def backfill(post_ids: list[int], *, force: bool, progress: Callable[[int], None
     return written
 
 
-def stale_count() -> int:
-    """Posts whose text changed since their vector was computed is not known without reading them:
-    this counts posts with no vector of the current model."""
+def missing_count() -> int:
+    """Posts with no vector of the current model (a changed text is only seen when the post is read)."""
     with Session(db.engine) as session:
         current = select(PostEmbedding.post_id).where(PostEmbedding.model == model_identity())
         return session.scalar(select(func.count()).select_from(Post).where(Post.id.not_in(current))) or 0
