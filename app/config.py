@@ -114,6 +114,9 @@ class Defaults:
     SEARCH_DUPLICATE_SCORE = 2.5
     SEARCH_DUPLICATE_SCORE_UNPLACED = 2.0
     SEARCH_DUPLICATE_TEXT = 0.5
+    # Meaning beside words: a multilingual embedding of every post, computed by `flask worker`, mixed
+    # into the similar-posts ranking (docs/decisions/0023-embeddings.md). False: words only.
+    SEARCH_EMBEDDINGS = True
     # Similar-post suggestions asked per address: the form asks at most every half second while
     # someone types, so this is a person typing without pause; a script gets 429s.
     SIMILAR_RATE_LIMIT = "120 per minute"

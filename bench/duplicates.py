@@ -6,36 +6,112 @@ place and time ("now") in the full run and its text alone in the text-only run. 
 the set's own scorer (dupbench/score.py); the last line printed is the full run's
 `recall@5=X mrr@10=Y`.
 
-    .venv/bin/python bench/duplicates.py ../shared/data/dupbench/boston311-dev [--queries N]
+With --embeddings, the same two runs follow with words and meaning fused (app.search.embeddings):
+every post is embedded first through `flask search embed` code (the backfill rate is printed), or, with
+--vectors FILE.npz, a vector file made by the same model and post text (bench/embed_set.py) is stored
+instead and a sample of 64 posts is re-embedded to check it and time the backfill. Printed too: the
+latency each query gained, and the memory the vectors take per 100,000 posts in each process.
+
+    .venv/bin/python bench/duplicates.py ../shared/data/dupbench/boston311-dev [--queries N] [--embeddings]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.dupbench import ask, cleanup, load, read_jsonl, require_set
+from bench.dupbench import ask, cleanup, load, percentile, read_jsonl, require_set
 
 ASKED = 12  # a little over 10: the scorer drops each query's excluded ids before cutting at 10
 
 
-def run(loaded, queries: list[dict], *, full: bool, out: Path) -> None:
+def run(loaded, queries: list[dict], *, full: bool, out: Path) -> list[tuple[float, float]]:
+    """Ask every query, write the results file; returns each query's wall and CPU milliseconds."""
     from app.extensions import db
 
+    times = []
     with loaded.app.app_context(), loaded.app.test_request_context(), out.open("w") as fh:
         for number, query in enumerate(queries):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             ranked = [set_id for set_id, _item in ask(loaded, query, full=full, limit=ASKED)]
             ms = (time.perf_counter() - started) * 1000
+            times.append((ms, (time.process_time() - cpu) * 1000))
             fh.write(json.dumps({"query_id": query["id"], "ranked": ranked, "ms": round(ms, 3)}) + "\n")
             if number % 200 == 199:
                 db.session.remove()  # keep the identity map small, as requests do
+    return times
+
+
+def embed_corpus(loaded, vectors_file: Path | None) -> None:
+    """Every post's vector: by the app's backfill, or from a vector file checked on a sample."""
+    from app.extensions import db
+    from app.search import embeddings
+    from app.search.models import PostEmbedding
+    from app.search.vectors import app_vectors
+
+    with loaded.app.app_context():
+        post_ids = embeddings.posts_to_embed(missing_only=True)
+        if vectors_file is not None and post_ids:
+            stored = np.load(vectors_file)
+            position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
+            rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
+            identity = embeddings.model_identity()
+            rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
+            print(f"vectors from {vectors_file.name}: {len(rows)} of {len(post_ids)} posts")
+            db.session.execute(
+                db.insert(PostEmbedding),
+                [
+                    {
+                        "post_id": row.id,
+                        "model": identity,
+                        "text_hash": embeddings.text_hash(embeddings.post_text(row.title, row.body)),
+                        "vector": stored["cp"][position[loaded.set_id_of[row.id]]].astype("<f2").tobytes(),
+                    }
+                    for row in rows
+                ],
+            )
+            db.session.commit()
+            held = [row.id for row in rows]
+            sample = held[:: max(1, len(held) // 64)][:64]
+            before = {i: embeddings.from_bytes(db.session.get(PostEmbedding, i).vector) for i in sample}
+            db.session.remove()
+            started = time.perf_counter()
+            embeddings.backfill(sample, force=True)
+            seconds = time.perf_counter() - started
+            after = {i: embeddings.from_bytes(db.session.get(PostEmbedding, i).vector) for i in sample}
+            agreement = min(float(before[i] @ after[i]) for i in sample)
+            print(
+                f"vectors from {vectors_file.name}; re-embedded a sample of {len(sample)}: lowest cosine with the "
+                f"file {agreement:.4f}; backfill {len(sample) / seconds:.1f} posts/s "
+                f"({seconds / len(sample) * 1000:.0f} ms each)"
+            )
+        elif post_ids:
+            started = time.perf_counter()
+            count = embeddings.backfill(post_ids, force=False)
+            seconds = time.perf_counter() - started
+            print(
+                f"backfill (`flask search embed` code): {count} posts in {seconds:.1f} s "
+                f"({count / seconds:.1f} posts/s)"
+            )
+        started = time.perf_counter()
+        vectors = app_vectors()
+        seconds = time.perf_counter() - started
+        per_100k = vectors.nbytes() / max(1, len(vectors)) * 100_000 / 2**20
+        nearest_at_100k(vectors)
+        print(
+            f"vectors in memory: {len(vectors)} loaded in {seconds:.2f} s; {per_100k:.1f} MiB per 100,000 posts "
+            f"per process (int8 + scale + sign code + id); stored as float16: "
+            f"{768 * 100_000 / 2**20:.1f} MiB per 100,000"
+        )
 
 
 def scorer_of(set_dir: Path) -> Path:
@@ -62,6 +138,10 @@ def main() -> None:
     parser.add_argument("set_dir")
     parser.add_argument("--queries", type=int, default=0, help="only the first N queries (a quick look)")
     parser.add_argument("--workdir", type=Path, help="build here (KEEP_BENCH=1 keeps it; a built one is reused)")
+    parser.add_argument("--embeddings", action="store_true", help="then the same runs with words and meaning fused")
+    parser.add_argument("--vectors", type=Path, help="corpus vectors made by bench/embed_set.py (skips the backfill)")
+    parser.add_argument("--only-fused", action="store_true", help="skip the words-only runs (tuning)")
+    parser.add_argument("--weights", default="", help="ranking constants to try, e.g. meaning_share=0.6,zsum=1")
     args = parser.parse_args()
     set_dir = require_set(args.set_dir)
     scorer_of(set_dir)  # before the long load: a run that cannot be scored is not worth starting
@@ -75,20 +155,76 @@ def main() -> None:
             f"set {set_dir.name}: {documents} posts indexed through `flask search rebuild` code in "
             f"{loaded.index_seconds:.1f} s ({documents / loaded.index_seconds:.0f} docs/s); {len(queries)} queries"
         )
-        last = []
-        for label, full in (
-            ("text-only run (title and body)", False),
-            ("full run (text, category, place, time)", True),
-        ):
-            results = loaded.workdir / f"results-{'full' if full else 'text'}.jsonl"
-            run(loaded, queries, full=full, out=results)
-            lines = score(set_dir, results)
-            print(f"== {label}")
-            print("\n".join(lines[:-1]))
-            last = lines[-1:]
+        set_weights(args.weights)
+        modes = [] if args.only_fused else [False]
+        if args.embeddings:
+            embed_corpus(loaded, args.vectors)
+            modes.append(True)
+        last, times = [], {}
+        for fused in modes:
+            loaded.app.config["SEARCH_EMBEDDINGS"] = fused
+            for label, full in (
+                ("text-only run (title and body)", False),
+                ("full run (text, category, place, time)", True),
+            ):
+                name = f"{'fused' if fused else 'words'}-{'full' if full else 'text'}"
+                results = loaded.workdir / f"results-{name}.jsonl"
+                times[name] = run(loaded, queries, full=full, out=results)
+                lines = score(set_dir, results)
+                print(f"== {label}, {'words and meaning fused' if fused else 'words only'}")
+                print("\n".join(lines[:-1]))
+                last = lines[-1:]
+        for run_name in ("text", "full"):
+            if f"words-{run_name}" in times and f"fused-{run_name}" in times:
+                pairs = list(zip(times[f"words-{run_name}"], times[f"fused-{run_name}"], strict=True))
+                wall = [b[0] - a[0] for a, b in pairs]
+                cpu = [b[1] - a[1] for a, b in pairs]
+                print(
+                    f"added latency of meaning, {run_name} run: wall p50 {percentile(wall, 50):.1f} ms, "
+                    f"p95 {percentile(wall, 95):.1f} ms; CPU p50 {percentile(cpu, 50):.1f} ms, "
+                    f"p95 {percentile(cpu, 95):.1f} ms (one thread)"
+                )
         print("\n".join(last))
     finally:
         cleanup(loaded)
+
+
+def nearest_at_100k(vectors) -> None:
+    """CPU time of one nearest-neighbour query among 100,000 vectors (the set's, repeated with noise)."""
+    from app.search.embeddings import to_bytes
+    from app.search.vectors import VectorIndex
+
+    if not len(vectors):
+        return
+    rng = np.random.default_rng(20261126)
+    base = np.stack([vectors.vector_of(int(i)) for i in vectors.ids[: len(vectors)]])
+    big = VectorIndex()
+    rows = base[rng.integers(0, len(base), 100_000)] + rng.normal(0, 0.01, (100_000, base.shape[1]))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    big._add([(i + 1, to_bytes(v)) for i, v in enumerate(rows)])
+    cpu = []
+    for query in base[rng.integers(0, len(base), 200)]:
+        started = time.process_time()
+        big.nearest(query, 20)
+        cpu.append((time.process_time() - started) * 1000)
+    print(
+        f"nearest 20 among 100,000 vectors: CPU p50 {percentile(cpu, 50):.1f} ms, p95 {percentile(cpu, 95):.1f} ms; "
+        f"{big.nbytes() / 2**20:.1f} MiB"
+    )
+
+
+def set_weights(spec: str) -> None:
+    """Override constants of the ranking for this run (`name=value,...`)."""
+    from app.search import similar
+
+    changes = {}
+    for item in filter(None, spec.split(",")):
+        name, value = item.split("=")
+        kind = type(getattr(similar.WEIGHTS, name))
+        changes[name] = bool(int(value)) if kind is bool else kind(value)
+    if changes:
+        similar.WEIGHTS = dataclasses.replace(similar.WEIGHTS, **changes)
+        print(f"weights: {changes}")
 
 
 if __name__ == "__main__":

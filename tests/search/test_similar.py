@@ -1,4 +1,7 @@
-"""Similar posts while writing, "support this instead", the check on submit, and the similar panels."""
+"""Similar posts while writing, "support this instead", the check on submit, and the similar panels.
+
+The ranking tests run twice: words only, and with every post embedded (meaning fused with words).
+"""
 
 from __future__ import annotations
 
@@ -34,7 +37,8 @@ def similar_ids(client, **params) -> list[int]:
 # --------------------------------------------------------------------------- while writing
 
 
-def test_similar_public_posts_of_the_same_kind_appear_while_writing(client, make, pothole):
+@pytest.mark.parametrize("meaning", [False, True], indirect=True, ids=["words", "meaning"])
+def test_similar_public_posts_of_the_same_kind_appear_while_writing(meaning, client, make, pothole):
     pending = make.post(PostStatus.PENDING, title=TITLE, body=BODY)
     idea = make.post(PostStatus.PUBLISHED, kind=PostKind.IDEA, title=TITLE + " ایده", body=BODY)
     make.post(PostStatus.PUBLISHED, title="درخت افتاده در بلوار وکیل‌آباد", body="درختی کهنسال روی پیاده‌رو افتاده است.")
@@ -140,7 +144,8 @@ def _draft(category, **fields) -> dict:
     return {"kind": "problem", "title": TITLE, "body": BODY, "category": str(category.id), **NEXT_DOOR, **fields}
 
 
-def test_a_near_certain_duplicate_is_shown_before_anything_is_posted(client, make, auth, pothole):
+@pytest.mark.parametrize("meaning", [False, True], indirect=True, ids=["words", "meaning"])
+def test_a_near_certain_duplicate_is_shown_before_anything_is_posted(meaning, client, make, auth, pothole):
     auth.login(make.user())
     response = client.post("/posts/new", data=_draft(pothole.category))
     html = response.get_data(as_text=True)
@@ -176,7 +181,8 @@ def test_edit_my_post_brings_the_form_back_filled_in(client, make, auth, pothole
     assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 1
 
 
-def test_a_different_problem_at_the_same_spot_is_posted_at_once(client, make, auth, pothole):
+@pytest.mark.parametrize("meaning", [False, True], indirect=True, ids=["words", "meaning"])
+def test_a_different_problem_at_the_same_spot_is_posted_at_once(meaning, client, make, auth, pothole):
     auth.login(make.user())
     data = _draft(
         pothole.category, title="چراغ ایستگاه اتوبوس خاموش است", body="چراغ‌های ایستگاه شب‌ها خاموش است و تاریک است."
@@ -193,7 +199,8 @@ def test_without_a_duplicate_finder_the_form_posts_as_before(app, client, make, 
 # ---------------------------------------------------------------------------------- panels
 
 
-def test_a_post_page_lists_similar_posts(client, make, pothole):
+@pytest.mark.parametrize("meaning", [False, True], indirect=True, ids=["words", "meaning"])
+def test_a_post_page_lists_similar_posts(meaning, client, make, pothole):
     other = make.post(title="چاله‌ی بزرگ جلوی ایستگاه اتوبوس حرم", body=BODY, **SPOT)
     html = client.get(f"/posts/{other.id}").get_data(as_text=True)
     assert "پست‌های مشابه" in html and f'href="/posts/{pothole.id}"' in html

