@@ -4,7 +4,10 @@
 set -eu
 BIN=.venv/bin
 PORT=${PORT:-5000}
-WEB_WORKERS=${WEB_WORKERS:-2}
+# One web process by default: the embedded default keeps rate limits in memory (memory://), and
+# with several processes each would count on its own, letting through that many times a limit.
+# WEB_WORKERS=2 with SHAHRVAND_RATELIMIT_STORAGE_URI=redis://… for more.
+WEB_WORKERS=${WEB_WORKERS:-1}
 
 "$BIN/flask" worker &
 worker=$!
