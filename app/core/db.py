@@ -40,6 +40,17 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+@contextlib.contextmanager
+def read_only() -> Iterator[None]:
+    """Within the block, new transactions are plain readers, even inside a writing request: a side
+    session that only reads must not queue for the write lock its own request already holds."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
 def configure_engine(engine: Engine, *, busy_timeout_ms: int = 30000) -> None:
     """Attach the per-dialect connection settings to an engine (busy_timeout_ms: how long SQLite
     waits for another writer before "database is locked", which the app answers with a 503)."""

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.db import read_only
 from app.extensions import db
 from app.search.embeddings import DIM, from_bytes, model_identity
 from app.search.models import PostEmbedding
@@ -48,7 +49,7 @@ class VectorIndex:
         """Read the vectors written since the last look (one indexed query when nothing changed)."""
         if self.model is None:
             return
-        with Session(db.engine) as session:
+        with read_only(), Session(db.engine) as session:  # beside a writing request's own transaction
             newest = session.scalar(select(func.max(PostEmbedding.embedded_at)))
             if newest is None or newest == self.newest:
                 return
