@@ -38,14 +38,14 @@ def test_existing_accounts_of_one_mailbox_keep_one_account_after_the_upgrade(app
     """carol@probe-mаil.ir (Cyrillic а) and its punycode form were two accounts of one mailbox."""
     upgrade(revision="e4120a327e95")
     insert = db.text(
-        "INSERT INTO user (email, display_name, password_hash, role, is_blocked, failed_logins, created_at,"
+        'INSERT INTO "user" (email, display_name, password_hash, role, is_blocked, failed_logins, created_at,'
         " session_token) VALUES (:email, 'Carol', 'x', 'resident', false, 0, CURRENT_TIMESTAMP, 't')"
     )
     for email in ("carol@probe-m\u0430il.ir", "carol@xn--probe-mil-6yh.ir", "maryam@example.org"):
         db.session.execute(insert, {"email": email})
     db.session.commit()
     upgrade()
-    rows = db.session.execute(db.text("SELECT email, email_key, email_verified_at FROM user ORDER BY id")).all()
+    rows = db.session.execute(db.text('SELECT email, email_key, email_verified_at FROM "user" ORDER BY id')).all()
     assert rows[0].email_key == "carol@xn--probe-mil-6yh.ir"  # the older one keeps the mailbox
     assert rows[1].email_key.startswith("carol@xn--probe-mil-6yh.ir#")  # the newer one: nobody signs in to it
     assert rows[2].email_key == "maryam@example.org"

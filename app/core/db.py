@@ -15,6 +15,10 @@ from sqlalchemy.engine import Engine
 # transaction with BEGIN IMMEDIATE, which waits (busy_timeout) for the write lock instead.
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
+# The largest id or counter a column holds: PostgreSQL's `integer` (SQLite's is wider). A number past
+# it names nothing, and handed to PostgreSQL it is an error instead of "not found".
+ID_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time in UTC, timezone-aware (stored naive-UTC by the models)."""

@@ -8,7 +8,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.core import hooks, l10n
-from app.core.db import reset_write_intent, set_write_intent
+from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, text_direction
 from app.core.redirects import safe_next_url
 from app.core.text import bdi, isolate, render_plain
@@ -54,9 +54,9 @@ def healthz():
 
 class BoundedIntegerConverter(IntegerConverter):
     """<int:…> that stops at the database's largest integer: /posts/99999999999999999999 is a 404,
-    not an overflow inside the database driver."""
+    not an overflow inside the database driver (PostgreSQL's integer ends at 2**31 - 1)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, url_map, fixed_digits=0, min=None, max=ID_MAX, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -6,13 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.core.db import ID_MAX
 from app.core.fields import DecimalNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules, services
 from app.posts.models import PostKind
-
-ID_MAX = 2**63 - 1  # the database's largest integer: a bigger "id" names nothing
 
 
 def int_or_none(value) -> int | None:

@@ -7,6 +7,7 @@ import pytest
 
 from app import create_app
 from app.core.security import content_security_policy, tile_source
+from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,6 +29,8 @@ def test_images_may_come_from_the_configured_tile_server_only(app_config):
     images = re.search(r"img-src ([^;]+)", policy).group(1).split()
     assert images == ["'self'", "data:", "blob:", "https://tiles.city.example"]
     app.extensions["search_store"].close()
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -64,6 +67,8 @@ def test_session_and_remember_cookies_are_secure_when_the_site_is_https(app_conf
     app = create_app(app_config | {"SITE_URL": site_url})
     assert app.config["SESSION_COOKIE_SECURE"] is secure and app.config["REMEMBER_COOKIE_SECURE"] is secure
     app.extensions["search_store"].close()
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_a_signed_in_https_site_sends_secure_cookies(app, client, make):

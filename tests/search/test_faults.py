@@ -84,6 +84,8 @@ def test_a_fresh_app_serves_every_page_without_similar_posts_while_the_index_is_
     assert TITLE in post_page and "چاله خطرناک" not in post_page  # no similar posts, the post itself shown
     assert restarted.extensions["search_store"].health() == state
     restarted.extensions["search_store"].close()
+    with restarted.app_context():
+        db.engine.dispose()  # its own connections (PostgreSQL warns of any left to the collector)
 
 
 def test_signed_in_pages_keep_working_while_the_index_is_broken(app, client, auth, make, city, damage):
@@ -130,5 +132,6 @@ def test_two_processes_finding_the_index_broken_rebuild_it_once(app, app_config,
         first = maintenance.repair(other.extensions["search_store"])
         other.extensions["search_store"].close()
         db.session.remove()
+        db.engine.dispose()  # its own connections (PostgreSQL warns of any left to the collector)
     assert first == 2
     assert maintenance.repair(index_store()) is None  # healthy by now: nothing rebuilt twice

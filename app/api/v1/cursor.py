@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, tuple_
 
 from app.api.v1.errors import ApiError
+from app.core.db import ID_MAX
 from app.extensions import db
 
 
@@ -30,7 +31,7 @@ def decode(cursor: str, kinds: tuple[type, ...]) -> list:
                 values.append(datetime.fromisoformat(value))
             elif kind is float and isinstance(value, int | float) and not isinstance(value, bool):
                 values.append(float(value))
-            elif kind is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63:
+            elif kind is int and isinstance(value, int) and not isinstance(value, bool) and abs(value) <= ID_MAX:
                 values.append(value)
             else:
                 raise ValueError(cursor)

@@ -11,6 +11,7 @@ from app.api.v1 import schemas as s
 from app.api.v1.auth import api_user, rate_limit_key, require, require_user
 from app.api.v1.errors import ApiError
 from app.api.v1.io import answer, args, body
+from app.core.db import ID_MAX
 from app.extensions import db, limiter
 from app.posts import comments, permissions, queries, services
 from app.posts.models import Category, Comment, Post
@@ -109,7 +110,7 @@ def show_post(post_id: int):
     get:
       tags: [posts]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       responses:
         200:
           content:
@@ -126,7 +127,7 @@ def list_comments(post_id: int):
     get:
       tags: [comments]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       - in: query
         schema: CursorArgsSchema
       responses:
@@ -152,7 +153,7 @@ def create_comment(post_id: int):
       tags: [comments]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       requestBody:
         required: true
         content:
@@ -170,7 +171,7 @@ def create_comment(post_id: int):
     given = body(s.NewCommentSchema())
     parent = None
     if given["parent_id"] is not None:
-        parent = db.session.get(Comment, given["parent_id"]) if 0 < given["parent_id"] < 2**63 else None
+        parent = db.session.get(Comment, given["parent_id"]) if 0 < given["parent_id"] <= ID_MAX else None
         if parent is None:
             message = _("The comment you are replying to is not on this post.")
             raise ApiError(422, message, fields={"parent_id": [message]})

@@ -35,7 +35,7 @@ def vote(post_id: int):
       tags: [votes]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       requestBody:
         required: true
         content:
@@ -50,7 +50,7 @@ def vote(post_id: int):
       tags: [votes]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       responses:
         200:
           content:
@@ -78,7 +78,7 @@ def follow(post_id: int):
       tags: [follows]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       responses:
         200:
           content:
@@ -88,7 +88,7 @@ def follow(post_id: int):
       tags: [follows]
       security: [{token: []}]
       parameters:
-      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 9223372036854775807}}
+      - {in: path, name: post_id, required: true, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       responses:
         200:
           content:
