@@ -1,11 +1,13 @@
 """Index sync across processes: nothing lost, nothing stale, how long until a change is searchable.
 
-Starts 2, 3 and 4 writer processes on one SQLite database and one index folder. Each commits a mix of
-new posts and edits of ONE post that every process edits (the hardest case for order), and after each
-commit waits until the index holds exactly what it committed (or a newer version), which gives the
-lag from commit to searchable. Then a process is killed with SIGKILL in the middle of a drain (after
-writing documents, before the index commit), and the queue is drained by another process. After
-each round `check` compares every post with its document.
+Starts 2, 3 and 4 writer processes on one SQLite database and one index folder, beside one worker
+process running `flask worker`'s tasks (as `make run` and the production line do: a request drains a
+small budget after its commit and leaves the rest, and rows whose drain found the lock taken, to the
+worker). Each writer commits a mix of new posts and edits of ONE post that every process edits (the
+hardest case for order), and after each commit waits until the index holds exactly what it committed
+(or a newer version), which gives the lag from commit to searchable. Then a process is killed with
+SIGKILL in the middle of a drain (after writing documents, before the index commit), and the queue is
+drained by another process. After each round `check` compares every post with its document.
 
     .venv/bin/python bench/index_sync.py [--writes 60] [--processes 2,3,4] [--json]
 """
@@ -36,6 +38,7 @@ def make_app(workdir: Path):
             "SEARCH_INDEX_DIR": str(workdir / "index"),
             "UPLOAD_DIR": str(workdir / "uploads"),
             "PAGE_CACHE_SIZE": 0,
+            "SEARCH_EMBEDDINGS": False,  # words only: this measures the index queue, not the model
         }
     )
 
@@ -131,6 +134,27 @@ def _wait_until_indexed(store, post_id: int, wanted: tuple[str, object]) -> floa
     return float("inf")
 
 
+def worker(workdir: Path, interval: float) -> None:
+    """`flask worker`'s loop (its registered tasks, one round every `interval` s) until SIGTERM."""
+    from app.search.cli import _end_transaction
+
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    app = make_app(workdir)
+    with app.app_context():
+        tasks = app.extensions.get("worker_tasks", [])
+        while not stopping:
+            for _name, task in tasks:
+                try:
+                    task()
+                except Exception:  # as the worker does: say so, go on with the next round
+                    app.logger.exception("Worker task failed")
+                finally:
+                    _end_transaction()
+            time.sleep(interval)
+        app.extensions["search_store"].close()
+
+
 def killed_drain(workdir: Path, posts: int) -> None:
     """Queue posts without indexing them, start draining them, die before the index commit."""
     from app.core.db import write_intent
@@ -163,6 +187,9 @@ def audit(workdir: Path) -> dict:
     return {"missing": len(report.missing), "stale": len(report.stale), "extra": len(report.extra), "queued": waiting}
 
 
+WORKER_INTERVAL = 0.5  # `flask worker`'s default pause between idle rounds
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))]
@@ -173,9 +200,12 @@ def round_of(processes: int, writes: int) -> dict:
         workdir = Path(folder)
         shared_id = prepare(workdir)
         started = time.perf_counter()
+        background = spawn("--worker", str(workdir), str(WORKER_INTERVAL))
         children = [spawn("--child", str(workdir), str(n), str(writes), str(shared_id)) for n in range(processes)]
         lags = [lag for c in children for lag in json.loads(c.communicate()[0].strip().splitlines()[-1])["lags"]]
         seconds = time.perf_counter() - started
+        background.terminate()
+        background.communicate()
         result = audit(workdir)
     result.update(
         processes=processes,
@@ -212,10 +242,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object instead of lines")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--kill", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         workdir, number, writes, shared = args.child
         return child(Path(workdir), int(number), int(writes), int(shared))
+    if args.worker:
+        return worker(Path(args.worker[0]), float(args.worker[1]))
     if args.kill:
         return killed_drain(Path(args.kill[0]), int(args.kill[1]))
     rounds = [round_of(int(n), args.writes) for n in args.processes.split(",")]
