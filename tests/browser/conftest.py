@@ -32,8 +32,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            # One Chromium, in one xdist worker (`--dist loadgroup`): the others run the rest.
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            # A file's tests stay together in one xdist worker (`--dist loadgroup`), and the files
+            # spread over the workers: each worker starts its own Chromium and server once.
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.module.__name__}"))
 
 
 @pytest.fixture(scope="session")
