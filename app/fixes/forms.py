@@ -1,9 +1,9 @@
-"""The "is it fixed?" form: yes, or no with a note."""
+"""The "is it fixed?" form: yes, or no with a note and, if the resident has one, a photo."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import FileField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.i18n import lazy_gettext as _l
@@ -21,6 +21,12 @@ class FixAnswerForm(FlaskForm):
         _l("What is still wrong? (public, required when it is not fixed)"),
         filters=[multiline],
         validators=[Optional(), Length(max=NOTE_MAX, message=_l("The note must be at most %(max)d characters long."))],
+    )
+    # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
+    photo = FileField(
+        _l("A photo of how it is now (optional)"),
+        description=_l("Only with “not fixed”: JPEG, PNG or WebP. Location data in the file is removed."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
 
     def validate(self, extra_validators=None) -> bool:

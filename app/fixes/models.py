@@ -33,8 +33,11 @@ class FixQuestion(db.Model):
     answer: Mapped[FixAnswer | None] = mapped_column(_enum(FixAnswer))
     answered_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)  # why it is not fixed (public, on the timeline)
+    # A photo sent with "not fixed": one of the post's photos, credited to this resident.
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id", ondelete="SET NULL"))
 
     resolution = relationship("StatusChange")
+    photo = relationship("Photo")
 
     __table_args__ = (
         UniqueConstraint("resolution_id", "user_id"),

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError
 from app.core.hooks import add_template_hook
 from app.core.permissions import require
-from app.extensions import db
+from app.core.rate_limits import setting
+from app.extensions import db, limiter
 from app.fixes import services, subscribers  # noqa: F401  (subscribers: signal receivers)
 from app.fixes.forms import FixAnswerForm
 from app.fixes.permissions import can_answer_fix, can_review_disputes
+from app.posts import photos as photo_store
 from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
 
@@ -41,26 +43,30 @@ def fix_panel(post: Post, user) -> dict | None:
         "counts": services.fix_counts(post),
         "question": services.question_for(user, post) if may_answer else None,
         "may_answer": may_answer,
+        "photos": services.dispute_photos(post) if post.photos else [],
     }
 
 
 @bp.route("/posts/<int:post_id>/is-it-fixed", methods=["GET", "POST"])
+@limiter.limit(setting("POSTING_RATE_LIMIT"), methods=["POST"])  # a photo is decoded: bounded CPU per address
 @login_required
 def answer(post_id: int):
     post = db.get_or_404(Post, post_id)
     require(can_view_post(current_user, post), hide=True)
     require(can_answer_fix(current_user, post))
     form = FixAnswerForm()
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    photo = _sent_photo(form)
+    if is_valid and not form.photo.errors:
         try:
             if form.answer.data == "yes":
                 services.confirm_fix(post, current_user)
             else:
-                services.dispute_fix(post, current_user, form.note.data)
+                services.dispute_fix(post, current_user, form.note.data, photo)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
-            return render_template("fixes/answer.html", post=post, form=form), error.status
+            return render_template("fixes/answer.html", post=post, form=form, staged_photo=photo), error.status
         db.session.commit()
         if form.answer.data == "yes":
             flash(_("Thank you for confirming the fix."), "success")
@@ -68,7 +74,22 @@ def answer(post_id: int):
             flash(_("Thank you. The moderators will look at it and may reopen the problem."), "success")
         return redirect(url_for("posts.show", post_id=post.id, _anchor="is-it-fixed"))
     db.session.rollback()
-    return render_template("fixes/answer.html", post=post, form=form), 422 if form.errors else 200
+    status = 422 if form.errors else 200
+    return render_template("fixes/answer.html", post=post, form=form, staged_photo=photo), status
+
+
+def _sent_photo(form: FixAnswerForm) -> photo_store.StagedPhoto | None:
+    """The photo the answer brings (new, or kept from an earlier try); a message on the form if it is unusable.
+
+    Call it after validation, which would clear the message it adds.
+    """
+    if not form.is_submitted() or form.answer.data != "no":
+        return None
+    new = form.photo.data if getattr(form.photo.data, "filename", "") else None
+    kept = [] if new else request.form.getlist("kept_photos")[:1]  # a new file replaces the one kept
+    staged, problems = photo_store.receive_uploads([new], kept, current_user, room=1)
+    form.photo.errors = [*form.photo.errors, *problems]
+    return staged[0] if staged else None
 
 
 @bp.get("/moderation/disputed")

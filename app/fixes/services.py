@@ -18,7 +18,8 @@ from app.moderation.models import StatusChange
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.posts.follows import follower_ids
-from app.posts.models import Post, PostKind, PostStatus
+from app.posts.models import Photo, Post, PostKind, PostStatus
+from app.posts.photos import StagedPhoto, attach_photos
 
 
 class FixAnswerError(DomainError):
@@ -90,12 +91,19 @@ def confirm_fix(post: Post, user) -> FixQuestion:
     return question
 
 
-def dispute_fix(post: Post, user, note: str | None) -> StatusChange:
-    """The resident says it is not fixed: a "dispute" move on the timeline, for moderators to reopen."""
+def dispute_fix(post: Post, user, note: str | None, photo: StagedPhoto | None = None) -> StatusChange:
+    """The resident says it is not fixed: a "dispute" move on the timeline, for moderators to reopen.
+
+    A photo of how it is now joins the post's photos, credited to the resident (one per answer, so
+    it does not count against the author's limit), and is kept with the answer.
+    """
     question = _question(user, post)
     if question.answer is FixAnswer.DISPUTED:
         raise FixAnswerError(_("You have already said it is not fixed; the moderators will look at it."), status=409)
-    return workflow.transition(post, "dispute", user, note=note)
+    change = workflow.transition(post, "dispute", user, note=note)
+    if photo is not None:
+        (question.photo,) = attach_photos(post, [photo], user)
+    return change
 
 
 def record_dispute(post: Post, change: StatusChange) -> None:
@@ -155,6 +163,21 @@ def remind_unanswered(now: datetime | None = None, *, limit: int = 1000) -> int:
         notify([question.user_id], NotificationKind.FIX_QUESTION, post=post, status_change=question.resolution)
         question.reminded_at = now
     return len(due)
+
+
+def dispute_photos(post: Post) -> list:
+    """The photos residents sent with "not fixed" about the post's current resolution, oldest first."""
+    resolution = latest_resolution(post)
+    if resolution is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Photo)
+            .join(FixQuestion, FixQuestion.photo_id == Photo.id)
+            .where(FixQuestion.resolution_id == resolution.id, FixQuestion.answer == FixAnswer.DISPUTED)
+            .order_by(FixQuestion.answered_at, Photo.id)
+        )
+    )
 
 
 def disputed_posts(limit: int = 100) -> list[tuple[Post, int]]:

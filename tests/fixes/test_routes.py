@@ -1,18 +1,23 @@
 """The "is it fixed?" routes: who may answer, odd input, CSRF, and the statistics beside them."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from app.accounts.models import Role
 from app.extensions import db
 from app.fixes import services, stats
+from app.fixes.models import FixAnswer, FixQuestion
 from app.moderation import workflow
 from app.moderation.models import StatusChange
 from app.posts import follows
-from app.posts.models import PostKind, PostStatus
+from app.posts import photos as photo_store
+from app.posts.models import Photo, PostKind, PostStatus
 from tests.factories import PASSWORD
+from tests.posts.test_photos import image_bytes
 
 ROLES = ["visitor", "resident", "follower", "author", "moderator", "staff", "admin", "blocked"]
 # Expected status for: open the question, answer yes, open the moderators' list of disputed fixes.
@@ -160,3 +165,99 @@ def test_resolutions_outside_the_window_are_not_counted(make):
     services.latest_resolution(post).created_at -= timedelta(days=200)
     db.session.commit()
     assert stats.confirmation_stats() == []
+
+
+# --- a photo with "not fixed" ------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    return image_bytes("PNG")
+
+
+def test_a_photo_sent_with_not_fixed_joins_the_post_credited_to_the_resident(client, make, auth):
+    post = _resolved(make)
+    auth.login(post.author)
+    response = client.post(
+        f"/posts/{post.id}/is-it-fixed",
+        data={"answer": "no", "note": "هنوز چاله هست", "photo": (io.BytesIO(_png()), "now.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    question = db.session.scalar(select(FixQuestion).where(FixQuestion.post_id == post.id))
+    assert question.answer is FixAnswer.DISPUTED and question.photo is not None
+    assert question.photo.post_id == post.id and question.photo.uploaded_by_id == post.author_id
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert f"/photos/{question.photo.id}/thumb" in page.split('id="is-it-fixed"')[1]  # shown with the answers
+
+
+def test_a_photo_is_kept_when_the_note_is_missing_and_used_on_the_next_try(client, make, auth):
+    post = _resolved(make)
+    auth.login(post.author)
+    response = client.post(
+        f"/posts/{post.id}/is-it-fixed",
+        data={"answer": "no", "note": "", "photo": (io.BytesIO(_png()), "now.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    token = re.search(r'name="kept_photos" value="([^"]+)"', response.get_data(as_text=True))[1]
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 0
+    response = client.post(f"/posts/{post.id}/is-it-fixed", data={"answer": "no", "note": "هنوز", "kept_photos": token})
+    assert response.status_code == 302
+    (photo,) = db.session.scalars(select(Photo).where(Photo.post_id == post.id))
+    assert photo.uploaded_by_id == post.author_id
+
+
+def test_a_file_that_is_no_photo_is_refused_and_the_note_kept(client, make, auth):
+    post = _resolved(make)
+    auth.login(post.author)
+    response = client.post(
+        f"/posts/{post.id}/is-it-fixed",
+        data={"answer": "no", "note": "هنوز چاله هست", "photo": (io.BytesIO(b"%PDF-1.4 not an image"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "هنوز چاله هست" in page and "x.jpg" in page
+    assert db.session.scalar(select(FixQuestion.answer).where(FixQuestion.post_id == post.id)) is None
+
+
+def test_a_photo_sent_with_yes_is_not_taken(client, make, auth):
+    post = _resolved(make)
+    auth.login(post.author)
+    response = client.post(
+        f"/posts/{post.id}/is-it-fixed",
+        data={"answer": "yes", "photo": (io.BytesIO(_png()), "now.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 0
+
+
+def test_a_removed_dispute_photo_leaves_the_answer(client, make, auth):
+    post = _resolved(make)
+    resident = make.user()
+    follows.follow_post(resident, post)
+    db.session.commit()
+    staged = _staged(resident)
+    services.dispute_fix(post, resident, "هنوز", staged)
+    db.session.commit()
+    question = db.session.scalar(select(FixQuestion).where(FixQuestion.user_id == resident.id))
+    photo_store.remove_photo(question.photo)
+    db.session.commit()
+    db.session.expire_all()
+    question = db.session.get(FixQuestion, question.id)
+    assert question.photo_id is None and question.answer is FixAnswer.DISPUTED
+    assert services.dispute_photos(post) == []
+
+
+def _staged(user):
+    (staged,), problems = photo_store.receive_uploads([_Upload(_png())], [], user, room=1)
+    assert problems == []
+    return staged
+
+
+class _Upload:
+    """What a browser's file field gives the app (Werkzeug's FileStorage shape)."""
+
+    def __init__(self, data: bytes):
+        self.filename, self.stream = "now.png", io.BytesIO(data)
