@@ -73,7 +73,9 @@ class Defaults:
     SMTP_TIMEOUT = 30  # seconds per SMTP conversation
     OUTBOX_BATCH_SIZE = 200  # e-mails sent per `flask notifications send`
     OUTBOX_MAX_ATTEMPTS = 6  # then the e-mail is marked failed (retries back off: 1, 2, 4, … minutes)
-    SITE_URL = "http://127.0.0.1:5000"  # links in e-mails, which are written outside any request
+    # Links in e-mails and exports, which are written outside any request. Unset: the address `make run`
+    # serves, http://127.0.0.1:$PORT (5000 without PORT); see local_site_url().
+    SITE_URL: str | None = None
 
     # Moderation defaults; admins override them at /admin/settings (see docs/decisions/).
     FLAG_HIDE_THRESHOLD = 3  # counted open flags that hide a post or comment until a moderator decides
@@ -152,11 +154,22 @@ def load_config(app, test_config: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'shahrvand.sqlite3'}"
     app.config["SEARCH_INDEX_DIR"] = app.config["SEARCH_INDEX_DIR"] or str(instance / "search-index")
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(instance / "uploads")
+    if not app.config["SITE_URL"]:  # tests do not read the environment, and so get port 5000
+        app.config["SITE_URL"] = local_site_url(os.environ.get("PORT") if test_config is None else None)
     from app.core.security import secure_cookies_for_https
 
     secure_cookies_for_https(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+
+
+def local_site_url(port: str | None) -> str:
+    """The address scripts/run.sh serves on (127.0.0.1, port PORT), when no SITE_URL is configured:
+    without it, links in e-mails and exports pointed at port 5000 whatever the port the site used."""
+    port = (port or "").strip()
+    if not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        port = "5000"
+    return f"http://127.0.0.1:{int(port)}"
 
 
 def _sqlalchemy_url(url: str) -> str:

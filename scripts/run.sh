@@ -3,7 +3,10 @@
 # and rebuilds it if it goes missing or is damaged). Ctrl-C stops both.
 set -eu
 BIN=.venv/bin
+# Exported for the web server and the worker alike: without SHAHRVAND_SITE_URL (or SITE_URL in
+# instance/config.py), links in e-mails and CSV exports point at http://127.0.0.1:$PORT (app/config.py).
 PORT=${PORT:-5000}
+export PORT
 # One web process by default: the embedded default keeps rate limits in memory (memory://), and
 # with several processes each would count on its own, letting through that many times a limit.
 # WEB_WORKERS=2 with SHAHRVAND_RATELIMIT_STORAGE_URI=redis://… for more.

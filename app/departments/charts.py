@@ -20,6 +20,12 @@ ROW = 30
 BAR = 20
 LABEL = 240  # space for the category's or department's name
 VALUE = 90  # space for the number after the bar
+# The wide chart scales with its box (a viewBox): its 14-unit labels stay at 11 px or more down to a
+# box of 503 px, and the page switches to the narrow chart below 520 px (static/css/app.css). The
+# narrow chart has no viewBox: its text keeps its size at any width, the label above its bar.
+NARROW_ROW = 46
+NARROW_BAR = 14
+NARROW_AREA = 70.0  # per cent of the width the longest bar takes; the rest is for its value
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,19 @@ class PlacedBar:
 
 
 @dataclass(frozen=True)
+class NarrowBar:
+    """A bar of the narrow chart: its label on a line above it, its length in per cent of the width."""
+
+    bar: Bar
+    label_y: float
+    bar_y: float
+    text_y: float
+    start: float  # per cent: where the bar begins (its reading start)
+    share: float  # per cent: its length
+    value_x: float  # per cent: where its value is written (just past its end)
+
+
+@dataclass(frozen=True)
 class Chart:
     bars: list[PlacedBar]
     width: int
@@ -50,14 +69,20 @@ class Chart:
     rtl: bool
     label_anchor: str
     value_anchor: str
+    narrow: list[NarrowBar]
+    narrow_height: int
 
 
 def layout(bars: list[Bar], *, rtl: bool) -> Chart:
     """Place horizontal bars: labels at the reading start, bars growing toward the reading end."""
     largest = max((b.value for b in bars), default=0) or 1
     area = WIDTH - LABEL - VALUE
-    placed = []
+    placed, narrow = [], []
     for index, bar in enumerate(bars):
+        share = round(max(bar.value / largest * NARROW_AREA, 0.5 if bar.value > 0 else 0), 2)
+        top = index * NARROW_ROW
+        start = round(100 - share, 2) if rtl else 0.0
+        narrow.append(NarrowBar(bar, top + 17, top + 25, top + 37, start, share, start if rtl else share))
         y = index * ROW + (ROW - BAR) / 2
         length = max(bar.value / largest * area, 2 if bar.value > 0 else 0)
         if rtl:
@@ -67,7 +92,7 @@ def layout(bars: list[Bar], *, rtl: bool) -> Chart:
         placed.append(PlacedBar(bar, y, bar_x, length, label_x, value_x, index * ROW + ROW / 2 + 5))
     # With direction="rtl" on the SVG, "start" is a text's right edge: anchoring every text at its
     # start puts labels at the reading start and values just past the bar's end in both directions.
-    return Chart(placed, WIDTH, max(len(bars), 1) * ROW, rtl, "start", "start")
+    return Chart(placed, WIDTH, max(len(bars), 1) * ROW, rtl, "start", "start", narrow, max(len(bars), 1) * NARROW_ROW)
 
 
 def shorten(text: str, limit: int = 30) -> str:

@@ -88,6 +88,54 @@
     });
   });
 
+  // The department queue's "nearest to a point": the device's location sorts the queue at once; a
+  // point picked on the map (map.js's picker) chooses the order, and "Show" sends it. Where neither
+  // works, the coordinates typed by hand still do.
+  document.querySelectorAll("[data-near-point]").forEach(function (box) {
+    var form = box.closest("form");
+    var sort = form.querySelector("[name=sort]");
+    var status = box.querySelector("[data-role=near-status]");
+    var mapButton = box.querySelector("[data-action=near-map]");
+    var mapBox = document.getElementById(mapButton.getAttribute("aria-controls"));
+    var nearMe = box.querySelector("[data-action=near-me]");
+
+    function showMap() {
+      mapBox.hidden = false;
+      mapButton.setAttribute("aria-expanded", "true");
+      mapBox.dispatchEvent(new Event("map-shown"));
+    }
+    mapButton.addEventListener("click", function () {
+      if (mapBox.hidden) { showMap(); } else {
+        mapBox.hidden = true;
+        mapButton.setAttribute("aria-expanded", "false");
+      }
+    });
+    form.addEventListener("location-changed", function () { sort.value = box.dataset.distanceSort; });
+
+    if (!navigator.geolocation) {
+      nearMe.hidden = true;
+      return;
+    }
+    nearMe.addEventListener("click", function () {
+      status.textContent = nearMe.dataset.locating || "";
+      nearMe.disabled = true;
+      navigator.geolocation.getCurrentPosition(
+        function (position) {
+          form.querySelector("[name=lat]").value = position.coords.latitude.toFixed(6);
+          form.querySelector("[name=lon]").value = position.coords.longitude.toFixed(6);
+          sort.value = box.dataset.distanceSort;
+          form.requestSubmit();
+        },
+        function () {
+          nearMe.disabled = false;
+          status.textContent = box.dataset.noLocation;
+          showMap();
+        },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+  });
+
   // Maps: Leaflet (and the cluster plugin for the city map) only on pages that have a map.
   function load(tag, attributes) {
     return new Promise(function (resolve, reject) {

@@ -56,8 +56,8 @@
 
   function picker(element, config) {
     var form = element.closest("form");
-    var latitude = form.querySelector("[name=latitude]");
-    var longitude = form.querySelector("[name=longitude]");
+    var latitude = form.querySelector("[name=" + (element.dataset.latitudeField || "latitude") + "]");
+    var longitude = form.querySelector("[name=" + (element.dataset.longitudeField || "longitude") + "]");
     var say = statusLine(element);
     var bounds = L.latLngBounds(config.bounds);
     var map = baseMap(element, config);
@@ -97,21 +97,28 @@
     latitude.addEventListener("change", function () { fromInputs(true); });
     longitude.addEventListener("change", function () { fromInputs(true); });
 
-    var locate = element.querySelector("[data-action=locate]");
-    if (!navigator.geolocation) {
-      locate.hidden = true;
-    }
-    locate.addEventListener("click", function () {
-      say(config.text.locating);
-      navigator.geolocation.getCurrentPosition(
-        function (position) {
-          var here = L.latLng(position.coords.latitude, position.coords.longitude);
-          if (bounds.contains(here)) { place(here, config.text.located, true); } else { say(config.text.outside); }
-        },
-        function () { say(config.text.noLocation); },
-        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
-      );
+    // A picker that starts hidden (the department queue's "pick a point") is told when it shows.
+    element.addEventListener("map-shown", function () {
+      map.invalidateSize();
+      if (last) { map.setView(last, Math.max(map.getZoom(), 15)); }
     });
+
+    var locate = element.querySelector("[data-action=locate]");  // absent where the page has its own
+    if (locate && !navigator.geolocation) {
+      locate.hidden = true;
+    } else if (locate) {
+      locate.addEventListener("click", function () {
+        say(config.text.locating);
+        navigator.geolocation.getCurrentPosition(
+          function (position) {
+            var here = L.latLng(position.coords.latitude, position.coords.longitude);
+            if (bounds.contains(here)) { place(here, config.text.located, true); } else { say(config.text.outside); }
+          },
+          function () { say(config.text.noLocation); },
+          { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+        );
+      });
+    }
     element.querySelector("[data-action=centre]").addEventListener("click", function () {
       place(map.getCenter(), config.text.picked, false);
     });

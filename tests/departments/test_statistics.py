@@ -6,6 +6,7 @@ import pytest
 
 from app.accounts.models import Role
 from app.departments import stats
+from app.departments.charts import NARROW_AREA, NARROW_ROW, Bar, layout
 from app.extensions import db
 from app.moderation import workflow
 from app.moderation.models import StatusChange
@@ -58,7 +59,9 @@ def test_the_page_draws_svg_charts_and_lists_the_most_supported_open_posts(clien
     make.post(PostStatus.FORWARDED)
     make.post(PostStatus.PENDING, title="پست در انتظار نباید دیده شود")
     page = client.get("/statistics").get_data(as_text=True)
-    assert page.count('<svg class="bar-chart"') >= 3
+    # Each chart twice: the wide drawing and the narrow one (label above its bar) for small screens.
+    assert page.count('<svg class="bar-chart bar-chart-wide"') >= 3
+    assert page.count('<svg class="bar-chart-narrow"') == page.count('<svg class="bar-chart bar-chart-wide"')
     assert "بیشترین حمایت از این پست است" in page and "پست در انتظار نباید دیده شود" not in page
     assert 'direction="rtl"' in page  # Persian charts read right to left
 
@@ -68,3 +71,16 @@ def test_the_page_works_in_both_languages_even_when_empty(client, language):
     client.set_cookie("lang", language)
     response = client.get("/statistics")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rtl", [True, False])
+def test_the_narrow_chart_puts_each_label_above_a_bar_measured_in_per_cent(rtl):
+    chart = layout([Bar("زیاد", 10, "۱۰"), Bar("کم", 5, "۵"), Bar("هیچ", 0, "۰")], rtl=rtl)
+    longest, half, empty = chart.narrow
+    assert (longest.share, half.share, empty.share) == (NARROW_AREA, NARROW_AREA / 2, 0)
+    assert longest.label_y < longest.bar_y < half.label_y  # label, its bar, then the next label
+    assert chart.narrow_height == 3 * NARROW_ROW
+    if rtl:  # bars grow from the right edge; each value is written just before the bar begins
+        assert longest.start + longest.share == 100 and longest.value_x == longest.start
+    else:
+        assert longest.start == 0 and longest.value_x == longest.share

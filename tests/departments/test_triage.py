@@ -72,6 +72,17 @@ def test_distance_order_needs_a_point_and_puts_the_nearest_first(client, make, s
     assert response.status_code == 400  # no point: a message, and the default view
 
 
+def test_the_point_is_the_devices_location_or_a_map_pick_and_typed_coordinates_remain_without_script(
+    client, make, staff, department
+):
+    page = client.get(f"/departments/{department.slug}").get_data(as_text=True)
+    assert 'data-action="near-me"' in page and 'data-map="picker"' in page  # shown by the script
+    assert '<details class="coordinates mt-1">' in page  # typed coordinates, folded away
+    page = client.get(f"/departments/{department.slug}?sort=distance&lat=abc&lon=59.5").get_data(as_text=True)
+    assert '<details class="coordinates mt-1" open>' in page  # open on an error, with what was typed
+    assert 'value="abc"' in page and 'value="59.5"' in page and "is-invalid" in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
