@@ -4,6 +4,7 @@ moderators' review of each edit (app.posts.services.edit_post keeps the versions
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,7 +62,9 @@ def changes_of(post: Post, revisions: list[PostRevision]) -> list[Change]:
     since = None
     for revision in revisions:
         versions.append(
-            Version(revision.title, revision.body, revision.address, revision.latitude, revision.longitude, since, revision)
+            Version(
+                revision.title, revision.body, revision.address, revision.latitude, revision.longitude, since, revision
+            )
         )
         since = revision.created_at
     versions.append(Version(post.title, post.body, post.address, post.latitude, post.longitude, since))
@@ -73,7 +76,7 @@ def changes_of(post: Post, revisions: list[PostRevision]) -> list[Change]:
             word_diff(before.body, after.body),
             (before.address, before.latitude, before.longitude) != (after.address, after.latitude, after.longitude),
         )
-        for before, after in zip(versions, versions[1:], strict=False)
+        for before, after in itertools.pairwise(versions)
     ]
     return changes[::-1]
 

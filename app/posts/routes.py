@@ -234,9 +234,7 @@ def edit(post_id: int):
         fields = _post_fields(form)
         fields.pop("kind")  # the kind of a post never changes
         try:
-            revision = services.edit_post(
-                post, **fields, add_photos=staged, remove_photos=removed, editor=current_user
-            )
+            revision = services.edit_post(post, **fields, add_photos=staged, remove_photos=removed, editor=current_user)
         except DomainError as error:
             show_error(error, form)
         else:

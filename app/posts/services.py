@@ -180,9 +180,7 @@ def text_similarity(old, new) -> float:
     return difflib.SequenceMatcher(None, *words, autojunk=False).ratio()
 
 
-def _edit_pending(
-    post: Post, title, body, category, address, latitude, longitude, add_photos, remove_photos
-) -> None:
+def _edit_pending(post: Post, title, body, category, address, latitude, longitude, add_photos, remove_photos) -> None:
     post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
     post.latitude, post.longitude = checked_location(latitude, longitude)
     if any(photo.post_id != post.id for photo in remove_photos):

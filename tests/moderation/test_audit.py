@@ -91,7 +91,7 @@ def _edit_post(make):
 
 
 def _review_edits(make):
-    actor, post_id = _edit_post(make)
+    _author, post_id = _edit_post(make)
     moderator = _moderator(make)
     revisions.review_edits(db.session.get(Post, post_id), moderator)
     return moderator, post_id

@@ -72,7 +72,8 @@ def test_a_correction_is_minor_and_a_rewrite_or_a_move_is_substantial(make):
 
 
 @pytest.mark.parametrize(
-    "status", [PostStatus.RESOLVED, PostStatus.DECLINED, PostStatus.REJECTED, PostStatus.WITHDRAWN, PostStatus.DUPLICATE]
+    "status",
+    [PostStatus.RESOLVED, PostStatus.DECLINED, PostStatus.REJECTED, PostStatus.WITHDRAWN, PostStatus.DUPLICATE],
 )
 def test_closed_rejected_withdrawn_and_duplicate_posts_cannot_be_edited(make, status):
     if status is PostStatus.DUPLICATE:
@@ -200,7 +201,9 @@ def test_moderators_and_the_departments_staff_compare_the_versions_others_may_no
     auth.login(make.user(Role.MODERATOR))
     page = text(client.get(url))
     assert "<del>" in page and "<ins>" in page and "دو ماشین در آن افتاده‌اند." in page
-    assert f'/moderation/posts/{post.id}/versions#edit-' in text(client.get(f"/posts/{post.id}"))  # linked from the timeline
+    assert f"/moderation/posts/{post.id}/versions#edit-" in text(
+        client.get(f"/posts/{post.id}")
+    )  # linked from the timeline
     for user, code in [
         (make.user(Role.STAFF, department=post.department), 200),
         (make.user(Role.STAFF), 403),
