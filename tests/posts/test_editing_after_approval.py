@@ -231,3 +231,11 @@ def test_the_edited_tab_lists_unreviewed_edits_rewrites_first_until_marked_revie
     assert "نخستین پست ویرایش‌شده ۲" not in page and REWRITE[0] in page
     response = client.post(f"/moderation/posts/{minor.id}/versions/reviewed", follow_redirects=True)
     assert "ویرایش تازه‌ای" in text(response)  # nothing new to review: said, not an error
+
+
+def test_the_authors_data_download_holds_what_their_post_said_before_each_edit(client, make, auth):
+    post = make.post()
+    _edit(post)
+    auth.login(post.author)
+    data = client.get("/profile/data.json").get_json()
+    assert [(v["post_id"], v["body"]) for v in data["earlier_versions"]] == [(post.id, BODY)]
