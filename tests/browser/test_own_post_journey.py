@@ -2,9 +2,15 @@
 versions and marks the edit reviewed, then she withdraws it after a confirmation, and it leaves the
 public while its timeline stays; she finds what she follows on its own page."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
+from app.extensions import db
+from app.posts.models import PostStatus
+from app.posts.services import edit_post
+from tests.browser.helpers import use_language
+from tests.browser.test_accessibility import _visit
 from tests.factories import PASSWORD
 
 ADDED = "دو خودرو هم در آن آسیب دیده‌اند."
@@ -70,3 +76,29 @@ def test_an_author_edits_after_approval_a_moderator_compares_then_she_withdraws(
     assert response.status == 404
     page.goto("/posts")
     expect(page.get_by_text(post.title)).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_the_pages_of_editing_withdrawing_and_following_pass_axe(page: Page, make, axe, screenshot, base_url, language):
+    author = make.user(display_name="مریم")
+    post, empty_handed = make.post(PostStatus.FORWARDED, author=author), make.user()
+    edit_post(post, title=post.title, body=f"{post.body} {ADDED}", category=post.category, editor=author)
+    db.session.commit()
+    use_language(page, base_url, language)
+    pages = {
+        author: [
+            ("edit-published-post", f"/posts/{post.id}/edit"),
+            ("withdraw-confirm", f"/posts/{post.id}/withdraw"),
+            ("posts-i-follow", "/following/posts"),
+        ],
+        empty_handed: [("posts-i-follow-empty", "/following/posts")],
+        make.user(Role.MODERATOR): [
+            ("moderation-edited", "/moderation/edited"),
+            ("post-versions", f"/moderation/posts/{post.id}/versions"),
+        ],
+    }
+    for user, visits in pages.items():
+        sign_in(page, user.email)
+        use_language(page, base_url, language)
+        for name, path in visits:
+            _visit(page, path, name, language, axe, screenshot)
