@@ -83,6 +83,16 @@ def test_followers_hear_of_it_and_the_author_does_not(make):
     assert told == [follower.id]
 
 
+def test_the_follower_reads_that_it_was_withdrawn_without_its_title(client, make, auth):
+    post, follower = make.post(), make.user()
+    follows.follow_post(follower, post)
+    db.session.commit()
+    _withdraw(post)
+    auth.login(follower)
+    page = text(client.get("/notifications/"))
+    assert "پستی که دنبال می‌کردید را نویسنده‌اش پس گرفت" in page and post.title not in page
+
+
 def test_a_forwarded_post_keeps_the_citys_answers_leaves_the_queue_and_the_staff_still_see_it(make, client, auth):
     post = make.post(PostStatus.FORWARDED)
     staff = make.user(Role.STAFF, department=post.department)
