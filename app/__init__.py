@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.departments.routes import bp as departments_bp
     from app.fixes.routes import bp as fixes_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.moderation.withdraw_routes import bp as withdrawal_bp
     from app.notifications.routes import bp as notifications_bp
     from app.people.routes import bp as people_bp
     from app.posts.routes import bp as posts_bp
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(posts_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(withdrawal_bp)
     app.register_blueprint(departments_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(open311_bp)

@@ -28,6 +28,7 @@ _PATHS: dict[PostStatus, list[str]] = {
     PostStatus.IN_PROGRESS: ["approve", "forward", "start"],
     PostStatus.RESOLVED: ["approve", "forward", "resolve"],
     PostStatus.DECLINED: ["approve", "forward", "decline"],
+    PostStatus.WITHDRAWN: ["approve", "withdraw"],
 }
 
 
@@ -106,6 +107,8 @@ class Factories:
             actor = moderator
             if action in ("start", "resolve", "decline"):
                 actor = self.user(Role.STAFF, department=post.department)
+            elif action == "withdraw":
+                actor = post.author
             note = "یادداشت" if workflow.TRANSITIONS[action].needs_note else None
             workflow.transition(post, action, actor, note=note)
             db.session.commit()

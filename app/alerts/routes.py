@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -13,11 +13,12 @@ from app.alerts import services, subscribers  # noqa: F401  (subscribers: signal
 from app.alerts.forms import AreaFollowForm, CategoryFollowForm, DepartmentFollowForm, EmptyForm
 from app.alerts.models import TopicFollow
 from app.core.errors import DomainError, show_error
+from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.core.web import localized
 from app.departments.models import Department
 from app.extensions import db
-from app.posts.models import Category, Follow, Post
+from app.posts.models import Category
 from app.posts.services import active_categories
 
 bp = Blueprint("alerts", __name__, url_prefix="/following")
@@ -35,18 +36,15 @@ def _forms() -> dict:
     return {"category_form": category, "department_form": department, "area_form": AreaFollowForm(prefix="a")}
 
 
+FOLLOWED_POSTS_SHOWN = 5  # on "Things I follow"; the rest on their own page
+
+
 def _page(status: int = 200, **forms):
-    followed_posts = db.session.scalars(
-        select(Post)
-        .join(Follow, Follow.post_id == Post.id)
-        .where(Follow.user_id == current_user.id)
-        .order_by(Follow.created_at.desc())
-    ).all()
     context = _forms() | forms
     return render_template(
         "alerts/index.html",
         topics=services.follows_of(current_user),
-        posts=[post for post in followed_posts if post.is_public or post.author_id == current_user.id],
+        posts=services.followed_posts(current_user, 1, FOLLOWED_POSTS_SHOWN),
         button=EmptyForm(),
         radius_min=services.RADIUS_MIN_M,
         radius_max=services.RADIUS_MAX_M,
@@ -108,6 +106,28 @@ def follow_area():
         form,
         "area_form",
     )
+
+
+@bp.get("/posts")
+@login_required
+def followed_posts():
+    page = services.followed_posts(current_user, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    return render_template("alerts/posts.html", page=page, button=EmptyForm())
+
+
+@bp.post("/posts/<int:post_id>/unfollow")
+@login_required
+def unfollow_post(post_id: int):
+    require(EmptyForm().validate_on_submit())
+    try:
+        services.unfollow_post(current_user, post_id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+        return redirect(url_for("alerts.followed_posts"))
+    db.session.commit()
+    flash(_("You no longer follow this post."), "success")
+    return redirect(url_for("alerts.followed_posts"))
 
 
 @bp.post("/<int:follow_id>/unfollow")

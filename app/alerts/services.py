@@ -5,16 +5,17 @@ from __future__ import annotations
 import math
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from app.accounts.permissions import can_participate
 from app.alerts.models import TopicFollow
 from app.core.errors import DomainConflictError, DomainError
+from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.posts.follows import follower_ids
-from app.posts.models import Post
+from app.posts.models import PUBLIC_STATUSES, Follow, Post, PostStatus
 from app.posts.places import is_in_city
 
 RADIUS_MIN_M, RADIUS_MAX_M = 100, 5000
@@ -66,6 +67,32 @@ def follow_area(user, latitude: float | None, longitude: float | None, radius_m:
             _("The radius must be %(min)d to %(max)d metres.", min=RADIUS_MIN_M, max=RADIUS_MAX_M), field="radius_m"
         )
     return _add(user, latitude=round(latitude, 5), longitude=round(longitude, 5), radius_m=radius_m)
+
+
+def followed_posts(user, page: int, per_page: int) -> Page:
+    """The posts the user follows, most recently active first: public ones, their own, and those withdrawn
+    since (listed, so that the follower sees where they went, though the page is no longer open to them)."""
+    query = (
+        select(Post)
+        .join(Follow, Follow.post_id == Post.id)
+        .where(
+            Follow.user_id == user.id,
+            or_(
+                and_(Post.status.in_(PUBLIC_STATUSES), Post.is_hidden.is_(False)),
+                Post.author_id == user.id,
+                Post.status == PostStatus.WITHDRAWN,
+            ),
+        )
+        .order_by(Post.last_activity_at.desc(), Post.id.desc())
+    )
+    return paginate(query, page, per_page)
+
+
+def unfollow_post(user, post_id: int) -> None:
+    """Stop following a post, whatever became of it (even one the user can no longer open)."""
+    removed = db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.post_id == post_id))
+    if not removed.rowcount:
+        raise FollowError(_("You do not follow this post."), status=404)
 
 
 def unfollow(follow: TopicFollow) -> None:

@@ -108,6 +108,7 @@ STATUS_COLORS = {
     PostStatus.IN_PROGRESS: "#7b4fb8",
     PostStatus.RESOLVED: "#146c43",
     PostStatus.DECLINED: "#a33a45",
+    PostStatus.WITHDRAWN: "#5c636a",
 }
 
 

@@ -164,7 +164,7 @@ def assign_post(post: Post, assignee: User | None, actor) -> None:
 @post_status_changed.connect
 def _drop_assignment(post: Post, change: StatusChange, **_extra) -> None:
     """A post that leaves the department (hand back, duplicate…) is nobody's task any more."""
-    if change.action in ("hand_back", "forward", "mark_duplicate"):
+    if change.action in ("hand_back", "forward", "mark_duplicate", "withdraw"):
         db.session.execute(delete(Assignment).where(Assignment.post_id == post.id))
 
 

@@ -52,6 +52,10 @@ class TransitionForm(FlaskForm):
     original = StringField(_l("Number of the original post"), filters=[post_number], validators=[Optional()])
 
 
+class WithdrawForm(FlaskForm):
+    note = _note(_l("Why (optional, shown on the timeline)"))
+
+
 class RejectForm(FlaskForm):
     template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     note = _note(_l("In your own words (the author reads this)"))

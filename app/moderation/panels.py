@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
-from app.moderation import flags, services, workflow
+from app.moderation import flags, revisions, services, workflow
 from app.moderation.forms import FlagForm
-from app.moderation.permissions import can_edit_post_as_moderator, can_flag
+from app.moderation.permissions import can_edit_post_as_moderator, can_flag, can_view_versions
 from app.posts.choices import active_departments
 from app.posts.models import Comment, Post
 
@@ -27,7 +27,20 @@ def _post_notices(post: Post) -> str:
 
 
 def _timeline(post: Post) -> str:
-    return render_template("moderation/_timeline.html", changes=workflow.timeline(post))
+    """Status changes and, once the author edited the published post, its edits, oldest first."""
+    changes = workflow.timeline(post)
+    edits = revisions.revisions_of(post) if was_edited(post) else []
+    entries = sorted(
+        [("change", change) for change in changes] + [("edit", edit) for edit in edits],
+        key=lambda entry: (entry[1].created_at, entry[0] == "edit"),
+    )
+    may_compare = bool(edits) and current_user.is_authenticated and can_view_versions(current_user, post)
+    return render_template("moderation/_timeline.html", entries=entries, may_compare=may_compare, post=post)
+
+
+def was_edited(post: Post) -> bool:
+    """Whether the text changed since approval (then its versions are worth a query)."""
+    return post.published_at is not None and post.updated_at > post.published_at
 
 
 def _flag_post(post: Post) -> str:

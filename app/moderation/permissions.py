@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.accounts.models import Role
-from app.accounts.permissions import can_administer, can_moderate, can_participate, is_signed_in
+from app.accounts.permissions import can_administer, can_moderate, can_participate, is_signed_in, is_staff_of
 from app.posts.models import Comment, Post
 
 
@@ -20,6 +20,15 @@ def can_decide_flags(user) -> bool:
 
 def can_edit_post_as_moderator(user, post: Post) -> bool:
     """Re-categorise and clarify titles."""
+    return can_moderate(user)
+
+
+def can_view_versions(user, post: Post) -> bool:
+    """The earlier versions of an edited post: moderators, and the staff of the department it went to."""
+    return can_moderate(user) or is_staff_of(user, post.department_id)
+
+
+def can_review_edits(user) -> bool:
     return can_moderate(user)
 
 

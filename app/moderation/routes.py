@@ -213,4 +213,11 @@ def retitle(post_id: int):
     return render_template("moderation/retitle.html", post=post, form=form), 422 if form.errors else 200
 
 
-from app.moderation import admin_routes, flag_routes, people_routes, personal_data  # noqa: E402, F401  (routes on bp)
+from app.moderation import (  # noqa: E402, F401  (routes on bp; revisions: signal receiver)
+    admin_routes,
+    flag_routes,
+    people_routes,
+    personal_data,
+    revision_routes,
+    revisions,
+)

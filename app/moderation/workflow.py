@@ -61,6 +61,10 @@ def _concerned_resident(user, post: Post) -> bool:
     return user.id == post.author_id or is_following(user, post)
 
 
+def _author(user, post: Post) -> bool:
+    return can_participate(user) and user.id == post.author_id
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -70,7 +74,9 @@ class Transition:
     label: object  # lazy translated verb for buttons
     needs_note: bool = False
     official: bool = False  # a department's public response
-    residents_answer: bool = False  # made from the "is it fixed?" form, not from the workflow buttons
+    # Made by residents from their own form ("is it fixed?", withdraw: a confirmation page), never from
+    # the workflow buttons.
+    residents_answer: bool = False
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -132,6 +138,16 @@ TRANSITIONS: dict[str, Transition] = {
             residents_answer=True,
         ),
         Transition("reopen", frozenset({S.RESOLVED, S.DECLINED}), S.FORWARDED, _moderator, _l("Reopen")),
+        # The author takes their post back, whatever became of it: it leaves every public list, its votes
+        # stay counted but frozen, and its timeline (with the city's answers) stays on record. Final.
+        Transition(
+            "withdraw",
+            frozenset(S) - {S.WITHDRAWN},
+            S.WITHDRAWN,
+            _author,
+            _l("Withdraw my post"),
+            residents_answer=True,
+        ),
     )
 }
 
@@ -214,6 +230,14 @@ def _apply_side_effects(post: Post, action: str, actor, *, department, original:
         post.department_id = None
     elif action == "mark_duplicate":
         _mark_duplicate(post, original)
+    elif action == "withdraw" and post.status is S.DUPLICATE and post.duplicate_of_id is not None:
+        # The original counts the repeats that are still there to see.
+        db.session.execute(
+            update(Post)
+            .where(Post.id == post.duplicate_of_id, Post.duplicate_count > 0)
+            .values(duplicate_count=Post.duplicate_count - 1),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _mark_duplicate(post: Post, original: Post | None) -> None:

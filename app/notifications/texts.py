@@ -62,6 +62,10 @@ def describe(notification: Notification, viewer) -> str:
                 "A resident says “%(title)s” is not fixed yet; moderators will decide whether to reopen it.",
                 title=title,
             )
+        if change.action == "withdraw":
+            if notification.post is None or not can_view_post(viewer, notification.post):
+                return _("A post you follow was withdrawn by its author.")
+            return _("“%(title)s” was withdrawn by its author.", title=title)
         if change.action == "hand_back":
             return _("“%(title)s” was handed back to the moderators.", title=title)
         return _("“%(title)s” is now: %(status)s.", title=title, status=status_label(change.to_status))

@@ -14,6 +14,7 @@ STATUS_LABELS = {
     PostStatus.IN_PROGRESS: _l("In progress"),
     PostStatus.RESOLVED: _l("Resolved"),
     PostStatus.DECLINED: _l("Declined"),
+    PostStatus.WITHDRAWN: _l("Withdrawn by its author"),
 }
 
 

@@ -43,6 +43,7 @@ class PostStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # by its author; public no more, its history kept
 
 
 # Statuses the public may read; of those, the ones shown in lists by default.
@@ -214,6 +215,39 @@ class Follow(db.Model):
 
     def __repr__(self) -> str:
         return f"<Follow user={self.user_id} post={self.post_id}>"
+
+
+@public_content
+class PostRevision(db.Model):
+    """A version of a published post as it read before its author edited it (app.posts.services.edit_post).
+
+    Moderators review each edit after the fact (reviewed_at); the public sees only that it was edited.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The replaced version: what the post said until created_at.
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(300))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus))  # the post's status when it was edited
+    is_substantial: Mapped[bool] = mapped_column(default=False)  # rewritten rather than corrected
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    editor = relationship("User", foreign_keys=[editor_id], lazy="joined")
+
+    __table_args__ = (
+        Index("ix_post_revision_post_created", "post_id", "created_at"),
+        Index("ix_post_revision_reviewed_created", "reviewed_at", "created_at"),  # the moderators' "edited" tab
+    )
+
+    def __repr__(self) -> str:
+        return f"<PostRevision {self.id} of post {self.post_id}>"
 
 
 @public_content

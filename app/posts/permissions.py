@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from app.accounts.permissions import can_moderate, can_participate, is_signed_in, is_staff_of
-from app.posts.comments import is_editable
+from app.posts.comments import is_editable as is_comment_editable
 from app.posts.models import Comment, Photo, Post, PostStatus
+from app.posts.services import is_editable
 
 
 def can_view_post(user, post: Post) -> bool:
@@ -17,8 +18,18 @@ def can_view_post(user, post: Post) -> bool:
 
 
 def can_edit_post(user, post: Post) -> bool:
-    """Authors edit their own post while it waits for moderation."""
-    return can_participate(user) and user.id == post.author_id and post.status is PostStatus.PENDING
+    """Authors edit their own post while it waits for moderation, and after approval while it is open."""
+    return can_participate(user) and user.id == post.author_id and is_editable(post)
+
+
+def can_edit_photos(user, post: Post) -> bool:
+    """Photos change only before approval (then the city may have acted on them)."""
+    return can_edit_post(user, post) and post.status is PostStatus.PENDING
+
+
+def can_withdraw_post(user, post: Post) -> bool:
+    """Authors withdraw their own post at any time, whatever its status (app.moderation.workflow moves it)."""
+    return can_participate(user) and user.id == post.author_id and post.status is not PostStatus.WITHDRAWN
 
 
 def can_comment(user, post: Post) -> bool:
@@ -26,7 +37,7 @@ def can_comment(user, post: Post) -> bool:
 
 
 def can_edit_comment(user, comment: Comment) -> bool:
-    return can_participate(user) and user.id == comment.author_id and is_editable(comment)
+    return can_participate(user) and user.id == comment.author_id and is_comment_editable(comment)
 
 
 def can_follow(user, post: Post) -> bool:
@@ -35,4 +46,4 @@ def can_follow(user, post: Post) -> bool:
 
 def can_remove_photo(user, photo: Photo) -> bool:
     """Moderators remove any photo (a face, a number plate); authors theirs while the post is pending."""
-    return can_moderate(user) or can_edit_post(user, photo.post)
+    return can_moderate(user) or can_edit_photos(user, photo.post)

@@ -6,7 +6,7 @@ from sqlalchemy import delete, select
 
 from app.accounts.signals import account_deleting, personal_data_requested
 from app.extensions import db
-from app.posts.models import Comment, Follow, Post, Vote
+from app.posts.models import Comment, Follow, Post, PostRevision, Vote
 
 
 def _when(value) -> str | None:
@@ -19,6 +19,9 @@ def _posts_data(user, **_extra) -> dict:
     comments = db.session.scalars(select(Comment).where(Comment.author_id == user.id).order_by(Comment.id))
     votes = db.session.scalars(select(Vote).where(Vote.user_id == user.id).order_by(Vote.id))
     follows = db.session.scalars(select(Follow).where(Follow.user_id == user.id).order_by(Follow.post_id))
+    versions = db.session.scalars(
+        select(PostRevision).where(PostRevision.editor_id == user.id).order_by(PostRevision.id)
+    )
     return {
         "posts": [
             {
@@ -40,6 +43,17 @@ def _posts_data(user, **_extra) -> dict:
         ],
         "votes": [{"post_id": v.post_id, "value": v.value, "created_at": _when(v.created_at)} for v in votes],
         "follows": [{"post_id": f.post_id, "since": _when(f.created_at)} for f in follows],
+        # What their posts said before they edited them (kept for the moderators).
+        "earlier_versions": [
+            {
+                "post_id": r.post_id,
+                "title": r.title,
+                "body": r.body,
+                "address": r.address,
+                "replaced_at": _when(r.created_at),
+            }
+            for r in versions
+        ],
     }
 
 

@@ -32,6 +32,9 @@ def _template_helpers(state) -> None:
         can_administer=account_permissions.can_administer,
         can_view_post=permissions.can_view_post,
         can_edit_post=permissions.can_edit_post,
+        can_edit_photos=permissions.can_edit_photos,
+        can_withdraw_post=permissions.can_withdraw_post,
+        withdraw_url=_withdraw_url,
         can_edit_comment=permissions.can_edit_comment,
         can_comment=permissions.can_comment,
         can_remove_photo=permissions.can_remove_photo,
@@ -48,6 +51,13 @@ def _template_helpers(state) -> None:
 def _similar_posts_url() -> str | None:
     """Where the post form asks for similar posts while typing, once search provides it."""
     return url_for("search.similar") if "search.similar" in current_app.view_functions else None
+
+
+def _withdraw_url(post: Post) -> str | None:
+    """Where the author withdraws the post: a page of the workflow's owner (app.moderation), when present."""
+    if "withdrawal.withdraw" not in current_app.view_functions:
+        return None
+    return url_for("withdrawal.withdraw", post_id=post.id)
 
 
 def _enum_arg(name: str, enum_type):
@@ -215,22 +225,28 @@ def edit(post_id: int):
     require(permissions.can_edit_post(current_user, post))
     form = PostForm(obj=post, kind=post.kind.value, category=post.category_id)
     form.category.choices = category_choices(_("Choose a category"))
+    is_pending = permissions.can_edit_photos(current_user, post)
+    if not is_pending:  # after approval the category and photos stay: moderators re-categorise
+        form.category.data = post.category_id
     is_valid = form.validate_on_submit()
-    staged, removed = _photo_changes(form, post)
+    staged, removed = _photo_changes(form, post) if is_pending else ([], [])
     if is_valid and not form.photos.errors:
         fields = _post_fields(form)
         fields.pop("kind")  # the kind of a post never changes
         try:
-            services.edit_post(post, **fields, add_photos=staged, remove_photos=removed)
+            revision = services.edit_post(post, **fields, add_photos=staged, remove_photos=removed, editor=current_user)
         except DomainError as error:
             show_error(error, form)
         else:
             db.session.commit()
-            flash(_("Your changes are saved."), "success")
+            if is_pending or revision is not None:
+                flash(_("Your changes are saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
             return redirect(url_for("posts.show", post_id=post.id))
     db.session.rollback()
     return render_template(
-        "posts/edit.html", form=form, post=post, staged_photos=staged, removed_photos=removed
+        "posts/edit.html", form=form, post=post, staged_photos=staged, removed_photos=removed, is_pending=is_pending
     ), 422 if form.errors else 200
 
 

@@ -1,7 +1,9 @@
-"""Writing posts: the posting rules, submission and the author's edits while a post is pending."""
+"""Writing posts: the posting rules, submission and the author's edits (after approval, each earlier
+version is kept as a PostRevision)."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from flask import current_app
@@ -16,7 +18,7 @@ from app.extensions import db
 from app.posts import photos as photo_store
 from app.posts import places, rules
 from app.posts.follows import follow_post
-from app.posts.models import Category, Photo, Post, PostKind, PostStatus
+from app.posts.models import OPEN_STATUSES, Category, Photo, Post, PostKind, PostRevision, PostStatus
 from app.posts.signals import post_edited, post_submitted
 
 
@@ -115,6 +117,11 @@ def submit_post(
     return post
 
 
+def is_editable(post: Post) -> bool:
+    """Authors edit while a post waits for moderation and, once approved, while it is open."""
+    return post.status is PostStatus.PENDING or (post.published_at is not None and post.status in OPEN_STATUSES)
+
+
 def edit_post(
     post: Post,
     *,
@@ -126,10 +133,54 @@ def edit_post(
     longitude: float | None = None,
     add_photos: Sequence[photo_store.StagedPhoto] = (),
     remove_photos: Sequence[Photo] = (),
-) -> None:
-    """Change a post's text and photos while it waits for moderation (then it is public record)."""
-    if post.status is not PostStatus.PENDING:
-        raise PostingError(_("Only posts awaiting moderation can be edited."))
+    editor=None,
+) -> PostRevision | None:
+    """Change a post's text (and, while it is pending, its category and photos).
+
+    After approval the post stays public and the version it replaces is kept as a PostRevision for
+    the moderators (returned; None when nothing changed). Closed, rejected and withdrawn posts are
+    the record as it stands and cannot be edited.
+    """
+    if not is_editable(post):
+        raise PostingError(_("This post can no longer be edited."))
+    if post.status is PostStatus.PENDING:
+        _edit_pending(post, title, body, category, address, latitude, longitude, add_photos, remove_photos)
+        return None
+    if add_photos or remove_photos:
+        raise PostingError(_("The photos of a published post stay as they are."), "photos")
+    if category is None or category.id != post.category_id:
+        raise PostingError(_("The category of a published post is changed by the moderators."), "category")
+    previous = PostRevision(
+        post_id=post.id,
+        editor_id=(editor or post.author).id,
+        title=post.title,
+        body=post.body,
+        address=post.address,
+        latitude=post.latitude,
+        longitude=post.longitude,
+        status=post.status,
+    )
+    post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
+    post.latitude, post.longitude = checked_location(latitude, longitude)
+    moved = (previous.latitude, previous.longitude) != (post.latitude, post.longitude)
+    if (previous.title, previous.body, previous.address) == (post.title, post.body, post.address) and not moved:
+        return None
+    previous.is_substantial = moved or text_similarity(previous, post) < rules.SUBSTANTIAL_EDIT_SIMILARITY
+    now = utcnow()
+    previous.created_at = post.updated_at = post.last_activity_at = now
+    db.session.add(previous)
+    db.session.flush()
+    post_edited.send(post, revision=previous, editor=editor or post.author)
+    return previous
+
+
+def text_similarity(old, new) -> float:
+    """How much of the old words the new text keeps, from 0 (nothing) to 1 (the same): difflib over words."""
+    words = (f"{old.title}\n{old.body}".split(), f"{new.title}\n{new.body}".split())
+    return difflib.SequenceMatcher(None, *words, autojunk=False).ratio()
+
+
+def _edit_pending(post: Post, title, body, category, address, latitude, longitude, add_photos, remove_photos) -> None:
     post.title, post.body, post.address = _checked_fields(post.kind, title, body, category, address)
     post.latitude, post.longitude = checked_location(latitude, longitude)
     if any(photo.post_id != post.id for photo in remove_photos):
@@ -140,4 +191,4 @@ def edit_post(
     photo_store.attach_photos(post, add_photos, post.author)
     post.category = category
     post.updated_at = utcnow()
-    post_edited.send(post)
+    post_edited.send(post, revision=None, editor=post.author)

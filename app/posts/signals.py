@@ -9,7 +9,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 post_submitted = _signals.signal("post-submitted")  # sender: Post
-post_edited = _signals.signal("post-edited")  # sender: Post
+post_edited = _signals.signal("post-edited")  # sender: Post; revision (None while pending), editor
 vote_changed = _signals.signal("vote-changed")  # sender: Post; user, value (0 when removed)
 comment_added = _signals.signal("comment-added")  # sender: Comment
 comment_edited = _signals.signal("comment-edited")  # sender: Comment

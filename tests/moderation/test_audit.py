@@ -9,11 +9,12 @@ from app.core.db import utcnow
 from app.departments import admin
 from app.departments import services as triage
 from app.extensions import db
-from app.moderation import flags, services, users, workflow
+from app.moderation import flags, revisions, services, users, workflow
 from app.moderation.labels import AUDIT_ACTION_LABELS
 from app.moderation.models import AuditEntry, FlagReason
 from app.moderation.settings import Thresholds, update_thresholds
-from app.posts.models import PostStatus
+from app.posts.models import Post, PostStatus
+from app.posts.services import edit_post
 
 
 def _moderator(make):
@@ -75,6 +76,25 @@ def _dismiss(make):
     flags.flag(make.user(), post, FlagReason.SPAM)
     flags.dismiss(actor, post)
     return actor, post.id
+
+
+def _withdraw(make):
+    post = make.post(PostStatus.FORWARDED)
+    workflow.transition(post, "withdraw", post.author, note="حل شد، دیگر لازم نیست")
+    return post.author, post.id
+
+
+def _edit_post(make):
+    post = make.post()
+    edit_post(post, title="عنوان اصلاح‌شده‌ی پست", body=post.body, category=post.category, editor=post.author)
+    return post.author, post.id
+
+
+def _review_edits(make):
+    _author, post_id = _edit_post(make)
+    moderator = _moderator(make)
+    revisions.review_edits(db.session.get(Post, post_id), moderator)
+    return moderator, post_id
 
 
 def _block(make):
@@ -186,6 +206,9 @@ SCENARIOS = {
     "resolve": _post_action("resolve", PostStatus.IN_PROGRESS, note="انجام شد"),
     "decline": _post_action("decline", PostStatus.FORWARDED, note="در حوزه‌ی ما نیست"),
     "reopen": _post_action("reopen", PostStatus.RESOLVED),
+    "withdraw": _withdraw,
+    "edit_post": _edit_post,
+    "review_edits": _review_edits,
     "recategorise": _recategorise,
     "retitle": _retitle,
     "auto_hide": _auto_hide,

@@ -28,6 +28,8 @@ TABLE = {
     "reopen": ({S.RESOLVED, S.DECLINED}, S.FORWARDED, {MOD, ADMIN}),
     # "It is not fixed": the author (who follows their own problem) or a follower, on a resolved problem.
     "dispute": ({S.RESOLVED}, S.RESOLVED, {"author"}),
+    # The author takes their post back, from any status but withdrawn itself.
+    "withdraw": (set(S) - {S.WITHDRAWN}, S.WITHDRAWN, {"author"}),
 }
 ROLES = ["visitor", "resident", "author", MOD, ADMIN, OWN_STAFF, "other_staff", "system"]
 

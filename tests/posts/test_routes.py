@@ -170,8 +170,9 @@ def test_author_edits_own_pending_post_but_not_someone_elses(client, make, auth)
     assert db.session.get(Post, post.id).title == "عنوان ویرایش‌شده‌ی تازه"
 
 
-def test_published_post_cannot_be_edited(client, make, auth):
-    post = make.post()
+@pytest.mark.parametrize("status", [PostStatus.RESOLVED, PostStatus.REJECTED, PostStatus.WITHDRAWN])
+def test_closed_rejected_or_withdrawn_post_cannot_be_edited(client, make, auth, status):
+    post = make.post(status)
     auth.login(post.author)
     assert client.get(f"/posts/{post.id}/edit").status_code == 403
 

@@ -76,11 +76,11 @@ def test_blocked_user_cannot_post(make):
         )
 
 
-def test_author_edits_a_pending_post_but_not_a_published_one(make):
+def test_author_edits_a_pending_post_but_not_a_resolved_one(make):
     post = make.post(PostStatus.PENDING)
     edit_post(post, title="عنوان تازه برای پست", body=GOOD_BODY, category=post.category)
     assert post.title == "عنوان تازه برای پست"
-    make.move(post, PostStatus.PUBLISHED)
+    make.move(post, PostStatus.RESOLVED)
     with pytest.raises(PostingError):
         edit_post(post, title="عنوان دیگری برای پست", body=GOOD_BODY, category=post.category)
 
