@@ -15,7 +15,7 @@ WTForms fills in later (`lazy_gettext` below: import `_l` from here, not from fl
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, force_locale, get_locale, get_translations
+from flask_babel import Babel, Domain, force_locale, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -24,6 +24,8 @@ from markupsafe import Markup
 from app.core.l10n import interpolate
 
 LANGUAGE_COOKIE = "lang"
+# Each language by its own name, as the language switch and the offer write it.
+LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 # Languages written right to left.
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
 
@@ -79,11 +81,10 @@ def language_offer() -> dict | None:
     wanted = offered_language()
     if wanted is None:
         return None
-    from flask_babel import gettext
-
+    name = LANGUAGE_NAMES.get(wanted, wanted)
     with force_locale(wanted):
-        # Translators: "This site is also in <the language this sentence is written in>."
-        text, switch = gettext("This site is also in English."), gettext("Switch to English")
+        text = gettext("This site is also in %(language)s.", language=name)
+        switch = gettext("Switch to %(language)s", language=name)
     return {"language": wanted, "direction": text_direction(wanted), "text": text, "switch": switch}
 
 
