@@ -8,12 +8,15 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
+from app.core.l10n import persian_digits
 from app.extensions import db
 from app.moderation import workflow
-from tests.browser.conftest import _OFF_SITE
-from tests.browser.helpers import SHRINE
+from app.posts.models import PostStatus
+from tests.browser.conftest import _OFF_SITE, _axe_violations
+from tests.browser.helpers import SHRINE, sign_in
 
 OFFER = "This site is also in English."
+AUDIT_LOG = "دفتر اقدام‌ها"
 LATIN_DIGIT = re.compile(r"[0-9]")
 DOT_BESIDE_A_DIGIT = re.compile(r"[۰-۹]\s*[·•]|[·•]\s*[۰-۹]|[۰-۹]\.[۰-۹]")
 
@@ -36,6 +39,8 @@ def test_a_browser_set_to_english_gets_persian_with_an_offer_and_the_choice_is_r
     offer = page.locator(".language-offer")
     expect(offer).to_contain_text(OFFER)
     expect(offer).to_have_attribute("lang", "en")
+    serious = [v for v in _axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert serious == []
     offer.get_by_role("button", name="Switch to English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith("/posts")
@@ -98,3 +103,20 @@ def test_numbers_on_persian_pages_are_persian_also_where_scripts_write_them(page
     marker = page.locator("ol.top-posts li").first.evaluate("item => getComputedStyle(item).listStyleType")
     assert marker == "persian-dash"
     screenshot("statistics-fa")
+
+
+def test_a_moderator_reads_the_audit_log_as_sentences(page: Page, make, axe, screenshot):
+    moderator = make.user(Role.MODERATOR, display_name="مینا")
+    post = make.post(PostStatus.PENDING, title="چراغ خاموش در کوچه‌ی یکم")
+    workflow.transition(post, "approve", moderator)
+    db.session.commit()
+    sign_in(page, moderator.email)
+    page.goto("/moderation/")
+    page.get_by_role("link", name=AUDIT_LOG).click()  # moderators have the tab now
+    entry = page.locator(".audit-entry").first
+    expect(entry).to_contain_text(f"مینا پست #{persian_digits(post.id)} را تأیید کرد.")
+    expect(entry.locator("code")).to_have_count(0)
+    expect(entry.locator(".audit-old")).to_have_text("در انتظار بررسی")
+    expect(entry.locator(".audit-new")).to_have_text("منتشرشده")
+    axe("audit log")
+    screenshot("audit-log-fa")
