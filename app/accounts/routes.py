@@ -13,6 +13,7 @@ from app.accounts.addresses import safe_email_key
 from app.accounts.forms import ButtonForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from app.accounts.models import Role
 from app.core.errors import DomainError, show_error
+from app.core.i18n import chosen_language
 from app.core.rate_limits import setting
 from app.core.redirects import is_safe_path, safe_next_url
 from app.extensions import db, limiter, login_manager
@@ -63,7 +64,12 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            services.sign_up(email=form.email.data, display_name=form.display_name.data, password=form.password.data)
+            services.sign_up(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locale=chosen_language(),  # a visitor's choice becomes the account's
+            )
         except DomainError as error:
             _form_error(form, error)
         else:

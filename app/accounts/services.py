@@ -77,9 +77,10 @@ def create_user(
     return user
 
 
-def sign_up(*, email: str, display_name: str, password: str) -> User | None:
+def sign_up(*, email: str, display_name: str, password: str, locale: str | None = None) -> User | None:
     """A new resident with a verification link on its way; for a mailbox that already has an
-    account, nothing is created and its owner is told by e-mail (the page says the same either way)."""
+    account, nothing is created and its owner is told by e-mail (the page says the same either way).
+    `locale`: the language this browser chose before, kept as the account's choice."""
     address, key = _checked_address(email)
     display_name = names.checked_display_name(display_name, Role.RESIDENT)
     passwords.check_new_password(password, email=address, display_name=display_name)
@@ -89,6 +90,7 @@ def sign_up(*, email: str, display_name: str, password: str) -> User | None:
         account_email.send(owner, kind="signup_existing", link=absolute_url("accounts.forgot_password"))
         return None
     user = create_user(email=address, display_name=display_name, password=password)
+    user.locale = locale
     account_email.send(user, kind="verify", link=tokens.verification_link(user))
     return user
 

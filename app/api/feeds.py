@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
+from app.core.i18n import negotiates_language
 from app.core.l10n import current_language
 from app.core.urls import absolute_url
 from app.core.web import localized
@@ -23,7 +24,7 @@ from app.posts.labels import status_label
 from app.posts.models import Category, Post
 from app.search.queries import SearchRequest, SearchSort, search_posts
 
-bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+bp = negotiates_language(Blueprint("feeds", __name__, url_prefix="/feeds"))
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 ENTRIES = 50

@@ -13,12 +13,13 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
+from app.core.i18n import negotiates_language
 from app.core.urls import absolute_url
 from app.departments.models import Department
 from app.extensions import db, limiter
 from app.posts.models import PUBLIC_STATUSES, Category, Post
 
-bp = Blueprint("opendata", __name__, url_prefix="/open-data")
+bp = negotiates_language(Blueprint("opendata", __name__, url_prefix="/open-data"))
 COLUMNS = (
     "id",
     "url",

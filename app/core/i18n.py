@@ -1,6 +1,9 @@
 """Which language a request is served in, and translations that write numbers in that language.
 
-Locale: the user's choice, then the browser's (cookie), then Accept-Language, then Persian.
+Locale: the user's choice (their profile), then this browser's choice (a cookie), then Persian.
+The browser's Accept-Language only suggests: a page shows a one-line offer of the other language
+(`language_offer`). Programs (the API, Open311, feeds, open data) still negotiate by Accept-Language,
+the standard way for a client to ask: `negotiates_language(bp)` marks their blueprints.
 
 Digits: every message goes through `app.core.l10n.interpolate`, so a number interpolated into a
 translated message ("The title must be %(min)d to %(max)d characters long.") is written in Persian
@@ -11,8 +14,8 @@ WTForms fills in later (`lazy_gettext` below: import `_l` from here, not from fl
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, get_locale, get_translations
+from flask import Blueprint, current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, force_locale, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -21,21 +24,68 @@ from markupsafe import Markup
 from app.core.l10n import interpolate
 
 LANGUAGE_COOKIE = "lang"
+# Each language by its own name, as the language switch and the offer write it.
+LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 # Languages written right to left.
 RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur"})
 
 
-def select_locale() -> str:
-    """The locale for this request (Flask-Babel's locale selector)."""
+# Blueprints that answer programs, not people: their clients ask for a language by Accept-Language.
+_NEGOTIATING_BLUEPRINTS: set[str] = set()
+
+
+def negotiates_language(bp: Blueprint) -> Blueprint:
+    """Let Accept-Language pick the language of this blueprint's answers (for programs)."""
+    _NEGOTIATING_BLUEPRINTS.add(bp.name)
+    return bp
+
+
+def chosen_language() -> str | None:
+    """The language this user or browser chose, or None when nobody chose one."""
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
+    return chosen if chosen in languages else None
+
+
+def browser_language() -> str | None:
+    """The site's language the browser's Accept-Language prefers, if any."""
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """The locale for this request (Flask-Babel's locale selector)."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    chosen = chosen_language()
+    if chosen is not None:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.blueprint in _NEGOTIATING_BLUEPRINTS:
+        return browser_language() or default
+    return default
+
+
+def offered_language() -> str | None:
+    """The language to offer on this page (see `language_offer`), or None."""
+    if not has_request_context() or chosen_language() is not None:
+        return None
+    wanted = browser_language()
+    return None if wanted is None or wanted == str(get_locale()) else wanted
+
+
+def language_offer() -> dict | None:
+    """For someone who has not chosen a language and whose browser prefers another one than the
+    page's: that language, and a one-line offer written in it."""
+    wanted = offered_language()
+    if wanted is None:
+        return None
+    name = LANGUAGE_NAMES.get(wanted, wanted)
+    with force_locale(wanted):
+        text = gettext("This site is also in %(language)s.", language=name)
+        switch = gettext("Switch to %(language)s", language=name)
+    return {"language": wanted, "direction": text_direction(wanted), "text": text, "switch": switch}
 
 
 def text_direction(language: str) -> str:

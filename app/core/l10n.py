@@ -34,6 +34,12 @@ def persian_digits(text: object) -> str:
     return str(text).translate(_TO_PERSIAN_DIGITS)
 
 
+def persian_number(text: str) -> str:
+    """A number written by Python ('12,345.6') in Persian digits and separators ('۱۲٬۳۴۵٫۶'): a
+    Latin point beside a Persian digit reads as a zero."""
+    return persian_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
 def localize_digits(text: object) -> str:
     """Digits in the viewer's script."""
     return persian_digits(text) if current_language() == "fa" else text
@@ -63,7 +69,7 @@ def interpolate(template: str, variables: Mapping) -> str:
             return "%"
         value = variables[name]
         if _is_number(value):
-            return persian_digits(f"%{match.group('spec')}" % (value,))
+            return persian_number(f"%{match.group('spec')}" % (value,))
         if is_markup:
             value = escape(value)
         return f"%{match.group('spec')}" % (value,)
@@ -75,9 +81,7 @@ def interpolate(template: str, variables: Mapping) -> str:
 def format_number(value: int | float) -> str:
     """A count with the viewer's digits and grouping (۱۲٬۳۴۵ / 12,345)."""
     text = f"{value:,}"
-    if current_language() == "fa":
-        return persian_digits(text.replace(",", "٬").replace(".", "٫"))
-    return text
+    return persian_number(text) if current_language() == "fa" else text
 
 
 def format_decimal_places(value: float | None, places: int = 5) -> str:
@@ -85,7 +89,7 @@ def format_decimal_places(value: float | None, places: int = 5) -> str:
     if value is None:
         return ""
     text = f"{value:.{places}f}"
-    return persian_digits(text.replace(".", "٫")) if current_language() == "fa" else text
+    return persian_number(text) if current_language() == "fa" else text
 
 
 def _local(moment: datetime) -> datetime:

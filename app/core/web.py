@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, request
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.core import hooks, l10n
+from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
-from app.core.i18n import LANGUAGE_COOKIE, text_direction
+from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
 from app.core.redirects import safe_next_url
 from app.core.text import bdi, isolate, render_plain
 from app.extensions import csrf, db
 
 bp = Blueprint("core", __name__)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+SEPARATOR = Markup('<span class="sep" aria-hidden="true"></span>')
+
+
+def separator() -> Markup:
+    """Between the parts of a line of facts: a gap with a thin rule, never a dot (the Persian zero)."""
+    return SEPARATOR
 
 
 def localized(obj, field: str = "name") -> str:
@@ -109,11 +119,14 @@ def register(app: Flask) -> None:
     @app.context_processor
     def _page_context():
         language = l10n.current_language()
-        return {"page_language": language, "page_direction": text_direction(language)}
+        return {"page_language": language, "page_direction": text_direction(language), "language_offer": language_offer}
 
+    # Visitors whose browser prefers another language see an offer on every page: pages with it and
+    # pages without it are cached apart.
+    vary_every_page(app, offered_language)
     app.jinja_env.add_extension("jinja2.ext.do")
     # Proxies as globals, so that imported macros (which do not see the context) can use them too.
-    app.jinja_env.globals.update(localized=localized, current_user=current_user, request=request)
+    app.jinja_env.globals.update(sep=separator, localized=localized, current_user=current_user, request=request)
     app.jinja_env.filters.update(
         plain=render_plain,
         bdi=bdi,

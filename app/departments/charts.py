@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import url_for
 from flask_babel import gettext as _
 
-from app.core.l10n import format_number, localize_digits
+from app.core.l10n import format_decimal_places, format_number
 from app.core.web import localized
 from app.departments import stats
 from app.posts.labels import status_label
@@ -121,7 +121,7 @@ def statistics_charts(rtl: bool) -> dict:
 
     def days(value: timedelta | None) -> str:
         return (
-            _("%(days)s days", days=localize_digits(f"{_days(value):.1f}")) if value is not None else _("no answer yet")
+            _("%(days)s days", days=format_decimal_places(_days(value), 1)) if value is not None else _("no answer yet")
         )
 
     by_status = stats.posts_by_status()

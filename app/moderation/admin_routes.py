@@ -16,9 +16,10 @@ from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.extensions import db
 from app.moderation import audit, services
+from app.moderation.audit_text import describe
 from app.moderation.forms import ReasonTemplateForm, ThresholdsForm, post_number
 from app.moderation.models import ReasonTemplate
-from app.moderation.permissions import can_manage_settings, can_view_audit
+from app.moderation.permissions import can_manage_settings, can_search_by_email, can_view_audit
 from app.moderation.routes import bp
 from app.moderation.settings import Thresholds, thresholds, update_thresholds
 from app.posts.forms import int_or_none
@@ -29,11 +30,13 @@ def _audit_filter() -> tuple[audit.AuditFilter, list[str]]:
     args, problems = request.args, []
     actor_id = None
     if args.get("actor"):
-        actor = (
-            find_user_by_email(args["actor"])
-            if "@" in args["actor"]
-            else db.session.get(User, int_or_none(args["actor"]) or 0)
-        )
+        by_email = "@" in args["actor"]
+        if by_email and not can_search_by_email(current_user):
+            actor = None  # only those who see addresses find people by them
+        elif by_email:
+            actor = find_user_by_email(args["actor"])
+        else:
+            actor = db.session.get(User, int_or_none(args["actor"]) or 0)
         actor_id = actor.id if actor else -1
         if actor is None:
             problems.append(_("No user matches “%(who)s”.", who=args["actor"]))
@@ -45,6 +48,7 @@ def _audit_filter() -> tuple[audit.AuditFilter, list[str]]:
         if args.get(name) and parse_date(args.get(name)) is None:
             problems.append(_("“%(value)s” is not a date.", value=args[name]))
     filters = audit.AuditFilter(
+        visible=audit.visible_actions(current_user),
         actor_id=actor_id,
         action=args.get("action") or None,
         subject_type=args.get("subject") or None,
@@ -62,7 +66,12 @@ def audit_log():
     filters, problems = _audit_filter()
     page = audit.list_audit(filters, requested_page(), current_app.config["POSTS_PER_PAGE"] * 2)
     return render_template(
-        "moderation/audit.html", page=page, actions=audit.known_actions(), problems=problems, tab="audit"
+        "moderation/audit.html",
+        page=page,
+        lines=describe(page.items),
+        actions=audit.known_actions(filters.visible),
+        problems=problems,
+        tab="audit",
     ), 400 if problems else 200
 
 

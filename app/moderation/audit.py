@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, select
 
+from app.accounts.permissions import can_administer, can_moderate
 from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.moderation.models import AuditEntry, StatusChange
@@ -69,8 +70,29 @@ def _record_transition(post, change: StatusChange, **_extra) -> None:
     )
 
 
+# What moderators read of the log: what is done to posts, comments and residents' accounts, the
+# work they share (each post's public moves, flags, blocks). Roles, thresholds, templates,
+# departments and categories (administration), and the departments' internal notes and
+# assignments stay with admins, who read everything.
+MODERATOR_ACTIONS = frozenset(
+    {
+        "approve", "reject", "mark_duplicate", "forward", "hand_back", "acknowledge", "start", "resolve",
+        "decline", "reopen", "recategorise", "retitle", "auto_hide", "hide", "uphold_flags", "dismiss_flags",
+        "block", "unblock",
+    }
+)  # fmt: skip
+
+
+def visible_actions(user) -> frozenset[str] | None:
+    """The actions of the log this user may read (None: all of them)."""
+    if can_administer(user):
+        return None
+    return MODERATOR_ACTIONS if can_moderate(user) else frozenset()
+
+
 @dataclass(frozen=True)
 class AuditFilter:
+    visible: frozenset[str] | None = None  # the reader's scope (see `visible_actions`)
     actor_id: int | None = None
     action: str | None = None
     subject_type: str | None = None
@@ -82,6 +104,8 @@ class AuditFilter:
 def audit_query(filters: AuditFilter) -> Select:
     """Audit entries matching the filters, newest first."""
     query = select(AuditEntry)
+    if filters.visible is not None:
+        query = query.where(AuditEntry.action.in_(sorted(filters.visible)))
     if filters.actor_id is not None:
         query = query.where(AuditEntry.actor_id == filters.actor_id)
     if filters.action:
@@ -102,6 +126,9 @@ def list_audit(filters: AuditFilter, page: int, per_page: int) -> Page:
     return paginate(audit_query(filters), page, per_page)
 
 
-def known_actions() -> list[str]:
-    """The actions that occur in the log, for the filter's choices."""
-    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+def known_actions(visible: frozenset[str] | None = None) -> list[str]:
+    """The actions that occur in the log (those the reader may see), for the filter's choices."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    if visible is not None:
+        query = query.where(AuditEntry.action.in_(sorted(visible)))
+    return list(db.session.scalars(query))

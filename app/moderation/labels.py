@@ -1,7 +1,5 @@
 """How flag reasons and audit actions read in the interface."""
 
-import json
-
 from app.accounts.models import Role
 from app.core.i18n import lazy_gettext as _l
 from app.moderation.models import FlagReason
@@ -70,8 +68,3 @@ def audit_action_label(action: str) -> str:
 
 def role_label(role: Role) -> str:
     return str(ROLE_LABELS[role])
-
-
-def audit_details(details: dict | None) -> str:
-    """An audit entry's details as readable JSON (Persian stays Persian, not \\u escapes)."""
-    return json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""

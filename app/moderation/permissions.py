@@ -56,7 +56,8 @@ def can_search_by_email(user) -> bool:
 
 
 def can_view_audit(user) -> bool:
-    return can_administer(user)
+    """Admins read the whole log; moderators the part about their work (`audit.visible_actions`)."""
+    return can_moderate(user)
 
 
 def can_manage_settings(user) -> bool:

@@ -22,12 +22,18 @@ from app.moderation.forms import BulkForm, RecategoriseForm, RejectForm, Retitle
 from app.moderation.labels import (
     FLAG_REASON_LABELS,
     audit_action_label,
-    audit_details,
     flag_reason_label,
     role_label,
 )
 from app.moderation.models import ReasonTemplate
-from app.moderation.permissions import can_block, can_change_role, can_edit_post_as_moderator, can_flag
+from app.moderation.permissions import (
+    can_block,
+    can_change_role,
+    can_edit_post_as_moderator,
+    can_flag,
+    can_search_by_email,
+    can_view_audit,
+)
 from app.posts.choices import active_departments, category_choices, find_department
 from app.posts.forms import int_or_none
 from app.posts.labels import status_label
@@ -50,7 +56,8 @@ def _template_helpers(state) -> None:
         role_label=role_label,
         can_change_role=can_change_role,
         audit_action_label=audit_action_label,
-        audit_details=audit_details,
+        can_view_audit=can_view_audit,
+        can_search_by_email=can_search_by_email,
     )
 
 

@@ -33,6 +33,29 @@ def test_signup_creates_an_unverified_resident_and_e_mails_the_link(client):
     assert "/verify-email/" in mail.body
 
 
+def test_a_language_chosen_before_signing_up_becomes_the_accounts_and_its_mail_speaks_it(client):
+    client.set_cookie("lang", "en")
+    assert signup(client).status_code == 302
+    user = db.session.scalar(select(User).where(User.email_key == "maryam@example.org"))
+    assert user.locale == "en"
+    mail = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == user.id)).one()
+    assert "Hello" in mail.body
+
+
+def test_a_browser_that_only_prefers_english_chooses_nothing_at_sign_up(client):
+    client.post(
+        "/signup",
+        data={
+            "email": "a@example.org",
+            "display_name": "علی",
+            "password": "a-good-password",
+            "confirm": "a-good-password",
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert db.session.scalar(select(User.locale).where(User.email_key == "a@example.org")) is None
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [

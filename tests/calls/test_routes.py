@@ -14,7 +14,6 @@ from app.posts.models import Post
 from tests.calls.conftest import close
 from tests.factories import PASSWORD
 
-EN = {"Accept-Language": "en"}
 IDEA = {
     "title": "نیمکت‌های سایه‌دار در پیاده‌رو",
     "body": "در هر صد متر یک نیمکت با سایه‌بان بگذارید تا سالمندان استراحت کنند.",
@@ -103,7 +102,8 @@ def test_odd_input_to_the_open_a_call_form_is_refused_and_kept(client, make, aut
         "opens_on": "2026-12-01",
         "closes_on": "2027-01-31",
     }
-    response = client.post("/calls/new", data=data | changes, headers=EN)
+    client.set_cookie("lang", "en")  # this browser chose English
+    response = client.post("/calls/new", data=data | changes)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -149,7 +149,8 @@ def test_posting_into_a_closed_call_is_refused_with_a_message(client, make, auth
     call, _staff = open_call()
     close(call)
     auth.login(make.user())
-    response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA, headers=EN)
+    client.set_cookie("lang", "en")  # this browser chose English
+    response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA)
     assert response.status_code == 409
     assert "This call is not taking ideas now." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0
@@ -180,13 +181,14 @@ def test_shortening_a_call_with_ideas_is_refused_through_the_route(client, make,
     before = call.closes_at
     auth.login(staff)
     shorter = (services.last_moment(call) - timedelta(days=2)).date().isoformat()
-    response = client.post(f"/calls/{call.id}/extend", data={"closes_on": shorter}, headers=EN)
+    client.set_cookie("lang", "en")  # this browser chose English
+    response = client.post(f"/calls/{call.id}/extend", data={"closes_on": shorter})
     assert response.status_code == 422 and "never shortened" in response.get_data(as_text=True)
     assert client.post(f"/calls/{call.id}/extend", data={"closes_on": "not a date"}).status_code == 422
     later = (services.last_moment(call) + timedelta(days=7)).date().isoformat()
     assert client.post(f"/calls/{call.id}/extend", data={"closes_on": later}).status_code == 302
     assert db.session.get(Call, call.id).closes_at == before + timedelta(days=7)
-    assert "Extended" in client.get(f"/calls/{call.id}", headers=EN).get_data(as_text=True)
+    assert "Extended" in client.get(f"/calls/{call.id}").get_data(as_text=True)
 
 
 def test_the_outcome_is_published_after_closing_and_shown_on_each_idea(client, make, auth, open_call):
@@ -205,7 +207,8 @@ def test_the_outcome_is_published_after_closing_and_shown_on_each_idea(client, m
     assert client.post(f"/calls/{call.id}/outcome", data={"outcome": ""}).status_code == 422
     assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 302
     assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 409  # once
-    idea_page = client.get(f"/posts/{post.id}", headers=EN).get_data(as_text=True)
+    client.set_cookie("lang", "en")  # this browser chose English
+    idea_page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     assert "Taken up by the department" in idea_page and "در بودجه آمد." in idea_page
     assert f"/calls/{call.id}" in idea_page
 
@@ -242,7 +245,8 @@ def test_the_outcome_notification_links_to_the_call(client, make, auth, open_cal
     services.publish_outcome(db.session.get(Call, call.id), staff, "نتیجه", [])
     db.session.commit()
     auth.login(author)
-    page = client.get("/notifications/", headers=EN).get_data(as_text=True)
+    client.set_cookie("lang", "en")  # this browser chose English
+    page = client.get("/notifications/").get_data(as_text=True)
     assert "published its outcome" in page
     notification_id = re.search(r"/notifications/(\d+)/open", page).group(1)
     response = client.post(f"/notifications/{notification_id}/open")

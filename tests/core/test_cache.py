@@ -74,8 +74,19 @@ def make_client_page(client, post) -> str:
 def test_languages_are_cached_apart(client, make):
     post = make.post()
     visitor_page = client.get(f"/posts/{post.id}").get_data(as_text=True)
-    english = client.get(f"/posts/{post.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    english_browser = client.application.test_client()
+    english_browser.set_cookie("lang", "en")
+    english = english_browser.get(f"/posts/{post.id}").get_data(as_text=True)
     assert 'lang="fa"' in visitor_page and 'lang="en"' in english
+
+
+def test_pages_that_offer_english_are_cached_apart(client, make):
+    post = make.post()
+    plain = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    offered = client.get(f"/posts/{post.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    again = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert "This site is also in English." in offered
+    assert "This site is also in English." not in plain and again == plain
 
 
 def test_signed_in_users_get_their_own_page(client, make, app):

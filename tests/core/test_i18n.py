@@ -11,10 +11,11 @@ def test_persian_is_the_default(client):
     assert response.headers["Content-Language"] == "fa"
 
 
-def test_accept_language_picks_english_for_a_visitor(client):
+def test_accept_language_only_suggests_english_to_a_visitor(client):
     response = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.8"})
-    assert b'<html lang="en" dir="ltr"' in response.data
-    assert response.headers["Content-Language"] == "en"
+    assert b'<html lang="fa" dir="rtl"' in response.data
+    assert response.headers["Content-Language"] == "fa"
+    assert b"This site is also in English." in response.data
 
 
 def test_an_unsupported_browser_language_falls_back_to_persian(client):

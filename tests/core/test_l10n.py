@@ -17,13 +17,13 @@ from app.core.i18n import lazy_gettext
 
 @pytest.fixture
 def persian(app):
-    with app.test_request_context(headers={"Accept-Language": "fa"}):
+    with app.test_request_context(headers={"Cookie": "lang=fa"}):
         yield
 
 
 @pytest.fixture
 def english(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
         yield
 
 

@@ -15,7 +15,6 @@ from app.notifications.models import Notification, NotificationKind, OutboxEmail
 from app.posts import follows
 from app.posts.models import PostKind, PostStatus
 
-EN = {"Accept-Language": "en"}
 NOT_FIXED = "هنوز چاله سر جایش است و آب جمع می‌شود."
 
 
@@ -54,7 +53,8 @@ def test_resolving_an_idea_asks_nobody(resolved):
 def test_the_resolution_notice_asks_whether_it_is_fixed_and_links_to_the_question(client, auth, resolved):
     _post, follower, _staff = resolved()
     auth.login(follower)
-    page = client.get("/notifications/", headers=EN).get_data(as_text=True)
+    client.set_cookie("lang", "en")  # this browser chose English
+    page = client.get("/notifications/").get_data(as_text=True)
     assert "Is it fixed? Tell us on the post." in page
     email = db.session.scalars(db.select(OutboxEmail).where(OutboxEmail.user_id == follower.id)).all()[-1]
     assert "#is-it-fixed" in email.body
@@ -68,7 +68,8 @@ def test_the_author_confirms_and_the_post_shows_the_count(client, auth, resolved
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/posts/{post.id}#is-it-fixed")
     assert services.fix_counts(post) == services.FixCounts(confirmed=1, disputed=0)
-    page = client.get(f"/posts/{post.id}", headers=EN).get_data(as_text=True)
+    client.set_cookie("lang", "en")  # this browser chose English
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     assert "1 resident confirmed the fix" in page and "You said it is fixed." in page
     assert db.session.get(type(post), post.id).status is PostStatus.RESOLVED
 
@@ -84,7 +85,8 @@ def test_confirming_twice_counts_once(client, auth, resolved):
 def test_no_without_a_note_is_refused_and_keeps_the_choice(client, auth, resolved):
     post, follower, _staff = resolved()
     auth.login(follower)
-    response = client.post(f"/posts/{post.id}/is-it-fixed", data={"answer": "no", "note": "   "}, headers=EN)
+    client.set_cookie("lang", "en")  # this browser chose English
+    response = client.post(f"/posts/{post.id}/is-it-fixed", data={"answer": "no", "note": "   "})
     assert response.status_code == 422
     assert "Please say what is still wrong" in response.get_data(as_text=True)
     assert services.fix_counts(post).disputed == 0
@@ -99,7 +101,8 @@ def test_no_with_a_note_puts_it_on_the_timeline_and_before_the_moderators(client
     assert post.status is PostStatus.RESOLVED  # the moderators decide; the resident only asks
     change = workflow.timeline(post)[-1]
     assert (change.action, change.actor_id, change.note) == ("dispute", follower.id, NOT_FIXED)
-    page = client.get(f"/posts/{post.id}", headers=EN).get_data(as_text=True)
+    client.set_cookie("lang", "en")  # this browser chose English
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     assert "Not fixed, says a resident" in page and NOT_FIXED in page and "1 says it is not fixed" in page
     # The author hears of it; moderators find it in their list and reopen it to the department.
     assert db.session.scalar(

@@ -1,5 +1,6 @@
 """Every moderation, staff and admin action lands in the audit log, which admins browse and filter."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -257,9 +258,80 @@ def test_reasons_are_kept_with_the_entry(make):
     assert notes["block"] == "هرزنامه" and notes["reject"] == "خارج از موضوع"
 
 
-def test_only_admins_browse_the_audit_log(client, auth, make):
+@pytest.mark.parametrize("role", [None, Role.RESIDENT, Role.STAFF])
+def test_residents_staff_and_visitors_do_not_read_the_audit_log(client, auth, make, role):
+    if role is not None:
+        auth.login(make.user(role))
+    assert client.get("/moderation/audit").status_code == (302 if role is None else 403)
+
+
+def _rendered_log(client, auth, make, action, role=Role.ADMIN) -> str:
+    SCENARIOS[action](make)
+    db.session.commit()
+    auth.login(make.user(role))
+    response = client.get(f"/moderation/audit?action={action}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True).split('class="list-unstyled audit-log"')[1].split("</ol>")[0]
+
+
+@pytest.mark.parametrize("action", SCENARIOS)
+def test_every_entry_reads_as_a_sentence_with_its_fields_never_as_json(client, auth, make, action):
+    log = _rendered_log(client, auth, make, action)
+    assert "{" not in log and "&#34;" not in log and "<code" not in log
+    sentence = re.search(r'<li class="audit-entry[^>]*>\s*<p class="mb-1">(.*?)</p>', log, re.S).group(1)
+    assert re.search("[\u0600-\u06ff]", sentence) and sentence.strip().endswith(".")
+    assert action not in sentence  # the action's name in words, not its code
+
+
+def test_a_changed_field_shows_old_and_new_in_the_readers_language(client, auth, make):
+    post, moderator = make.post(PostStatus.PENDING), _moderator(make)
+    old = post.category
+    services.recategorise_post(post, make.category(name_fa="روشنایی معابر"), moderator)
+    workflow.transition(post, "approve", moderator)
+    db.session.commit()
+    auth.login(make.user(Role.ADMIN))
+    log = client.get("/moderation/audit").get_data(as_text=True)
+    category = log.split("<dt>دسته</dt>")[1].split("</dd>")[0]
+    assert category.index(old.name_fa) < category.index("←") < category.index("روشنایی معابر")
+    status = log.split("<dt>وضعیت</dt>")[1].split("</dd>")[0]
+    assert "در انتظار بررسی" in status and "منتشرشده" in status
+    client.set_cookie("lang", "en")
+    english = client.get("/moderation/audit").get_data(as_text=True)
+    assert "→" in english and old.name_en in english and "approved" in english
+
+
+def test_moderators_read_the_log_of_their_work_not_administration(client, auth, make):
+    for action in ("approve", "block", "hide", "recategorise", "change_role", "change_settings", "internal_note"):
+        SCENARIOS[action](make)
+    db.session.commit()
     auth.login(make.user(Role.MODERATOR))
-    assert client.get("/moderation/audit").status_code == 403
+    response = client.get("/moderation/audit")
+    assert response.status_code == 200
+    shown = {e.action for e in db.session.query(AuditEntry) if f'data-action="{e.action}"' in response.text}
+    assert {"approve", "block", "hide", "recategorise"} <= shown
+    assert not shown & {"change_role", "change_settings", "internal_note"}
+    assert client.get("/moderation/audit?action=change_role").text.count('class="audit-entry') == 0
+    options = response.text.split('id="a-action"')[1].split("</select>")[0]
+    assert "change_role" not in options and "approve" in options
+
+
+def test_moderators_cannot_find_people_by_e_mail_in_the_log(client, auth, make):
+    author = make.user(Role.MODERATOR, email="hidden@example.org")
+    workflow.transition(make.post(PostStatus.PENDING), "approve", author)
+    db.session.commit()
+    auth.login(make.user(Role.MODERATOR))
+    response = client.get("/moderation/audit?actor=hidden@example.org")
+    assert response.status_code == 400 and 'class="audit-entry' not in response.text
+    assert client.get(f"/moderation/audit?actor={author.id}").text.count('class="audit-entry') == 1
+
+
+def test_admins_read_every_entry(client, auth, make):
+    for action in ("approve", "change_role", "change_settings", "internal_note"):
+        SCENARIOS[action](make)
+    db.session.commit()
+    auth.login(make.user(Role.ADMIN))
+    page = client.get("/moderation/audit").text
+    assert all(f'data-action="{action}"' in page for action in ("approve", "change_role", "change_settings"))
 
 
 def test_admins_filter_the_log_by_action_actor_post_and_date(client, auth, make):

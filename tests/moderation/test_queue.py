@@ -43,8 +43,8 @@ def test_pending_posts_are_listed_oldest_first_with_author_category_and_location
     page = client.get("/moderation/").get_data(as_text=True)
     assert page.index("پست قدیمی‌تر") < page.index("پست تازه‌تر")
     assert f'id="pending-{published.id}"' not in page  # (it may be offered as similar: same description)
-    assert newer.author.display_name in page and "بلوار وکیل‌آباد" in page and "۳۶٫۳۲۱۶" not in page
-    assert "۳۶.۳۲۱۶۰" in page  # coordinates with Persian digits
+    assert newer.author.display_name in page and "بلوار وکیل‌آباد" in page and "۳۶.۳۲۱۶" not in page
+    assert "۳۶٫۳۲۱۶۰" in page  # coordinates with Persian digits and decimal separator
     assert newer.category.name_fa in page
     assert 'class="similar-posts"' in page  # the place the search issue fills
 

@@ -12,10 +12,11 @@ from app.api import credentials
 from app.api.open311 import formats
 from app.api.open311 import requests as service_requests
 from app.core.errors import DomainError
+from app.core.i18n import negotiates_language
 from app.core.web import localized
 from app.extensions import csrf, db, limiter
 
-bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+bp = negotiates_language(Blueprint("open311", __name__, url_prefix="/open311/v2"))
 csrf.exempt(bp)  # no cookie carries authority here: writes need the api_key parameter
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FMT = "<any(json, xml):fmt>"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app
 
+from app.core.i18n import negotiates_language
 from app.extensions import csrf, limiter
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = negotiates_language(Blueprint("api", __name__, url_prefix="/api/v1"))
 # CSRF is checked in auth.authenticate: for cookie-signed-in callers only, never for bearer tokens.
 csrf.exempt(bp)
 
