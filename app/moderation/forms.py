@@ -52,6 +52,19 @@ class TransitionForm(FlaskForm):
     original = StringField(_l("Number of the original post"), filters=[post_number], validators=[Optional()])
 
 
+class DuplicateForm(FlaskForm):
+    """The confirmation of "this repeats that post" (both posts are shown beside it)."""
+
+    original = StringField(
+        _l("Number of the original post"),
+        filters=[post_number],
+        validators=[DataRequired(_l("Enter the number of the original post."))],
+    )
+    move_supporters = BooleanField(_l("Move its supporters to the original (each voter is counted once)"))
+    note = _note(_l("Public note"))
+    next = HiddenField()
+
+
 class RejectForm(FlaskForm):
     template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     note = _note(_l("In your own words (the author reads this)"))

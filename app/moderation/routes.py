@@ -99,6 +99,9 @@ def transition(post_id: int):
     form = TransitionForm()
     if not form.validate_on_submit():
         return _refused(post, form_error_text(form), 422)
+    if form.action.data == "mark_duplicate":  # never in one click: both posts side by side first
+        values = {"original": request.form.get("original", ""), "next": request.form.get("next") or None}
+        return redirect(url_for("moderation.confirm_duplicate", post_id=post.id, **values), 303)
     department = find_department(form.department.data)
     if request.form.get("department") and department is None:  # a choice that names nothing is no choice
         return _refused(post, _("Choose the department to forward to."), 422, form)
@@ -213,4 +216,10 @@ def retitle(post_id: int):
     return render_template("moderation/retitle.html", post=post, form=form), 422 if form.errors else 200
 
 
-from app.moderation import admin_routes, flag_routes, people_routes, personal_data  # noqa: E402, F401  (routes on bp)
+from app.moderation import (  # noqa: E402, F401  (routes on bp)
+    admin_routes,
+    duplicate_routes,
+    flag_routes,
+    people_routes,
+    personal_data,
+)
