@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -199,6 +200,8 @@ def transition(
     post.last_activity_at = utcnow()
     db.session.add(change)
     db.session.flush()
+    if has_app_context():
+        g.pop("_timelines", None)
     post_status_changed.send(post, change=change)
     return change
 
@@ -259,11 +262,15 @@ def _mark_duplicate(post: Post, original: Post | None) -> None:
 
 
 def timeline(post: Post) -> list[StatusChange]:
-    """The post's status changes, oldest first."""
-    return list(
-        db.session.scalars(
-            db.select(StatusChange)
-            .where(StatusChange.post_id == post.id)
-            .order_by(StatusChange.created_at, StatusChange.id)
+    """The post's status changes, oldest first; read once per request (the public timeline and the
+    staff's next step both ask), and read again after any move."""
+    cache = g.setdefault("_timelines", {}) if has_app_context() else {}
+    if post.id not in cache:
+        cache[post.id] = list(
+            db.session.scalars(
+                db.select(StatusChange)
+                .where(StatusChange.post_id == post.id)
+                .order_by(StatusChange.created_at, StatusChange.id)
+            )
         )
-    )
+    return list(cache[post.id])
