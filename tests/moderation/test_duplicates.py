@@ -327,3 +327,47 @@ class TestWithCsrf:
         token = csrf_token(client, f"{url}?original={original.id}")
         assert client.post(url, data={"original": original.id, "csrf_token": token}).status_code == 302
         assert _fresh(copy)[0].status is PostStatus.DUPLICATE
+
+
+# ------------------------------------------------------------------------------ the pending queue
+
+TEXT = "یک چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم هست که مسافران شب‌ها در آن زمین می‌خورند."
+
+
+def _card(html: str, post) -> str:
+    return html.split(f'id="pending-{post.id}"')[1].split("</article>")[0]
+
+
+def test_each_pending_card_lists_the_best_two_similar_posts_and_folds_the_rest(client, auth, make, moderator):
+    for n in range(5):
+        make.post(title=f"چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم {n}", body=TEXT, **HERE)
+    pending = make.post(PostStatus.PENDING, title="چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم", body=TEXT, **HERE)
+    auth.login(moderator)
+    card = _card(client.get("/moderation/").get_data(as_text=True), pending)
+    shown, folded = card.split('<details class="similar-more">')
+    assert shown.count('class="similar-item') == 2 and folded.count('class="similar-item') == 3
+    assert "۳ مورد دیگر" in folded.split("</summary>")[0]
+
+
+def test_a_similar_problem_far_away_is_dimmed_and_has_no_one_click_mark(client, auth, make, moderator):
+    near = make.post(title="چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم", body=TEXT, **HERE)
+    far = make.post(title="چاله‌ی عمیق جلوی ایستگاه اتوبوس", body=TEXT, **FAR)
+    pending = make.post(PostStatus.PENDING, title="چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم", body=TEXT, **HERE)
+    auth.login(moderator)
+    card = _card(client.get("/moderation/").get_data(as_text=True), pending)
+    items = {
+        int(re.search(r'href="/posts/(\d+)"', item).group(1)): item
+        for item in re.findall(r'<li class="similar-item.*?</li>', card, re.S)
+    }
+    assert f"original={near.id}" in items[near.id] and "similar-far" not in items[near.id]
+    assert "original=" not in items[far.id] and "similar-far" in items[far.id]
+    assert "احتمالاً مشکل دیگری است" in items[far.id]
+
+
+def test_the_one_click_distance_is_a_setting(app, client, auth, make, moderator):
+    app.config["DUPLICATE_ONE_CLICK_KM"] = 10
+    far = make.post(title="چاله‌ی عمیق جلوی ایستگاه اتوبوس", body=TEXT, **FAR)
+    pending = make.post(PostStatus.PENDING, title="چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم", body=TEXT, **HERE)
+    auth.login(moderator)
+    card = _card(client.get("/moderation/").get_data(as_text=True), pending)
+    assert f"original={far.id}" in card and "similar-far" not in card
