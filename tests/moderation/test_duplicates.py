@@ -312,6 +312,19 @@ def test_undoing_what_is_no_duplicate_is_a_conflict(client, auth, make, moderato
     assert client.post(f"/moderation/posts/{post.id}/transition", data={"action": "not_duplicate"}).status_code == 409
 
 
+def test_a_foreign_next_address_leads_to_the_post_instead(client, auth, make, moderator):
+    original, copy = make.post(), make.post(PostStatus.PENDING)
+    auth.login(moderator)
+    html = client.get(f"/moderation/posts/{copy.id}/duplicate?original={original.id}&next=//evil.example").get_data(
+        as_text=True
+    )
+    form = html.split('class="card card-body duplicate-confirm"')[1].split("</form>")[0]
+    assert "evil.example" not in form and f'href="/posts/{copy.id}"' in form  # cancel goes to the post
+    data = {"original": original.id, "next": "//evil.example"}
+    response = client.post(f"/moderation/posts/{copy.id}/duplicate", data=data)
+    assert response.headers["Location"] == f"/posts/{copy.id}"
+
+
 class TestWithCsrf:
     @pytest.fixture
     def app_config(self, app_config):
@@ -327,6 +340,12 @@ class TestWithCsrf:
         token = csrf_token(client, f"{url}?original={original.id}")
         assert client.post(url, data={"original": original.id, "csrf_token": token}).status_code == 302
         assert _fresh(copy)[0].status is PostStatus.DUPLICATE
+        undo = f"/moderation/posts/{copy.id}/transition"
+        assert client.post(undo, data={"action": "not_duplicate"}).status_code in (400, 422)
+        assert _fresh(copy)[0].status is PostStatus.DUPLICATE
+        token = csrf_token(client, f"/posts/{copy.id}")
+        assert client.post(undo, data={"action": "not_duplicate", "csrf_token": token}).status_code == 302
+        assert _fresh(copy)[0].status is PostStatus.PENDING
 
 
 # ------------------------------------------------------------------------------ the pending queue
