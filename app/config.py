@@ -86,6 +86,9 @@ class Defaults:
     AUTO_FORWARD_ENABLED = False
     AUTO_FORWARD_THRESHOLD = 40.0  # support score that forwards a post without a moderator
     PROMISING_VELOCITY_WEIGHT = 1.0  # how much fresh support (7-day half-life) adds to the score
+    # A similar problem farther than this from the post a moderator reads is shown dimmed, with no
+    # one-click "duplicate of this" (it can still be opened, and marked by its number).
+    DUPLICATE_ONE_CLICK_KM = 2.0
 
     # Maps (see docs/decisions/0009-maps-and-tiles.md). Any {z}/{x}/{y} tile URL; "" draws no tiles
     # (pins on a plain background), which is also what happens when the tile server is unreachable.

@@ -1,4 +1,7 @@
-"""CSV export of a department's posts for a date range (opens cleanly in Excel and LibreOffice)."""
+"""CSV export of a department's posts for a date range (opens cleanly in Excel and LibreOffice).
+
+Column names stay the same in every language (programs read them); category and department names are
+written in the language of the page that asked for the file."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from app.core.urls import absolute_url
+from app.core.web import localized
 from app.departments.models import Department
 from app.departments.services import assignments, first_responses
 from app.extensions import db
@@ -16,6 +20,7 @@ from app.moderation.models import StatusChange
 from app.posts.models import Post
 
 MAX_YEARS = 5
+DEFAULT_DAYS = 30  # with no dates typed: the last 30 days, today included
 MAX_DAYS = 366 * MAX_YEARS  # bounds the work of one request
 COLUMNS = (
     "id",
@@ -24,6 +29,7 @@ COLUMNS = (
     "status",
     "title",
     "category",
+    "department",
     "address",
     "latitude",
     "longitude",
@@ -81,7 +87,8 @@ def export_posts(department: Department, start: date, end: date) -> str:
                 post.kind.value,
                 post.status.value,
                 post.title,
-                post.category.name_en,
+                localized(post.category),
+                localized(department),
                 post.address,
                 post.latitude,
                 post.longitude,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,10 +19,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.dates import parse_date
+from app.core.db import utcnow
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.core.validators import Finite
-from app.departments.export import MAX_DAYS, MAX_YEARS
+from app.departments.export import DEFAULT_DAYS, MAX_DAYS, MAX_YEARS
 from app.departments.models import RESPONSE_ACTIONS
 from app.departments.services import NOTE_MAX, QueueSort
 from app.moderation.workflow import TRANSITIONS
@@ -143,24 +146,39 @@ class InternalNoteForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
+    """The days of a CSV export; both may be left empty (the last DEFAULT_DAYS days up to today)."""
+
     class Meta:
         csrf = False
 
-    start = StringField(_l("From"), validators=[DataRequired(_l("Enter the first day."))])
-    end = StringField(_l("To"), validators=[DataRequired(_l("Enter the last day."))])
+    start = StringField(_l("From"), validators=[Optional()])
+    end = StringField(_l("To"), validators=[Optional()])
 
     def validate_start(self, field) -> None:
         if parse_date(field.data) is None:
             raise ValidationError(_l("Enter a date such as 1405-09-05 or 2026-11-26."))
 
     def validate_end(self, field) -> None:
-        end, start = parse_date(field.data), parse_date(self.start.data)
-        if end is None:
+        if parse_date(field.data) is None:
             raise ValidationError(_l("Enter a date such as 1405-09-05 or 2026-11-26."))
-        if start is not None and end < start:
-            raise ValidationError(_l("The last day comes before the first."))
-        if start is not None and (end - start).days > MAX_DAYS:
-            raise ValidationError(_l("Export at most %(years)s years at once.", years=MAX_YEARS))
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        start, end = self.days()
+        if end < start:
+            self.end.errors.append(_l("The last day comes before the first."))
+        elif (end - start).days > MAX_DAYS:
+            self.end.errors.append(_l("Export at most %(years)s years at once.", years=MAX_YEARS))
+        return not self.end.errors
+
+    def days(self, today: date | None = None) -> tuple[date, date]:
+        """The first and last day asked for: an empty end is today, an empty start DEFAULT_DAYS before the end."""
+        end = parse_date(self.end.data) or today or utcnow().date()
+        start = parse_date(self.start.data)
+        if start is None:
+            start = end - timedelta(days=DEFAULT_DAYS - 1) if end.toordinal() > DEFAULT_DAYS else date.min
+        return start, end
 
 
 def _slug_field():

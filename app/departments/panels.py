@@ -27,7 +27,15 @@ def _responses(post: Post) -> str:
     templates: dict[str, list] = {}
     for template in services.response_templates(post.department_id):
         templates.setdefault(template.action, []).append(template)
-    return render_template("departments/_responses.html", post=post, moves=moves, templates_by_action=templates)
+    responses = services.usual_order(post, [move for move in moves if move.official], workflow.timeline(post))
+    hand_back = next((move for move in moves if move.action == "hand_back"), None)
+    return render_template(
+        "departments/_responses.html",
+        post=post,
+        moves=responses,
+        hand_back=hand_back,
+        templates_by_action=templates,
+    )
 
 
 def _staff_panel(post: Post) -> str:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.cache import cached_for_visitors
-from app.core.dates import parse_date
 from app.core.errors import DomainError, form_error_text, show_error
 from app.core.i18n import text_direction
 from app.core.l10n import current_language
@@ -111,7 +110,7 @@ def export_csv(slug: str):
     if not form.validate():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
         return render_template("departments/export_error.html", department=department, form=form), 400
-    start, end = parse_date(form.start.data), parse_date(form.end.data)
+    start, end = form.days()
     filename = f"{department.slug}-{start.isoformat()}-{end.isoformat()}.csv"
     return Response(
         export.export_posts(department, start, end),

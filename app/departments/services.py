@@ -192,6 +192,26 @@ def internal_notes(post: Post) -> list[InternalNote]:
     )
 
 
+# The order a department usually answers in, from each status: the next step comes first.
+_USUAL_ORDER = {
+    PostStatus.FORWARDED: ("acknowledge", "start", "resolve", "decline"),
+    PostStatus.IN_PROGRESS: ("resolve", "decline"),
+}
+
+
+def usual_order(post: Post, moves: list, changes: list[StatusChange]) -> list:
+    """The department's responses with its usual next step first: acknowledge a new forward, start
+    work once acknowledged, resolve work in progress; declining comes last."""
+    order = list(_USUAL_ORDER.get(post.status, ()))
+    forwards = [i for i, change in enumerate(changes) if change.action in ("forward", "reopen")]
+    since_forward = changes[forwards[-1] + 1 :] if forwards else changes
+    if post.status is PostStatus.FORWARDED and any(c.action == "acknowledge" for c in since_forward):
+        order.remove("acknowledge")
+        order.insert(2, "acknowledge")  # acknowledged already: start (or resolve) is next
+    rank = {action: i for i, action in enumerate(order)}
+    return sorted(moves, key=lambda move: rank.get(move.action, len(rank)))
+
+
 def response_templates(department_id: int | None, action: str | None = None, *, active_only: bool = True):
     """The department's response templates (for one action, if given), in their order."""
     query = select(ResponseTemplate).where(ResponseTemplate.department_id == department_id)

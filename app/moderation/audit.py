@@ -78,7 +78,8 @@ MODERATOR_ACTIONS = frozenset(
     {
         "approve", "reject", "mark_duplicate", "forward", "hand_back", "acknowledge", "start", "resolve",
         "decline", "reopen", "recategorise", "retitle", "auto_hide", "hide", "uphold_flags", "dismiss_flags",
-        "block", "unblock",
+        "block", "unblock", "not_duplicate", "move_supporters", "return_supporters", "withdraw", "edit_post",
+        "review_edits",
     }
 )  # fmt: skip
 

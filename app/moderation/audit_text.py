@@ -29,6 +29,12 @@ SENTENCES = {
     "approve": _l("%(actor)s approved %(subject)s."),
     "reject": _l("%(actor)s rejected %(subject)s."),
     "mark_duplicate": _l("%(actor)s marked %(subject)s as a duplicate."),
+    "not_duplicate": _l("%(actor)s found that %(subject)s is not a duplicate after all."),
+    "move_supporters": _l("%(actor)s moved the supporters of %(subject)s to the original post."),
+    "return_supporters": _l("%(actor)s gave the moved supporters back to %(subject)s."),
+    "withdraw": _l("%(actor)s withdrew %(subject)s."),
+    "edit_post": _l("%(actor)s edited %(subject)s after its approval."),
+    "review_edits": _l("%(actor)s reviewed the edits of %(subject)s."),
     "forward": _l("%(actor)s forwarded %(subject)s to a department."),
     "hand_back": _l("%(actor)s handed %(subject)s back to the moderators."),
     "acknowledge": _l("%(actor)s acknowledged %(subject)s."),
@@ -79,6 +85,16 @@ FIELD_LABELS = {
     "promising": _l("Support score for the “promising” tab"),
     "auto_forward_enabled": _l("Forward automatically to the category’s department"),
     "auto_forward": _l("Support score for automatic forwarding"),
+    "to": _l("Original post"),
+    "from": _l("Original post"),
+    "moved": _l("Supporters moved"),
+    "added": _l("Added to the original"),
+    "already_there": _l("Already supported the original"),
+    "returned": _l("Given back"),
+    "kept_their_choice": _l("Kept their own choice"),
+    "edits": _l("Edits reviewed"),
+    "revision": _l("Earlier version"),
+    "substantial": _l("A rewrite"),
 }
 
 
@@ -224,6 +240,11 @@ def _changes(entry: AuditEntry, names: _Names) -> list[Change]:
             for key, values in details.items()
             if isinstance(values, dict)
         ]
+    if action in ("move_supporters", "return_supporters"):
+        return [
+            Change(label(key), None, f"#{_number(value)}" if key in ("to", "from") else _number(value))
+            for key, value in details.items()
+        ]
     if "from" in details and "to" in details:  # a move of the post's status
         changes = [Change(label("status"), _status(details["from"]), _status(details["to"]))]
         if entry.department_id and action == "forward":
@@ -242,6 +263,10 @@ def _changes(entry: AuditEntry, names: _Names) -> list[Change]:
             changes.append(Change(label(key), None, names.department(value) or "–"))
         elif key == "action":
             changes.append(Change(label(key), None, audit_action_label(value)))
+        elif key == "status":
+            changes.append(Change(label(key), None, _status(value)))
+        elif key == "substantial":
+            changes.append(Change(label(key), None, _yes_no(value)))
         else:
             changes.append(Change(label(key), None, _number(value)))
     return changes

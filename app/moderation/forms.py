@@ -54,6 +54,17 @@ class TransitionForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     note = _note(_l("Why (optional, shown on the timeline)"))
+class DuplicateForm(FlaskForm):
+    """The confirmation of "this repeats that post" (both posts are shown beside it)."""
+
+    original = StringField(
+        _l("Number of the original post"),
+        filters=[post_number],
+        validators=[DataRequired(_l("Enter the number of the original post."))],
+    )
+    move_supporters = BooleanField(_l("Move its supporters to the original (each voter is counted once)"))
+    note = _note(_l("Public note"))
+    next = HiddenField()
 
 
 class RejectForm(FlaskForm):

@@ -44,6 +44,24 @@ class StatusChange(db.Model):
         return f"<StatusChange post={self.post_id} {self.from_status.value}->{self.to_status.value}>"
 
 
+class MovedVote(db.Model):
+    """A supporter of a duplicate whose vote a moderator moved to the original: what "not a duplicate"
+    gives back (docs/decisions/0025-moderation-safe-to-use-fast.md)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    duplicate_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    voted_at: Mapped[datetime]  # when the supporter voted on the duplicate: kept by the vote on the original
+    # False: the voter already had a vote on the original (or wrote it), so it was only taken off the copy.
+    added_to_original: Mapped[bool]
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    returned_at: Mapped[datetime | None]  # set by "not a duplicate"
+
+    def __repr__(self) -> str:
+        return f"<MovedVote user={self.user_id} {self.duplicate_id}->{self.original_id}>"
+
+
 class FlagReason(enum.StrEnum):
     SPAM = "spam"
     OFFENSIVE = "offensive"

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
-from app.moderation import flags, revisions, services, workflow
+from app.moderation import duplicates, flags, revisions, services, workflow
 from app.moderation.forms import FlagForm
 from app.moderation.permissions import can_edit_post_as_moderator, can_flag, can_view_versions
 from app.posts.choices import active_departments
@@ -83,6 +83,7 @@ def _actions(post: Post) -> str:
         moves=moves,
         reasons=services.active_reason_templates() if "reject" in actions else [],
         departments=active_departments() if "forward" in actions else [],
+        moved_supporters=duplicates.moved_supporter_count(post) if "not_duplicate" in actions else 0,
         tools=can_edit_post_as_moderator(current_user, post),
     )
 

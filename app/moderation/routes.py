@@ -106,6 +106,9 @@ def transition(post_id: int):
     form = TransitionForm()
     if not form.validate_on_submit():
         return _refused(post, form_error_text(form), 422)
+    if form.action.data == "mark_duplicate":  # never in one click: both posts side by side first
+        values = {"original": request.form.get("original", ""), "next": request.form.get("next") or None}
+        return redirect(url_for("moderation.confirm_duplicate", post_id=post.id, **values), 303)
     department = find_department(form.department.data)
     if request.form.get("department") and department is None:  # a choice that names nothing is no choice
         return _refused(post, _("Choose the department to forward to."), 422, form)
@@ -222,6 +225,7 @@ def retitle(post_id: int):
 
 from app.moderation import (  # noqa: E402, F401  (routes on bp; revisions: signal receiver)
     admin_routes,
+    duplicate_routes,
     flag_routes,
     people_routes,
     personal_data,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.accounts.permissions import can_moderate, can_participate, is_staff_of
 from app.core.db import utcnow
@@ -18,6 +19,7 @@ from app.core.errors import DomainConflictError, DomainForbiddenError
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.extensions import db
+from app.moderation import duplicates
 from app.moderation.models import StatusChange
 from app.moderation.signals import post_status_changed
 from app.posts import hot
@@ -69,7 +71,7 @@ def _author(user, post: Post) -> bool:
 class Transition:
     action: str
     sources: frozenset[S]
-    target: S
+    target: S | None  # None: back to the status the post came from (see came_from)
     allowed: Callable[[object, Post], bool]
     label: object  # lazy translated verb for buttons
     needs_note: bool = False
@@ -87,6 +89,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "mark_duplicate", frozenset({S.PENDING, S.PUBLISHED}), S.DUPLICATE, _moderator, _l("Mark as duplicate")
         ),
+        # Undo: the post goes back to where it was marked from; supporters moved with it come back.
+        Transition("not_duplicate", frozenset({S.DUPLICATE}), None, _moderator, _l("Not a duplicate (undo)")),
         Transition("forward", frozenset({S.PUBLISHED}), S.FORWARDED, _moderator, _l("Forward to a department")),
         Transition(
             "hand_back",
@@ -174,8 +178,11 @@ def transition(
     note: str | None = None,
     department=None,
     original: Post | None = None,
+    move_supporters: bool = False,
 ) -> StatusChange:
-    """Move the post by the named action; raises TransitionError or TransitionForbiddenError."""
+    """Move the post by the named action; raises TransitionError or TransitionForbiddenError.
+
+    `move_supporters` (mark_duplicate only) moves the duplicate's supporters to the original."""
     move = TRANSITIONS.get(action)
     if move is None:
         raise TransitionError(_("Unknown action."))
@@ -192,27 +199,43 @@ def transition(
         raise TransitionError(_("The note must be at most %(max)d characters long.", max=NOTE_MAX))
 
     previous_department_id = post.department_id  # a hand-back is recorded against the department that gave it
-    _apply_side_effects(post, action, actor, department=department, original=original)
+    target = move.target or came_from(post)
+    _apply_side_effects(post, action, actor, department=department, original=original, move_supporters=move_supporters)
     change = StatusChange(
         post_id=post.id,
         actor_id=actor.id if actor is not None else None,
         actor_role=actor.role if actor is not None else None,
         action=action,
         from_status=post.status,
-        to_status=move.target,
+        to_status=target,
         note=note,
         department_id=post.department_id or previous_department_id,
         is_official=move.official,
     )
-    post.status = move.target
+    post.status = target
     post.last_activity_at = utcnow()
     db.session.add(change)
     db.session.flush()
+    if has_app_context():
+        g.pop("_timelines", None)
     post_status_changed.send(post, change=change)
     return change
 
 
-def _apply_side_effects(post: Post, action: str, actor, *, department, original: Post | None) -> None:
+def came_from(post: Post) -> S:
+    """The status the post had before it became what it is now (where "not a duplicate" takes it)."""
+    previous = db.session.scalar(
+        select(StatusChange.from_status)
+        .where(StatusChange.post_id == post.id, StatusChange.to_status == post.status)
+        .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+        .limit(1)
+    )
+    return previous or (S.PUBLISHED if post.published_at is not None else S.PENDING)
+
+
+def _apply_side_effects(
+    post: Post, action: str, actor, *, department, original: Post | None, move_supporters: bool = False
+) -> None:
     if action == "approve" and post.published_at is None:
         post.published_at = utcnow()
         # Publication counts as one vote in the hot order, so new posts start near the top.
@@ -230,6 +253,10 @@ def _apply_side_effects(post: Post, action: str, actor, *, department, original:
         post.department_id = None
     elif action == "mark_duplicate":
         _mark_duplicate(post, original)
+        if move_supporters:
+            duplicates.move_supporters(post, original, actor)
+    elif action == "not_duplicate":
+        duplicates.undo_duplicate(post, actor)
     elif action == "withdraw" and post.status is S.DUPLICATE and post.duplicate_of_id is not None:
         # The original counts the repeats that are still there to see.
         db.session.execute(
@@ -240,11 +267,16 @@ def _apply_side_effects(post: Post, action: str, actor, *, department, original:
         )
 
 
-def _mark_duplicate(post: Post, original: Post | None) -> None:
+def check_original(post: Post, original: Post | None) -> None:
+    """Raise TransitionError unless `original` may be the post that `post` repeats."""
     if original is None or original.id == post.id:
-        raise TransitionError(_("Choose the original post this one duplicates."))
+        raise TransitionError(_("Choose the original post this one duplicates."), "original")
     if not original.is_public or original.status is S.DUPLICATE:
-        raise TransitionError(_("The original must be a public post that is not itself a duplicate."))
+        raise TransitionError(_("The original must be a public post that is not itself a duplicate."), "original")
+
+
+def _mark_duplicate(post: Post, original: Post | None) -> None:
+    check_original(post, original)
     post.duplicate_of_id = original.id
     db.session.execute(
         update(Post).where(Post.id == original.id).values(duplicate_count=Post.duplicate_count + 1),
@@ -254,11 +286,15 @@ def _mark_duplicate(post: Post, original: Post | None) -> None:
 
 
 def timeline(post: Post) -> list[StatusChange]:
-    """The post's status changes, oldest first."""
-    return list(
-        db.session.scalars(
-            db.select(StatusChange)
-            .where(StatusChange.post_id == post.id)
-            .order_by(StatusChange.created_at, StatusChange.id)
+    """The post's status changes, oldest first; read once per request (the public timeline and the
+    staff's next step both ask), and read again after any move."""
+    cache = g.setdefault("_timelines", {}) if has_app_context() else {}
+    if post.id not in cache:
+        cache[post.id] = list(
+            db.session.scalars(
+                db.select(StatusChange)
+                .where(StatusChange.post_id == post.id)
+                .order_by(StatusChange.created_at, StatusChange.id)
+            )
         )
-    )
+    return list(cache[post.id])

@@ -51,6 +51,9 @@ def describe(notification: Notification, viewer) -> str:
             return _("“%(title)s” is published.", title=title)
         if change.action == "mark_duplicate":
             return _("“%(title)s” was marked as a duplicate of an earlier post.", title=title)
+        if change.action == "not_duplicate":
+            status = status_label(change.to_status).lower()
+            return _("“%(title)s” is not a duplicate after all: it is %(status)s again.", title=title, status=status)
         if change.action == "forward" and change.department is not None:
             return _(
                 "“%(title)s” was forwarded to %(department)s.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
@@ -99,6 +102,70 @@ def support_instead(user, post: Post, *, follow_only: bool = False) -> None:
     if not follow_only and user_vote(user, post) != SUPPORT:
         cast_vote(user, post, SUPPORT)
     follow_post(user, post)
+
+
+@dataclass(frozen=True)
+class MovedSupport:
+    """One supporter taken off a post: added to the other post unless already counted there."""
+
+    user_id: int
+    voted_at: datetime
+    added: bool
+
+
+def move_supports(source: Post, target: Post) -> list[MovedSupport]:
+    """Move the supporters of `source` to `target`, each voter counted once there; counters stay exact.
+
+    A vote keeps its time (an old vote adds old heat to the hot order). A voter who already voted on
+    the target, or wrote it, keeps their own vote there and only leaves the source."""
+    rows = db.session.execute(
+        select(Vote.user_id, Vote.created_at).where(Vote.post_id == source.id, Vote.value == SUPPORT)
+    ).all()
+    moved = []
+    for user_id, voted_at in rows:
+        taken = db.session.execute(
+            delete(Vote).where(Vote.post_id == source.id, Vote.user_id == user_id, Vote.value == SUPPORT)
+        )
+        if taken.rowcount != 1:  # withdrawn at this moment: nothing to move
+            continue
+        _change_counters(source, removed=(SUPPORT, voted_at))
+        added = user_id != target.author_id and _add_support(target, user_id, voted_at)
+        moved.append(MovedSupport(user_id, voted_at, added))
+    return moved
+
+
+def return_supports(source: Post, target: Post, moved: list[MovedSupport]) -> int:
+    """Undo move_supports: each vote goes back to `source`; a vote added to `target` leaves it only if it
+    is still the moved one (a voter who withdrew or changed it since keeps their choice). Returns the
+    votes back on `source`."""
+    returned = 0
+    for support in moved:
+        if support.added:
+            taken = db.session.execute(
+                delete(Vote).where(
+                    Vote.post_id == target.id,
+                    Vote.user_id == support.user_id,
+                    Vote.value == SUPPORT,
+                    Vote.created_at == support.voted_at,
+                )
+            )
+            if taken.rowcount != 1:
+                continue  # the voter withdrew the moved vote: they do not support it again elsewhere
+            _change_counters(target, removed=(SUPPORT, support.voted_at))
+        returned += _add_support(source, support.user_id, support.voted_at)
+    return returned
+
+
+def _add_support(post: Post, user_id: int, voted_at: datetime) -> bool:
+    inserted = db.session.execute(
+        insert_ignoring_conflict(
+            Vote, returning=Vote.id, user_id=user_id, post_id=post.id, value=SUPPORT, created_at=voted_at
+        )
+    ).first()
+    if inserted is None:
+        return False
+    _change_counters(post, added=(SUPPORT, voted_at))
+    return True
 
 
 def _change_counters(post: Post, *, added=None, removed=None) -> None:

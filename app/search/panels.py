@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
-from app.posts.models import Post, PostStatus
+from app.moderation.duplicates import is_far
+from app.posts.models import Post, PostKind, PostStatus
 from app.search.similar import similar_to_post
 
 
@@ -17,7 +18,9 @@ def _similar(post: Post, **options) -> str:
     if not items:
         return ""
     can_mark = can_moderate(current_user) and post.status in (PostStatus.PENDING, PostStatus.PUBLISHED)
-    return render_template("search/_similar_panel.html", post=post, items=items, can_mark=can_mark, **options)
+    # A problem far from this one is rarely the same: dimmed, and marked only through the post number.
+    far = {item.post.id for item in items if post.kind is PostKind.PROBLEM and is_far(item.distance_m)}
+    return render_template("search/_similar_panel.html", post=post, items=items, can_mark=can_mark, far=far, **options)
 
 
 def _similar_card(post: Post) -> str:

@@ -84,7 +84,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
     page.get_by_role("link", name="واحد من").click()
     expect(page.get_by_role("heading", name=department.name_fa)).to_be_visible()
     page.get_by_role("link", name=TITLE).click()
-    page.get_by_text("اعلام دریافت…").click()
+    expect(page.locator("#template-acknowledge")).to_be_visible()  # a new forward: acknowledging comes first
     page.locator("#template-acknowledge").select_option(label="دریافت و ارجاع")
     expect(page.locator("#note-acknowledge")).to_have_value(ACK)  # the template fills the box
     page.get_by_role("button", name="اعلام دریافت", exact=True).click()

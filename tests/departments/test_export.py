@@ -79,12 +79,54 @@ def test_jalali_dates_with_persian_digits_are_understood(client, make, setup):
     assert [r["title"] for r in _rows(response)] == ["پستی برای بازه‌ی شمسی"]
 
 
+def _titles(response) -> list[str]:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return [row["title"] for row in _rows(response)]
+
+
+def test_without_dates_the_csv_has_the_last_thirty_days(client, make, setup):
+    department, category, _staff = setup
+    for days, title in ((0, "امروز"), (29, "بیست‌ونه روز پیش"), (30, "سی روز پیش"), (90, "سه ماه پیش")):
+        post = make.post(PostStatus.FORWARDED, category=category, title=f"گزارشی از {title}")
+        post.created_at = utcnow() - timedelta(days=days)
+    db.session.commit()
+    for query in ("", "?start=&end="):
+        response = client.get(f"/departments/{department.slug}/export.csv{query}")
+        assert _titles(response) == ["گزارشی از بیست‌ونه روز پیش", "گزارشی از امروز"]
+        today = utcnow().date()
+        assert f"{today - timedelta(days=29)}-{today}.csv" in response.headers["Content-Disposition"]
+
+
+def test_one_date_alone_reaches_thirty_days_back_or_up_to_today(client, make, setup):
+    department, category, _staff = setup
+    post = make.post(PostStatus.FORWARDED, category=category, title="گزارش چهل روز پیش")
+    post.created_at = utcnow() - timedelta(days=40)
+    db.session.commit()
+    forty_days_ago = utcnow().date() - timedelta(days=40)
+    url = f"/departments/{department.slug}/export.csv"
+    assert _titles(client.get(f"{url}?start={forty_days_ago}")) == ["گزارش چهل روز پیش"]  # …to today
+    assert _titles(client.get(f"{url}?end={forty_days_ago + timedelta(days=29)}")) == ["گزارش چهل روز پیش"]
+    assert _titles(client.get(f"{url}?end={forty_days_ago + timedelta(days=30)}")) == []
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_category_and_department_names_are_in_the_language_of_the_page(client, make, auth, language):
+    department = make.department(name_fa="معاونت خدمات شهری", name_en="Urban Services")
+    category = make.category(department=department, name_fa="روشنایی معابر", name_en="Street lighting")
+    auth.login(make.user(Role.STAFF, department=department, locale=language))
+    make.post(PostStatus.FORWARDED, category=category)
+    [row] = _rows(client.get(f"/departments/{department.slug}/export.csv"))
+    expected = {"fa": ("روشنایی معابر", "معاونت خدمات شهری"), "en": ("Street lighting", "Urban Services")}
+    assert (row["category"], row["department"]) == expected[language]
+
+
 @pytest.mark.parametrize(
     "query",
     [
-        "",
-        "start=2026-01-01",
         "start=yesterday&end=today",
+        "start=2026-13-01",
+        "end=1405/02/40",
+        "start=۱۴۰۵-۰۱-۰۱&end=abc",
         "start=2026-02-30&end=2026-03-01",
         "start=2026-05-01&end=2026-04-01",
         "start=2000-01-01&end=2026-01-01",
@@ -95,7 +137,34 @@ def test_bad_ranges_are_a_400_with_the_form_kept(client, setup, query):
     department, _category, _staff = setup
     response = client.get(f"/departments/{department.slug}/export.csv?{query}")
     assert response.status_code == 400
-    assert "<form" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "<form" in html and "is-invalid" in html
+    for value in (v.split("=", 1)[1] for v in query.split("&")):
+        assert f'value="{value}"' in html  # what was typed stays in the form
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2026-05-01&end=2026-04-01", "روز پایانی پیش از روز نخست است"),
+        ("start=2000-01-01&end=2026-01-01", "۵ سال"),
+        ("start=yesterday", "تاریخی مانند"),
+    ],
+)
+def test_each_bad_range_says_what_is_wrong_in_the_language_of_the_page(client, setup, query, message):
+    department, _category, _staff = setup
+    response = client.get(f"/departments/{department.slug}/export.csv?{query}")
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(None, 302), (Role.RESIDENT, 403), (Role.STAFF, 403), (Role.MODERATOR, 200), (Role.ADMIN, 200)]
+)
+def test_the_departments_staff_moderators_and_admins_export_with_no_dates(client, make, auth, role, status):
+    department = make.department()
+    if role is not None:
+        auth.login(make.user(role))  # staff: of another department
+    assert client.get(f"/departments/{department.slug}/export.csv").status_code == status
 
 
 def test_an_unknown_department_is_not_found(client, setup):

@@ -40,6 +40,15 @@ def _mark_duplicate(make):
     return actor, post.id
 
 
+def _duplicate_with_supporters(make, *, undo: bool):
+    original, post, actor = make.post(), make.post(), _moderator(make)
+    make.supporters(post, 2)
+    workflow.transition(post, "mark_duplicate", actor, original=original, move_supporters=True)
+    if undo:
+        workflow.transition(post, "not_duplicate", actor)
+    return actor, post.id
+
+
 def _recategorise(make):
     post, actor = make.post(PostStatus.PENDING), _moderator(make)
     services.recategorise_post(post, make.category(), actor)
@@ -216,6 +225,9 @@ SCENARIOS = {
     "hide": _hide,
     "uphold_flags": _uphold,
     "dismiss_flags": _dismiss,
+    "not_duplicate": lambda make: _duplicate_with_supporters(make, undo=True),
+    "move_supporters": lambda make: _duplicate_with_supporters(make, undo=False),
+    "return_supporters": lambda make: _duplicate_with_supporters(make, undo=True),
     "block": _block,
     "unblock": _unblock,
     "change_role": _change_role,

@@ -162,9 +162,7 @@ def test_a_bad_title_is_refused_and_kept_in_the_form(client, make, moderator, ti
 def test_marking_a_duplicate_points_to_the_original_and_its_author_follows_it(client, make, moderator):
     original = make.post(PostStatus.PUBLISHED)
     copy = make.post(PostStatus.PENDING)
-    response = client.post(
-        f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": f"#{original.id}"}
-    )
+    response = client.post(f"/moderation/posts/{copy.id}/duplicate", data={"original": f"#{original.id}"})
     assert response.status_code == 302
     copy, original = db.session.get(type(copy), copy.id), db.session.get(type(original), original.id)
     assert copy.status is PostStatus.DUPLICATE and copy.duplicate_of_id == original.id
@@ -173,12 +171,11 @@ def test_marking_a_duplicate_points_to_the_original_and_its_author_follows_it(cl
 
 
 @pytest.mark.parametrize("original", ["", "abc", "999999"])
-def test_marking_a_duplicate_of_nothing_is_a_conflict(client, make, moderator, original):
+def test_marking_a_duplicate_of_nothing_is_refused_beside_the_number(client, make, moderator, original):
     copy = make.post(PostStatus.PENDING)
-    response = client.post(
-        f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": original}
-    )
-    assert response.status_code == 409
+    response = client.post(f"/moderation/posts/{copy.id}/duplicate", data={"original": original, "note": "یادداشت من"})
+    assert response.status_code == 422
+    assert "is-invalid" in response.get_data(as_text=True) and "یادداشت من" in response.get_data(as_text=True)
     assert db.session.get(type(copy), copy.id).status is PostStatus.PENDING
 
 
@@ -213,15 +210,17 @@ def test_numbers_too_big_for_the_database_are_a_4xx_not_an_error(client, auth, m
 @pytest.mark.parametrize("field", ["original", "department"])
 def test_ids_too_big_for_the_database_are_refused(client, make, moderator, field):
     post = make.post(PostStatus.PUBLISHED)
-    action = "mark_duplicate" if field == "original" else "forward"
-    response = client.post(f"/moderation/posts/{post.id}/transition", data={"action": action, field: "9" * 30})
+    if field == "original":
+        response = client.post(f"/moderation/posts/{post.id}/duplicate", data={field: "9" * 30})
+    else:
+        response = client.post(f"/moderation/posts/{post.id}/transition", data={"action": "forward", field: "9" * 30})
     assert response.status_code in (409, 422)
 
 
 def test_the_original_lists_the_posts_that_repeat_it(client, make, moderator):
     original = make.post(PostStatus.PUBLISHED)
     copy = make.post(PostStatus.PENDING, title="همان چاله که دوباره گزارش شد")
-    client.post(f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": original.id})
+    client.post(f"/moderation/posts/{copy.id}/duplicate", data={"original": original.id})
     client.post("/logout")
     page = client.get(f"/posts/{original.id}").get_data(as_text=True)
     assert "همان چاله که دوباره گزارش شد" in page and f"/posts/{copy.id}" in page
@@ -230,7 +229,7 @@ def test_the_original_lists_the_posts_that_repeat_it(client, make, moderator):
 def test_a_duplicate_does_not_show_the_title_of_an_original_hidden_since(client, make, moderator):
     original = make.post(PostStatus.PUBLISHED, title="عنوانی که ناظران پنهان کردند")
     copy = make.post(PostStatus.PENDING, title="همان چاله که دوباره گزارش شد")
-    client.post(f"/moderation/posts/{copy.id}/transition", data={"action": "mark_duplicate", "original": original.id})
+    client.post(f"/moderation/posts/{copy.id}/duplicate", data={"original": original.id})
     original = db.session.get(type(original), original.id)
     original.is_hidden = True
     db.session.commit()

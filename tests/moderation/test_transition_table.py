@@ -19,6 +19,8 @@ TABLE = {
     "approve": ({S.PENDING}, S.PUBLISHED, {MOD, ADMIN}),
     "reject": ({S.PENDING}, S.REJECTED, {MOD, ADMIN}),
     "mark_duplicate": ({S.PENDING, S.PUBLISHED}, S.DUPLICATE, {MOD, ADMIN}),
+    # Undo: back to where it was marked from (the fixture's duplicate was pending).
+    "not_duplicate": ({S.DUPLICATE}, S.PENDING, {MOD, ADMIN}),
     "forward": ({S.PUBLISHED}, S.FORWARDED, {MOD, ADMIN}),
     "hand_back": ({S.FORWARDED, S.IN_PROGRESS}, S.PUBLISHED, {MOD, ADMIN, OWN_STAFF}),
     "acknowledge": ({S.FORWARDED}, S.FORWARDED, {ADMIN, OWN_STAFF}),

@@ -227,17 +227,19 @@ def test_a_visitors_cached_post_page_follows_the_index_even_when_it_lags_the_com
     assert f'href="/posts/{pothole.id}"' in client.get(f"/posts/{other.id}").get_data(as_text=True)
 
 
-def test_moderators_mark_a_pending_post_as_duplicate_in_one_click_from_the_queue(client, make, auth, pothole):
+def test_moderators_mark_a_pending_post_as_duplicate_from_the_queue_after_seeing_both(client, make, auth, pothole):
     pending = make.post(PostStatus.PENDING, title=TITLE, body=BODY, **SPOT)
     auth.login(make.user(Role.MODERATOR))
     html = client.get("/moderation/").get_data(as_text=True)
     section = html.split(f'id="pending-{pending.id}"')[1]
-    assert f'name="original" value="{pothole.id}"' in section
+    link = f"/moderation/posts/{pending.id}/duplicate?original={pothole.id}&amp;next=/moderation/"
+    assert link in section
+    confirmation = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert confirmation.count(TITLE) >= 2 and db.session.get(Post, pending.id).status is PostStatus.PENDING
     response = client.post(
-        f"/moderation/posts/{pending.id}/transition",
-        data={"action": "mark_duplicate", "original": pothole.id, "next": "/moderation/"},
+        f"/moderation/posts/{pending.id}/duplicate", data={"original": pothole.id, "next": "/moderation/"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/moderation/"
     db.session.rollback()
     assert db.session.get(Post, pending.id).status is PostStatus.DUPLICATE
     assert db.session.get(Post, pending.id).duplicate_of_id == pothole.id
