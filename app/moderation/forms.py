@@ -54,6 +54,8 @@ class TransitionForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     note = _note(_l("Why (optional, shown on the timeline)"))
+
+
 class DuplicateForm(FlaskForm):
     """The confirmation of "this repeats that post" (both posts are shown beside it)."""
 
