@@ -79,15 +79,15 @@ def seed_demo(*, post_count: int = 400, rng: random.Random | None = None) -> dic
     _backdate_workflow(posts, rng)
     backdate_fix_questions(rng)
     all_posts = posts + calls.posts
-    vote_count = _votes(all_posts, users["residents"], rng, calls.votes_until)
-    comment_count = _comments(all_posts, users["residents"], rng)
+    supporters = _votes(all_posts, users["residents"], rng, calls.votes_until)
+    comment_count = _comments(all_posts, users["residents"], rng, supporters)
     recount_counters()
     calls_seed.publish_outcome(calls, now)
     moderation = seed_moderation(users, rng)
     return {
         "users": sum(len(group) for group in users.values()),
         "posts": len(all_posts),
-        "votes": vote_count,
+        "votes": sum(supporters.values()),
         "comments": comment_count,
         "flags": moderation["flags"],
     }
@@ -178,15 +178,22 @@ def _move_through_workflow(
         workflow.transition(post, "forward", moderator)
         staff = staff_by_department[post.department_id]
         if plan == "acknowledge" or (plan != "forward" and rng.random() < 0.4):
-            workflow.transition(post, "acknowledge", staff, note=rng.choice(replies.ACKNOWLEDGE_FA))
+            notes = replies.ACKNOWLEDGE_FA if post.kind is PostKind.PROBLEM else replies.ACKNOWLEDGE_IDEA_FA
+            workflow.transition(post, "acknowledge", staff, note=rng.choice(notes))
         if plan == "start" or (plan in ("resolve", "decline") and post.kind is PostKind.PROBLEM and rng.random() < 0.5):
             workflow.transition(post, "start", staff, note=rng.choice(replies.START_FA) or None)
         if plan == "resolve":
-            notes = replies.RESOLVE_FA[draft.slug] if post.kind is PostKind.PROBLEM else replies.RESOLVE_IDEA_FA
-            workflow.transition(post, "resolve", staff, note=rng.choice(notes))
+            workflow.transition(post, "resolve", staff, note=_resolution_note(draft, rng))
         elif plan == "decline":
             workflow.transition(post, "decline", staff, note=rng.choice(replies.DECLINE_FA))
     db.session.flush()
+
+
+def _resolution_note(draft: writing.Draft, rng: random.Random) -> str:
+    """What the department did: said of the topic when there is one, else of the category."""
+    if draft.kind == "idea":
+        return rng.choice(replies.RESOLVE_IDEA_FA)
+    return replies.RESOLVE_TOPIC_FA.get(draft.topic) or rng.choice(replies.RESOLVE_FA[draft.slug])
 
 
 def _backdate_workflow(posts: list[Post], rng: random.Random) -> None:
@@ -204,9 +211,9 @@ def _backdate_workflow(posts: list[Post], rng: random.Random) -> None:
         post.last_activity_at = moment
 
 
-def _votes(posts: list[Post], residents: list[User], rng: random.Random, until: dict[int, datetime]) -> int:
+def _votes(posts: list[Post], residents: list[User], rng: random.Random, until: dict[int, datetime]) -> dict[int, int]:
     """Residents support what they care about; popular posts attract more. Ideas of a closed call
-    were voted on while it was open (`until`)."""
+    were voted on while it was open (`until`). Returns each post's number of votes."""
     rows = []
     for post in posts:
         if post.status not in LISTED_STATUSES:
@@ -223,7 +230,10 @@ def _votes(posts: list[Post], residents: list[User], rng: random.Random, until: 
             rows.append(Vote(post_id=post.id, user_id=voter.id, value=value, created_at=moment))
     db.session.add_all(rows)
     db.session.flush()
-    return len(rows)
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row.post_id] = counts.get(row.post_id, 0) + 1
+    return counts
 
 
 def _comment_pool(post: Post) -> list[str]:
@@ -232,15 +242,17 @@ def _comment_pool(post: Post) -> list[str]:
     return replies.COMMENTS_PROBLEM_FA if post.kind is PostKind.PROBLEM else replies.COMMENTS_IDEA_FA
 
 
-def _comments(posts: list[Post], residents: list[User], rng: random.Random) -> int:
+def _comments(posts: list[Post], residents: list[User], rng: random.Random, supporters: dict[int, int]) -> int:
     """Short threads under public posts, each comment said once, replies after what they answer."""
     count = 0
     for post in posts:
-        if not post.is_public or rng.random() < 0.4:
+        # Talk gathers where support does; a duplicate's readers talk on the original.
+        voices = supporters.get(post.id, 0)
+        if not post.is_listed or rng.random() > 0.45 + voices / 30:
             continue
         pool = _comment_pool(post)
         start = post.published_at or post.created_at
-        texts = rng.sample(pool, k=min(len(pool), rng.randint(1, 4)))
+        texts = rng.sample(pool, k=min(len(pool), rng.randint(1, 3 + voices // 10)))
         moments = sorted(start + (utcnow() - start) * rng.random() for _ in texts)
         thread: list[Comment] = []
         for text, moment in zip(texts, moments, strict=True):
