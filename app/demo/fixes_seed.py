@@ -24,7 +24,7 @@ def answer_fix_questions(posts: list[Post], moderator, rng: random.Random) -> No
     if not resolved:
         return
     questions = db.session.scalars(
-        select(FixQuestion).where(FixQuestion.post_id.in_(resolved)).order_by(FixQuestion.id)
+        select(FixQuestion).where(FixQuestion.post_id.in_(list(resolved))).order_by(FixQuestion.id)
     ).all()
     disputed = []
     for number, question in enumerate(questions):
