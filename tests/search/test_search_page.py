@@ -194,7 +194,7 @@ def test_links_on_the_results_page_carry_only_the_searchs_own_parameters(make, s
     for street in ("Sajjad", "Ahmadabad", "Kuhsangi", "Ferdowsi", "Sanabad", "Jahad"):
         post(make, f"Pothole on {street} street")
     odd = {"endpoint": "x", "_method": "POST", "_external": "1", "_scheme": "https", "_anchor": "x"}
-    for q, page in (("pothoel", "1"), ("pothole", "5")):  # a corrected search; back-to-the-first-page link
+    for q, page in (("pothole", "5"), ("pothoel", "5")):  # back-to-the-first-page link, as typed and corrected
         status, _, html = search(q, page=page, **odd)
         links = re.findall(r'href="([^"]*search\?[^"]*)"', html)
         assert status == 200 and links
