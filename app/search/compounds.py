@@ -147,7 +147,8 @@ def query_words(text: str) -> list[str]:
 class IndexAnalyzer(Analyzer):
     """index_terms() as a Whoosh analyzer; with no_morph (the spelling field), the words unstemmed."""
 
-    version = ANALYSIS_VERSION
+    def __init__(self) -> None:
+        self.version = ANALYSIS_VERSION  # on the instance: the index's pickled schema keeps the version it was built by
 
     def __call__(self, value: str, no_morph: bool = False, positions: bool = False, **kwargs) -> Iterator[Token]:  # type: ignore[override]
         terms = [w.text for w in words(value) if w.text not in STOPWORDS] if no_morph else index_terms(value)
@@ -162,5 +163,3 @@ class IndexAnalyzer(Analyzer):
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and getattr(other, "version", None) == self.version
-
-    __hash__ = Analyzer.__hash__

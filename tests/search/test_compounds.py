@@ -113,6 +113,17 @@ def test_an_index_built_by_an_older_analyzer_is_rebuilt_by_the_worker_round(app,
     assert found("اطلاعرسانی", make.user()) == {wanted.id}
 
 
+def test_an_analyzer_saved_by_an_index_keeps_the_version_it_was_built_with(monkeypatch) -> None:
+    import pickle
+
+    from app.search import compounds
+
+    saved = pickle.dumps(compounds.IndexAnalyzer())  # as the index's schema holds it
+    assert pickle.loads(saved) == compounds.IndexAnalyzer()
+    monkeypatch.setattr(compounds, "ANALYSIS_VERSION", compounds.ANALYSIS_VERSION + 1)
+    assert pickle.loads(saved) != compounds.IndexAnalyzer()
+
+
 # ------------------------------------------------------------------------------------ did you mean
 
 
