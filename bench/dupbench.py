@@ -110,7 +110,9 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
     with app.app_context():
         db.create_all()
         ensure_generation_row()
-        author = create_user(email="bench@example.org", display_name="Bench", password="x" * 12, role=Role.RESIDENT)
+        author = create_user(
+            email="bench@example.org", display_name="Bench", password="bench-author-password", role=Role.RESIDENT
+        )
         names = sorted({doc.get("category") or "none" for doc in corpus})
         categories = [Category(slug=f"c{i}", name_fa=n[:120], name_en=n[:120]) for i, n in enumerate(names)]
         db.session.add_all(categories)

@@ -160,6 +160,62 @@ def _strip_yeh(word: str) -> str | None:
     return None
 
 
+# The stems of the verbs residents write with the continuous می (present, then past; colloquial forms
+# last): a joined میرود is stripped only when what follows می is one of them with a personal ending,
+# so that میدان, میز, میلاد, میلیونی keep their می. Words that happen to read as such a verb are listed.
+PRESENT_STEMS = _words(
+    """
+    رو شو کن گیر ده گو خواه توان دان آ آی ای بر رس بین زن کش گذار گذر ساز ریز مان خور نویس خوان
+    پرس شناس باش دار یاب گرد افت بند پذیر فرما سوز خند آور اور گرا پوش ترس فروش خر بخش کوب شکن
+    ران نشین ایست پیچ چین دو سپار فهم لرز بار تاب کار چرخ جنگ ساب لغز گوی فرمای رسان نام زدای
+    ا ر ش گ تون دون خوا گیر
+    """
+)
+PAST_STEMS = _words(
+    """
+    رفت شد کرد گرفت داد گفت خواست توانست دانست آمد امد برد رسید دید زد کشید گذاشت گذشت ساخت
+    ریخت ماند خورد نوشت خواند پرسید شناخت بود داشت یافت گشت افتاد بست پذیرفت فرمود سوخت خندید
+    آورد اورد پوشید ترسید فروخت خرید بخشید کوبید شکست راند نشست ایستاد پیچید چید دوید سپرد
+    فهمید لرزید بارید تابید چرخید جنگید جست
+    """
+)
+PERSIAN_PREFIX_EXCEPTIONS = _words("میدانی میان میرم")
+_VERB_PREFIXES = ("نمی", "می")
+_PERSONAL_ENDINGS = ("ند", "یم", "ید", "ین", "م", "ی", "د", "ه", "ن")  # ه ین ن: colloquial, میره, میگن
+_PAST_ENDINGS = frozenset({"ند", "یم", "ید", "ین", "م", "ی", "ن"})
+
+
+def _is_verb_after_mi(rest: str) -> bool:
+    """True if `rest` reads as a verb: a present stem with a personal ending, or a past stem with or without."""
+    if rest in PAST_STEMS or rest == "توان":  # the past 3rd person, and می‌توان ("one can")
+        return True
+    for ending in _PERSONAL_ENDINGS:
+        stem = rest[: -len(ending)]
+        if rest.endswith(ending) and (stem in PRESENT_STEMS or (ending in _PAST_ENDINGS and stem in PAST_STEMS)):
+            return True
+    return False
+
+
+def _strip_verb_prefix(word: str) -> str | None:
+    """میرود/نمیشود → رود/شود: the continuous می (نمی) typed joined to its verb, as می‌رود gives رود."""
+    if word in PERSIAN_PREFIX_EXCEPTIONS:
+        return None
+    for prefix in _VERB_PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and _is_verb_after_mi(rest):
+            return rest
+    return None
+
+
+def verb_without_prefix(word: str) -> str | None:
+    """The verb of a joined میرود/نمیشود (رود/شود), as می‌رود gives it; None for any other word.
+
+    Not part of persian_stem: the search index holds it beside the word (app.search.compounds), while
+    similar-post ranking keeps the joined word, which measured better on the Persian duplicate set.
+    """
+    return _strip_verb_prefix(word)
+
+
 @lru_cache(maxsize=100_000)
 def persian_stem(word: str) -> str:
     """Light Persian stem: drop a plural ها, then one comparative, ان/ات plural or ی suffix."""

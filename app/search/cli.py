@@ -24,7 +24,7 @@ CLEAN, DIFFERENCES, NO_INDEX, DAMAGED_INDEX = 0, 1, 2, 3
 
 @search_cli.command("rebuild")
 @click.option(
-    "--if-missing", is_flag=True, help="Only build when the index is missing or damaged (used by `make run`)."
+    "--if-missing", is_flag=True, help="Only build when the index is missing, damaged or outdated (used by `make run`)."
 )
 def rebuild_command(if_missing: bool) -> None:
     """Index every post into a new folder, then swap it in (searches keep working meanwhile)."""

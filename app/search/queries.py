@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -30,6 +30,7 @@ from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
 from app.search import spelling
 from app.search.analysis import analyze
+from app.search.compounds import term_groups
 from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
 from app.search.store import index_store
@@ -37,6 +38,9 @@ from app.search.store import index_store
 log = logging.getLogger(__name__)
 QUERY_MAX = 200  # characters of a query
 WORDS_MAX = 12  # analysed words of a query used
+SPLIT_PART_MIN = 3  # letters in each half of a joined query word looked for as two words
+SPLIT_COUNT_CAP = 50  # posts counted per half when choosing where to split
+Splitter = Callable[[str], tuple[str, str] | None]
 TITLE_BOOST = 2.0  # a word in the title counts this much more than in the text
 MAX_PAGE = 100  # deeper pages are never useful; refining the query is
 SEARCH_ARGS = ("q", "kind", "category", "status", "department", "date_from", "date_to", "sort")  # kept in links
@@ -117,8 +121,8 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
             if searcher is None:
                 results.available = False
                 return results
-            words = query_terms(request.text)
-            ids, results.total, terms = _run(searcher, request, viewer, words, results)
+            groups = query_groups(request.text, _splitter(searcher, viewer))
+            ids, results.total, terms = _run(searcher, request, viewer, groups, results)
     except Exception:  # a damaged index: say search is unavailable rather than fail the page
         log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
         return SearchResults(request, available=False)
@@ -131,15 +135,15 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
 def matching_post_ids(text: str, *, department_id: int | None = None, limit: int = 2000) -> list[int] | None:
     """Posts (any status: the caller narrows them to what its viewer may see) with every word of
     `text`, best first; None when the index cannot answer."""
-    words = query_terms(text)
-    if not words:
+    if not query_groups(text):
         return []
     filters = [Term("department", str(department_id))] if department_id is not None else []
     try:
         with index_store().searcher() as searcher:
             if searcher is None:
                 return None
-            return [int(hit["id"]) for hit in searcher.search(_all_words(words, filters), limit=limit)]
+            groups = query_groups(text, _splitter(searcher, None))
+            return [int(hit["id"]) for hit in searcher.search(_all_words(groups, filters), limit=limit)]
     except Exception:  # a damaged index: the caller says search is unavailable rather than fail the page
         log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
         return None
@@ -150,38 +154,80 @@ def query_terms(text: str) -> list[str]:
     return list(dict.fromkeys(analyze(text[:QUERY_MAX])))[:WORDS_MAX]
 
 
+def query_groups(text: str, split: Splitter | None = None) -> list[tuple[str, ...]]:
+    """What a query asks for: per word, the terms that answer it (itself, or joined with a neighbour)."""
+    return term_groups(text[:QUERY_MAX], split)[:WORDS_MAX]
+
+
+def _splitter(searcher: Searcher, viewer) -> Splitter:
+    """split(word) for term_groups: the two words a joined word the viewer's posts barely know stands for.
+
+    اطلاعرسانی → (اطلاع, رسانی) when posts hold both; of several splits, the one whose rarer half is
+    most common. Counted in the posts the viewer may find only (`viewer` None: in every post).
+    """
+    hidden: frozenset[int] | None = None
+
+    def known(word: str, cap: int) -> int:
+        nonlocal hidden
+        if hidden is None:
+            mask = hidden_from(viewer) if viewer is not None else None
+            hidden = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+        terms = analyze(word)
+        return spelling.visible_count(searcher, terms[0], hidden, cap=cap, fieldname="text") if terms else 0
+
+    def split(word: str) -> tuple[str, str] | None:
+        if len(word) < 2 * SPLIT_PART_MIN or known(word, spelling.COMMON_ENOUGH) >= spelling.COMMON_ENOUGH:
+            return None
+        best: tuple[int, str, str] | None = None
+        for cut in range(SPLIT_PART_MIN, len(word) - SPLIT_PART_MIN + 1):
+            first, second = word[:cut], word[cut:]
+            count = min(known(first, SPLIT_COUNT_CAP), known(second, SPLIT_COUNT_CAP))
+            if count and (best is None or count > best[0]):
+                best = (count, first, second)
+        return None if best is None else (best[1], best[2])
+
+    return split
+
+
+def _terms_of(groups: list[tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(term for group in groups for term in group)
+
+
 def _run(
-    searcher: Searcher, request: SearchRequest, viewer, words: list[str], results: SearchResults
+    searcher: Searcher, request: SearchRequest, viewer, groups: list[tuple[str, ...]], results: SearchResults
 ) -> tuple[list[int], int, frozenset[str]]:
     mask = hidden_from(viewer)
     page = partial(_page, searcher, request=request, hidden=mask)
     filters = _filters(request)
-    if not words:  # filters only (or only stopwords typed: then nothing)
+    if not groups:  # filters only (or only stopwords typed: then nothing)
         query = None if request.text.strip() or not filters else And(filters)
         return (*page(query, default=SearchSort.NEWEST), frozenset())
-    ids, total = page(_all_words(words, filters))
+    ids, total = page(_all_words(groups, filters))
+    if total:  # found as typed: no "did you mean", however rare the words
+        return ids, total, _terms_of(groups)
     hidden_docs = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
     suggestion = spelling.suggest(searcher, request.text, hidden_docs)
-    if total:
-        results.suggestion = suggestion
-        return ids, total, frozenset(words)
-    corrected_words = query_terms(suggestion) if suggestion else []
-    if corrected_words:
-        ids, total = page(_all_words(corrected_words, filters))
+    corrected_groups = query_groups(suggestion) if suggestion else []
+    if corrected_groups:
+        ids, total = page(_all_words(corrected_groups, filters))
         if total:
             results.corrected = suggestion
-            return ids, total, frozenset(corrected_words)
-    results.suggestion = suggestion
-    results.approximate = True
+            return ids, total, _terms_of(corrected_groups)
+    results.approximate = True  # a correction that finds nothing either is not offered
     query, stems = _approximate(searcher, request.text, filters, hidden_docs)
     ids, total = page(query)
-    return ids, total, frozenset(words) | stems
+    return ids, total, _terms_of(groups) | stems
 
 
-def _all_words(words: list[str], filters: list[Query]) -> Query:
-    """Posts with every word (in the title or the text), ranked by BM25F with the title counting more."""
-    required = And([Term("text", word) for word in words] + filters)
-    return AndMaybe(required, Or([Term("title", word, boost=TITLE_BOOST) for word in words]))
+def _all_words(groups: list[tuple[str, ...]], filters: list[Query]) -> Query:
+    """Posts with every word in one of its forms (in the title or the text), ranked by BM25F with the
+    title counting more."""
+    required = And([_any_of("text", group) for group in groups] + filters)
+    return AndMaybe(required, Or([Term("title", term, boost=TITLE_BOOST) for term in _terms_of(groups)]))
+
+
+def _any_of(fieldname: str, terms: tuple[str, ...]) -> Query:
+    return Term(fieldname, terms[0]) if len(terms) == 1 else Or([Term(fieldname, term) for term in terms])
 
 
 def _approximate(

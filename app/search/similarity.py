@@ -20,7 +20,8 @@ from typing import Protocol
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.searching import Searcher
 
-from app.search.analysis import analyze, ngram_analyzer, text_ngrams, word_analyzer
+from app.search.analysis import analyze, ngram_analyzer, text_ngrams
+from app.search.compounds import IndexAnalyzer
 from app.search.fusion import script_of, zsum
 
 CELL_LAT_DEG = 0.002  # about 220 m north-south
@@ -111,8 +112,9 @@ def post_schema() -> Schema:
         category=ID(stored=True),
         department=ID(stored=True),
         author=ID(),
-        title=TEXT(analyzer=word_analyzer(), stored=True),
-        text=TEXT(analyzer=word_analyzer(), spelling=True),  # + spell_text: unstemmed words for "did you mean"
+        # Words, and the joined form of words written apart (app.search.compounds)
+        title=TEXT(analyzer=IndexAnalyzer(), stored=True),
+        text=TEXT(analyzer=IndexAnalyzer(), spelling=True),  # + spell_text: unstemmed words for "did you mean"
         grams=TEXT(analyzer=ngram_analyzer(), phrase=False),
         lat=NUMERIC(float, stored=True),
         lon=NUMERIC(float, stored=True),

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from app.search.analysis import analyze
+from app.search.compounds import index_terms
 
 # A word as typed: letters, digits, and the marks and joiners the analyzer folds away.
 _TOKEN = re.compile(r"[\w\u064b-\u065f\u0670\u0640\u200c\u200d]+")
@@ -21,7 +21,7 @@ ELLIPSIS = "…"
 
 @lru_cache(maxsize=50_000)
 def _terms(token: str) -> frozenset[str]:
-    return frozenset(analyze(token))
+    return frozenset(index_terms(token))  # with a ZWNJ inside, the joined form too (اطلاع‌رسانی)
 
 
 def matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:

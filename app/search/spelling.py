@@ -21,6 +21,7 @@ MIN_LENGTH = 3  # shorter words have too many neighbours to guess from
 COMMON_ENOUGH = 3  # a word in this many posts is taken as meant
 MORE_COMMON = 5  # a correction must be this many times more common than the word typed
 COUNT_CAP = 1000  # counting stops here: enough to rank candidates, and a bounded cost per word
+SHORT_WORD = 6  # letters up to which a correction makes one edit, beyond it two (bench/spelling.py)
 
 
 def corrections(searcher: Searcher, text: str, hidden: frozenset[int] = frozenset()) -> dict[str, str]:
@@ -54,10 +55,15 @@ def typed_words(text: str) -> list[str]:
     return [w for w in dict.fromkeys(_WORD.findall(fold_text(text))) if w not in STOPWORDS]
 
 
+def max_edits(length: int) -> int:
+    """Edits a correction may make to a word of `length` letters (see bench/spelling.py)."""
+    return 1 if length <= SHORT_WORD else 2
+
+
 def neighbours(searcher: Searcher, word: str, limit: int = 8, hidden: frozenset[int] = frozenset()) -> list[str]:
-    """Words within one edit of `word` (two for words of five letters or more) that the viewer may
-    find in some post, most common first. Words only unseen posts contain are not neighbours."""
-    maxdist = 2 if len(word) >= 5 else 1
+    """Words within max_edits() of `word` that the viewer may find in some post, closest and most
+    common first. Words only unseen posts contain are not neighbours."""
+    maxdist = max_edits(len(word))
     counted = (
         (w, visible_count(searcher, w, hidden))
         for w in searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1)
@@ -94,7 +100,7 @@ def visible_count(
 def _best_neighbour(searcher: Searcher, word: str, frequency: int, hidden: frozenset[int]) -> str | None:
     reader = searcher.reader()
     best: tuple[int, int, str] | None = None
-    for maxdist in (1, 2) if len(word) >= 5 else (1,):
+    for maxdist in range(1, max_edits(len(word)) + 1):
         for candidate in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1):
             if candidate == word:
                 continue

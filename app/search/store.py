@@ -45,7 +45,7 @@ class IndexDamagedError(Exception):
     """The live generation cannot be opened (its table of contents garbled, its folder emptied)."""
 
 
-MISSING, DAMAGED, HEALTHY = "missing", "damaged", "healthy"
+MISSING, DAMAGED, OUTDATED, HEALTHY = "missing", "damaged", "outdated", "healthy"
 
 
 class IndexStore:
@@ -88,15 +88,20 @@ class IndexStore:
             return self._index
 
     def health(self) -> str:
-        """MISSING, DAMAGED or HEALTHY, read afresh from disk (not from this process's open index)."""
+        """MISSING, DAMAGED, OUTDATED or HEALTHY, read afresh from disk (not from this process's open index).
+
+        OUTDATED: built by an older analyzer (app.search.compounds.ANALYSIS_VERSION), so its terms are not
+        those queries ask for now; `flask worker` and `flask search rebuild --if-missing` rebuild it.
+        """
         name = self.current_name()
         if name is None:
             return MISSING
         try:
-            _open_dir(self.root / name).reader().close()  # every segment's files, not only the contents
+            ix = _open_dir(self.root / name)
+            ix.reader().close()  # every segment's files, not only the contents
         except Exception:
             return DAMAGED
-        return HEALTHY
+        return HEALTHY if post_schema()["text"].analyzer == ix.schema["text"].analyzer else OUTDATED
 
     def new_generation(self) -> tuple[str, FileIndex]:
         """An empty index in a fresh folder, not yet live (call under the writer lock)."""
