@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.accounts.permissions import can_administer
-from app.calls import permissions, services, subscribers  # noqa: F401  (subscribers: signal receivers)
+from app.calls import images, permissions, services, subscribers  # noqa: F401  (subscribers: signal receivers)
 from app.calls.forms import CallForm, ExtendForm, IdeaForm, OutcomeForm
 from app.calls.models import Call
 from app.core.cache import vary_every_page
@@ -71,9 +71,7 @@ def _department_choices() -> list[SelectChoice]:
 def new():
     require(permissions.can_open_call(current_user))
     form = CallForm()
-    form.category.choices = [SelectChoice("", _("Choose a category"))] + [
-        SelectChoice(c.id, localized(c)) for c in active_categories() if c.accepts(PostKind.IDEA)
-    ]
+    form.categories.choices = [SelectChoice(c.id, localized(c)) for c in active_categories(PostKind.IDEA)]
     form.department.choices = _department_choices()
     if form.validate_on_submit():
         department = (
@@ -87,12 +85,14 @@ def new():
             call = services.open_call(
                 current_user,
                 department=department,
-                category=db.session.get(Category, form.category.data),
+                categories=[db.session.get(Category, key or 0) for key in form.categories.data],
                 title=form.title.data,
                 question=form.question.data,
                 description=form.description.data or "",
                 opens_on=parse_date(form.opens_on.data),
                 closes_on=parse_date(form.closes_on.data),
+                area=_area_of(form),
+                image=form.image.data.stream if getattr(form.image.data, "filename", "") else None,
             )
         except DomainError as error:
             show_error(error, form)
@@ -101,7 +101,16 @@ def new():
             flash(_("The call is open to residents."), "success")
             return redirect(url_for("calls.show", call_id=call.id))
     db.session.rollback()
-    return render_template("calls/new.html", form=form), 422 if form.errors else 200
+    return render_template("calls/new.html", form=form, area_limits=_AREA_LIMITS), 422 if form.errors else 200
+
+
+_AREA_LIMITS = (services.AREA_RADIUS_MIN_M, services.AREA_RADIUS_MAX_M)
+
+
+def _area_of(form: CallForm) -> services.Area | None:
+    if form.area_radius_m.data is None:  # the form checked that the three come together
+        return None
+    return services.Area(form.area_latitude.data, form.area_longitude.data, form.area_radius_m.data)
 
 
 @bp.get("/<int:call_id>")
@@ -119,25 +128,56 @@ def show(call_id: int):
     )
 
 
+@bp.get("/<int:call_id>/image/<any(full, thumb):variant>")
+def image(call_id: int, variant: str):
+    """The call's image, with the headers of a post's public photo: inert, briefly cached."""
+    call = db.get_or_404(Call, call_id)
+    key = call.image_key if variant == "full" else call.image_thumb_key
+    path = images.path_of(key) if key else None
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=call.image_content_type, conditional=True, etag=key.split(".")[0])
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PHOTO_CACHE_SECONDS"]
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
+
+
 @bp.route("/<int:call_id>/ideas/new", methods=["GET", "POST"])
 @login_required
 def new_idea(call_id: int):
     call = db.get_or_404(Call, call_id)
     require(permissions.can_post_idea(current_user))
-    form = IdeaForm()
+    categories = [c for c in call.categories if c.is_active]
+    form = IdeaForm(category=categories[0].id if len(categories) == 1 else None)
+    form.category.choices = [SelectChoice("", _("Choose a category"))] + [
+        SelectChoice(c.id, localized(c)) for c in categories
+    ]
+    page = {"call": call, "form": form, "now": utcnow()}
     if form.validate_on_submit():
         try:
-            post = services.submit_idea(call, current_user, title=form.title.data, body=form.body.data)
+            post = services.submit_idea(
+                call,
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                category=db.session.get(Category, form.category.data or 0),
+                address=form.address.data,
+                latitude=form.latitude.data,
+                longitude=form.longitude.data,
+            )
         except DomainError as error:
             db.session.rollback()
             show_error(error, form)
-            return render_template("calls/new_idea.html", call=call, form=form, now=utcnow()), error.status
+            return render_template("calls/new_idea.html", **page), error.status
         db.session.commit()
         flash(_("Thank you! Your idea is waiting for a moderator and will be public once approved."), "success")
         return redirect(url_for("posts.show", post_id=post.id))
     db.session.rollback()
     status = 422 if form.errors else 409 if not call.is_open(utcnow()) and request.method == "POST" else 200
-    return render_template("calls/new_idea.html", call=call, form=form, now=utcnow()), status
+    return render_template("calls/new_idea.html", **page), status
 
 
 @bp.route("/<int:call_id>/extend", methods=["GET", "POST"])
