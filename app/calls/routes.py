@@ -18,14 +18,18 @@ from app.core.cache import vary_every_page
 from app.core.dates import parse_date
 from app.core.db import utcnow
 from app.core.errors import DomainError, show_error
+from app.core.fields import western_number
 from app.core.hooks import add_template_hook
 from app.core.permissions import require
+from app.core.rate_limits import setting
 from app.core.web import localized
 from app.departments.models import Department
-from app.extensions import db
-from app.posts import votes
+from app.extensions import db, limiter
+from app.posts import rules, votes
+from app.posts.forms import int_or_none
 from app.posts.models import Category, PostKind
 from app.posts.services import active_categories
+from app.search.similar import similar_to_draft
 
 bp = Blueprint("calls", __name__, url_prefix="/calls")
 
@@ -178,6 +182,34 @@ def new_idea(call_id: int):
     db.session.rollback()
     status = 422 if form.errors else 409 if not call.is_open(utcnow()) and request.method == "POST" else 200
     return render_template("calls/new_idea.html", **page), status
+
+
+@bp.route("/<int:call_id>/similar", methods=["GET", "POST"])
+@limiter.limit(setting("SIMILAR_RATE_LIMIT"))
+def similar(call_id: int):
+    """Ideas like the one being written into a call (htmx asks as the resident types): the call's own
+    ideas first, then the rest. A suggestion: what cannot be read is left out, never refused."""
+    call = db.get_or_404(Call, call_id)
+    args = request.form if request.method == "POST" else request.args
+    in_call = services.idea_ids(call)
+    items = similar_to_draft(
+        title=args.get("title", "")[: rules.TITLE_MAX * 2],
+        body=args.get("body", "")[: rules.BODY_MAX],
+        kind=PostKind.IDEA,
+        category_id=int_or_none(args.get("category")),
+        latitude=_coordinate(args.get("latitude")),
+        longitude=_coordinate(args.get("longitude")),
+        first=in_call,
+    )
+    return render_template("search/_similar_list.html", items=items, in_call=in_call)
+
+
+def _coordinate(value: str | None) -> float | None:
+    try:
+        number = float(western_number(value))
+    except ValueError:
+        return None
+    return number if -180 <= number <= 180 else None
 
 
 @bp.route("/<int:call_id>/extend", methods=["GET", "POST"])

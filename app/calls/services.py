@@ -226,6 +226,11 @@ def call_of(post: Post) -> CallIdea | None:
     return db.session.get(CallIdea, post.id)
 
 
+def idea_ids(call: Call) -> set[int]:
+    """The posts written into the call, public or not (callers re-check what they show)."""
+    return set(db.session.scalars(select(CallIdea.post_id).where(CallIdea.call_id == call.id)))
+
+
 def ranked_ideas(call: Call) -> list[tuple[Post, CallIdea]]:
     """The call's public ideas, most supported first."""
     rows = db.session.execute(
