@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from app.accounts.permissions import can_participate
 from app.alerts.models import TopicFollow
+from app.alerts.neighbourhoods import neighbourhood
 from app.core.errors import DomainConflictError, DomainError
 from app.extensions import db
 from app.notifications.models import NotificationKind
@@ -66,6 +67,16 @@ def follow_area(user, latitude: float | None, longitude: float | None, radius_m:
             _("The radius must be %(min)d to %(max)d metres.", min=RADIUS_MIN_M, max=RADIUS_MAX_M), field="radius_m"
         )
     return _add(user, latitude=round(latitude, 5), longitude=round(longitude, 5), radius_m=radius_m)
+
+
+def follow_neighbourhood(user, key: str | None) -> TopicFollow:
+    """Follow a neighbourhood of the list: its circle, remembered with its name."""
+    place = neighbourhood(key)
+    if place is None:
+        raise FollowError(_("Choose a neighbourhood from the list."), field="place")
+    if any(f.place_key == place.key for f in follows_of(user)):
+        raise DomainConflictError(_("You follow this already."))
+    return _add(user, latitude=place.latitude, longitude=place.longitude, radius_m=place.radius_m, place_key=place.key)
 
 
 def unfollow(follow: TopicFollow) -> None:

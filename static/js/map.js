@@ -149,6 +149,7 @@
     var latitude = field("latitudeField");
     var longitude = field("longitudeField");
     var radius = field("radiusField");
+    var place = element.dataset.placeField ? field("placeField") : null;  // a neighbourhood from the list
     var say = statusLine(element);
     var bounds = L.latLngBounds(config.bounds);
     var map = baseMap(element, config);
@@ -181,20 +182,34 @@
       latitude.value = event.latlng.lat.toFixed(5);
       longitude.value = event.latlng.lng.toFixed(5);
       if (!isFinite(westernNumber(radius.value))) { radius.value = localDigits(fallbackRadius); }
+      if (place) { place.value = ""; }  // a circle of one's own, no longer the neighbourhood's
       draw(false);
       say(config.text.circleDrawn);
-      element.dispatchEvent(new Event("circle-changed", { bubbles: true }));
     });
     [latitude, longitude, radius].forEach(function (input) {
-      input.addEventListener("change", function () { draw(true); });
+      input.addEventListener("change", function () {
+        if (place) { place.value = ""; }
+        draw(true);
+      });
     });
-    form.addEventListener("circle-chosen", function () { draw(true); });  // a neighbourhood picked
+    if (place) {
+      var places = JSON.parse(element.dataset.places || "{}");
+      place.addEventListener("change", function () {
+        var chosen = places[place.value];
+        if (!chosen) { return; }
+        latitude.value = chosen[0].toFixed(5);
+        longitude.value = chosen[1].toFixed(5);
+        radius.value = localDigits(chosen[2]);
+        draw(true);
+      });
+    }
     var clear = element.querySelector("[data-action=clear]");
     if (clear) {
       clear.addEventListener("click", function () {
         latitude.value = "";
         longitude.value = "";
         radius.value = "";
+        if (place) { place.value = ""; }
         draw(false);
         say(config.text.circleCleared);
       });
