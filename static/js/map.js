@@ -219,6 +219,7 @@
   function area(element, config) {
     var shown = circleOf(element);
     var map = baseMap(element, config, { scrollWheelZoom: false });
+    map.setView(shown.centre, 14);  // a layer needs a view before it can be placed
     var shape = L.circle(shown.centre, { radius: shown.radius, interactive: false }).addTo(map);
     map.fitBounds(shape.getBounds(), { padding: [16, 16] });
   }
