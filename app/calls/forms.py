@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -77,6 +77,7 @@ class CallForm(FlaskForm):
         description=_l("A JPEG, PNG or WebP picture; it is cleaned of its metadata and shown with the call."),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
+    image_token = HiddenField()  # the image received on an earlier try (calls.images.StoredImage.token)
     area_latitude = DecimalNumberField(
         _l("Latitude of the centre"), message=_l("Enter the latitude as a number, like 36.2970.")
     )

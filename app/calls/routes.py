@@ -28,6 +28,7 @@ from app.extensions import db, limiter
 from app.posts import rules, votes
 from app.posts.forms import int_or_none
 from app.posts.models import Category, PostKind
+from app.posts.photos import PhotoError
 from app.posts.services import active_categories
 from app.search.similar import similar_to_draft
 
@@ -77,7 +78,9 @@ def new():
     form = CallForm()
     form.categories.choices = [SelectChoice(c.id, localized(c)) for c in active_categories(PostKind.IDEA)]
     form.department.choices = _department_choices()
-    if form.validate_on_submit():
+    is_valid = form.validate_on_submit()
+    image = _image_of(form)  # received (and kept for the next try) even when the rest is refused
+    if is_valid and not form.image.errors:
         department = (
             db.session.get(Department, form.department.data or 0)
             if can_administer(current_user)
@@ -96,7 +99,7 @@ def new():
                 opens_on=parse_date(form.opens_on.data),
                 closes_on=parse_date(form.closes_on.data),
                 area=_area_of(form),
-                image=form.image.data.stream if getattr(form.image.data, "filename", "") else None,
+                image=image,
             )
         except DomainError as error:
             show_error(error, form)
@@ -105,7 +108,22 @@ def new():
             flash(_("The call is open to residents."), "success")
             return redirect(url_for("calls.show", call_id=call.id))
     db.session.rollback()
-    return render_template("calls/new.html", form=form, area_limits=_AREA_LIMITS), 422 if form.errors else 200
+    page = {"form": form, "area_limits": _AREA_LIMITS, "kept_image": image}
+    return render_template("calls/new.html", **page), 422 if form.errors else 200
+
+
+def _image_of(form: CallForm) -> images.StoredImage | None:
+    """The image the form brings: a new file (cleaned and stored now), else the one kept from before."""
+    if request.method != "POST":
+        return None
+    image = images.from_token(form.image_token.data, current_user)
+    if getattr(form.image.data, "filename", ""):
+        try:
+            image = images.store_image(form.image.data.stream)
+        except PhotoError as error:
+            form.image.errors = [*form.image.errors, error.message]
+    form.image_token.data = image.token(current_user) if image is not None else ""
+    return image
 
 
 _AREA_LIMITS = (services.AREA_RADIUS_MIN_M, services.AREA_RADIUS_MAX_M)

@@ -20,7 +20,6 @@ from app.extensions import db
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.posts.models import Category, Post, PostKind, Vote
-from app.posts.photos import PhotoError
 from app.posts.places import is_in_city
 from app.posts.services import submit_post
 
@@ -86,12 +85,13 @@ def open_call(
     opens_on: date,
     closes_on: date,
     area: Area | None = None,
-    image=None,
+    image: images.StoredImage | None = None,
     now: datetime | None = None,
 ) -> Call:
     """Open a call from the start of `opens_on` to the end of `closes_on`, both in the city's time zone.
 
-    `image`: an uploaded file's stream, or None; `area`: the circle the call is about, or None."""
+    `image`: an image stored from the form (`images.store_image`), or None; `area`: the circle the call
+    is about, or None."""
     now = now or utcnow()
     title, question, description = _check_text(title, question, description)
     categories = _check_categories(categories)
@@ -117,11 +117,12 @@ def open_call(
     )
     if area is not None:
         call.area_latitude, call.area_longitude, call.area_radius_m = area.latitude, area.longitude, area.radius_m
-    if image is not None:  # last: nothing is stored for a call refused for another reason
-        try:
-            call.image_key, call.image_thumb_key, call.image_content_type = images.store_image(image)
-        except PhotoError as error:
-            raise CallError(error.message, field="image") from None
+    if image is not None:
+        call.image_key, call.image_thumb_key, call.image_content_type = (
+            image.file_key,
+            image.thumb_key,
+            image.content_type,
+        )
     db.session.add(call)
     db.session.flush()
     db.session.add(

@@ -13,6 +13,7 @@ from app.calls.models import Call
 from app.core.db import utcnow
 from app.extensions import db
 from app.posts.models import Post
+from app.posts.photos import PhotoError
 from tests.factories import PASSWORD
 from tests.posts.test_photos import image_bytes, jpeg_with_gps
 
@@ -108,7 +109,7 @@ def test_a_call_keeps_its_area(app, make):
 
 
 def test_the_image_is_cleaned_of_its_metadata_resized_and_stored_apart_from_post_photos(app, make):
-    call, _staff = open_with(make, image=io.BytesIO(jpeg_with_gps(size=(4000, 3000))))
+    call, _staff = open_with(make, image=images.store_image(io.BytesIO(jpeg_with_gps(size=(4000, 3000)))))
     path = images.path_of(call.image_key)
     assert path.parent.name == "calls" and path.is_file() and images.path_of(call.image_thumb_key).is_file()
     with Image.open(path) as stored:
@@ -117,12 +118,10 @@ def test_the_image_is_cleaned_of_its_metadata_resized_and_stored_apart_from_post
     assert call.image_content_type == "image/jpeg"
 
 
-def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_opened(app, make):
-    with pytest.raises(services.CallError) as refused:
-        open_with(make, image=io.BytesIO(b"<html><script>alert(1)</script></html>"))
-    assert refused.value.field == "image"
-    db.session.rollback()
-    assert db.session.scalar(db.select(db.func.count()).select_from(Call)) == 0
+def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_stored(app):
+    with pytest.raises(PhotoError):
+        images.store_image(io.BytesIO(b"<html><script>alert(1)</script></html>"))
+    assert not (images.path_of("x").parent).exists()
 
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -189,6 +188,33 @@ def test_odd_area_image_or_categories_are_refused_and_the_text_is_kept(client, m
     assert message in page
     assert "پیاده‌راه احمدآباد" in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Call)) == 0
+
+
+def test_an_image_sent_with_a_refused_form_is_kept_for_the_next_try(client, make, auth):
+    department = make.department()
+    category = make.category(department=department)
+    auth.login(make.user(Role.STAFF, department=department))
+    data = _form([category.id], title="", image=(io.BytesIO(image_bytes()), "plan.jpg"))
+    refused = client.post("/calls/new", data=data, headers=EN, content_type="multipart/form-data")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "The image you chose is kept" in page
+    token = re.search(r'name="image_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/calls/new", data=_form([category.id], image_token=token)).status_code == 302
+    call = db.session.scalar(db.select(Call))
+    assert call.image_key and images.path_of(call.image_key).is_file()
+
+
+def test_a_forged_or_someone_elses_image_token_is_ignored(client, make, auth):
+    department = make.department()
+    category = make.category(department=department)
+    owner = make.user(Role.STAFF, department=department)
+    with client.application.test_request_context():
+        stored = images.store_image(io.BytesIO(image_bytes()))
+        token = stored.token(owner)
+    auth.login(make.user(Role.STAFF, department=department))
+    for forged in (token, token[:-2] + "xx", "nonsense"):
+        assert client.post("/calls/new", data=_form([category.id], image_token=forged)).status_code == 302
+    assert all(call.image_key is None for call in db.session.scalars(db.select(Call)))
 
 
 def test_a_retired_category_is_not_offered_and_is_refused(client, make, auth):
