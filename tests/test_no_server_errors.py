@@ -72,7 +72,7 @@ def world(make):
     call = calls.open_call(
         staff,
         department=department,
-        category=category,
+        categories=[category],
         title="فراخوان",
         question="چه؟",
         opens_on=date.today() - timedelta(days=1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Optional
 
 from app.core.fields import DecimalNumberField, WholeNumberField
 from app.core.i18n import lazy_gettext as _l
@@ -27,6 +27,9 @@ class DepartmentFollowForm(FlaskForm):
 
 
 class AreaFollowForm(FlaskForm):
+    """A neighbourhood from the list, or a circle drawn on the map or typed (the neighbourhood wins)."""
+
+    place = SelectField(_l("A neighbourhood"), validate_choice=False, validators=[Optional()])
     latitude = DecimalNumberField(
         _l("Latitude of the centre"), message=_l("Enter the latitude as a number, like 36.2970.")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import utcnow
@@ -19,6 +19,7 @@ class TopicFollow(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     radius_m: Mapped[int | None]
+    place_key: Mapped[str | None] = mapped_column(String(40))  # the neighbourhood the circle came from
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     category = relationship("Category", lazy="joined")

@@ -12,6 +12,7 @@ from app.accounts.permissions import can_participate, is_signed_in
 from app.alerts import services, subscribers  # noqa: F401  (subscribers: signal receivers)
 from app.alerts.forms import AreaFollowForm, CategoryFollowForm, DepartmentFollowForm, EmptyForm
 from app.alerts.models import TopicFollow
+from app.alerts.neighbourhoods import neighbourhood, neighbourhoods
 from app.core.errors import DomainError, show_error
 from app.core.pagination import requested_page
 from app.core.permissions import require
@@ -33,7 +34,11 @@ def _forms() -> dict:
     department.department.choices = [SelectChoice("", _("Choose a department"))] + [
         SelectChoice(d.id, localized(d)) for d in departments
     ]
-    return {"category_form": category, "department_form": department, "area_form": AreaFollowForm(prefix="a")}
+    area = AreaFollowForm(prefix="a")
+    area.place.choices = [SelectChoice("", _("None: draw or type the circle"))] + [
+        SelectChoice(n.key, localized(n)) for n in neighbourhoods()
+    ]
+    return {"category_form": category, "department_form": department, "area_form": area}
 
 
 FOLLOWED_POSTS_SHOWN = 5  # on "Things I follow"; the rest on their own page
@@ -48,6 +53,8 @@ def _page(status: int = 200, **forms):
         button=EmptyForm(),
         radius_min=services.RADIUS_MIN_M,
         radius_max=services.RADIUS_MAX_M,
+        place_named=neighbourhood,
+        places={n.key: [n.latitude, n.longitude, n.radius_m] for n in neighbourhoods()},
         **context,
     ), status
 
@@ -101,6 +108,8 @@ def follow_department():
 @login_required
 def follow_area():
     form = _forms()["area_form"]
+    if form.place.data:  # a neighbourhood chosen (the script also drew it into the fields)
+        return _added(lambda: services.follow_neighbourhood(current_user, form.place.data), form, "area_form")
     return _added(
         lambda: services.follow_area(current_user, form.latitude.data, form.longitude.data, form.radius_m.data),
         form,

@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, or_, select
 
 from app.accounts.permissions import can_participate
 from app.alerts.models import TopicFollow
+from app.alerts.neighbourhoods import neighbourhood
 from app.core.errors import DomainConflictError, DomainError
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -93,6 +94,16 @@ def unfollow_post(user, post_id: int) -> None:
     removed = db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.post_id == post_id))
     if not removed.rowcount:
         raise FollowError(_("You do not follow this post."), status=404)
+
+
+def follow_neighbourhood(user, key: str | None) -> TopicFollow:
+    """Follow a neighbourhood of the list: its circle, remembered with its name."""
+    place = neighbourhood(key)
+    if place is None:
+        raise FollowError(_("Choose a neighbourhood from the list."), field="place")
+    if any(f.place_key == place.key for f in follows_of(user)):
+        raise DomainConflictError(_("You follow this already."))
+    return _add(user, latitude=place.latitude, longitude=place.longitude, radius_m=place.radius_m, place_key=place.key)
 
 
 def unfollow(follow: TopicFollow) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.services import QUESTION_MAX, TEXT_MAX, TITLE_MAX
 from app.core.dates import parse_date
+from app.core.fields import DecimalNumberField, WholeNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
@@ -27,13 +30,21 @@ def _check_date(_form, field) -> None:
         raise ValidationError(_l("This is not a date we can read: write it like 1405/10/01 or 2026-12-22."))
 
 
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (the `field` macro renders them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class CallForm(FlaskForm):
     department = SelectField(_l("Department"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
-    category = SelectField(
-        _l("Category of the ideas"),
+    categories = MultiCheckboxField(
+        _l("Categories of the ideas"),
         coerce=int_or_none,
         validate_choice=False,
-        validators=[DataRequired(_l("Choose a category."))],
+        description=_l("Residents file their idea in one of these."),
+        validators=[DataRequired(_l("Choose at least one category."))],
     )
     title = StringField(
         _l("Title"),
@@ -61,9 +72,29 @@ class CallForm(FlaskForm):
     )
     opens_on = _date_field(_l("Opens on"))
     closes_on = _date_field(_l("Last day for ideas"))
+    image = FileField(
+        _l("Image (optional)"),
+        description=_l("A JPEG, PNG or WebP picture; it is cleaned of its metadata and shown with the call."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    image_token = HiddenField()  # the image received on an earlier try (calls.images.StoredImage.token)
+    area_latitude = DecimalNumberField(
+        _l("Latitude of the centre"), message=_l("Enter the latitude as a number, like 36.2970.")
+    )
+    area_longitude = DecimalNumberField(
+        _l("Longitude of the centre"), message=_l("Enter the longitude as a number, like 59.6060.")
+    )
+    area_radius_m = WholeNumberField(
+        _l("Radius in metres"), message=_l("Enter the radius as a whole number of metres.")
+    )
 
     validate_opens_on = _check_date
     validate_closes_on = _check_date
+
+    def validate_area_radius_m(self, field) -> None:
+        parts = (self.area_latitude.data, self.area_longitude.data, field.data)
+        if any(part is not None for part in parts) and any(part is None for part in parts):
+            raise ValidationError(_l("For an area, give its centre and its radius, or leave all three empty."))
 
 
 class ExtendForm(FlaskForm):
@@ -72,6 +103,21 @@ class ExtendForm(FlaskForm):
 
 
 class IdeaForm(FlaskForm):
+    category = SelectField(
+        _l("Category"), coerce=int_or_none, validate_choice=False, validators=[DataRequired(_l("Choose a category."))]
+    )
+    address = StringField(
+        _l("Address or nearest landmark"),
+        filters=[clean_text],
+        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
+        validators=[
+            Optional(),
+            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
+        ],
+    )
+    # Filled by the map (which opens on the call's area, if it has one) or typed, as on the post form.
+    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
+    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
     title = StringField(
         _l("Title"),
         filters=[clean_text],

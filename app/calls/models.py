@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.cache import public_content
 from app.core.db import utcnow
 from app.extensions import db
+
+# Every category a call's ideas may be filed in (the call's `category_id` is the first of them).
+call_category = Table(
+    "call_category",
+    db.metadata,
+    Column("call_id", ForeignKey("call.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("category.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 @public_content
@@ -19,7 +27,7 @@ class Call(db.Model):
     question: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))  # where the call's ideas are filed
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))  # the first of `categories`
     # Stored in UTC: the first moment ideas are taken, and the first moment they are not any more.
     opens_at: Mapped[datetime]
     closes_at: Mapped[datetime] = mapped_column(index=True)
@@ -27,9 +35,22 @@ class Call(db.Model):
     outcome_published_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The optional image, cleaned like a post's photos and stored under UPLOAD_DIR/calls/.
+    image_key: Mapped[str | None] = mapped_column(String(80))
+    image_thumb_key: Mapped[str | None] = mapped_column(String(80))
+    image_content_type: Mapped[str | None] = mapped_column(String(20))
+    # The optional area the call is about: a circle on the map (all three or none).
+    area_latitude: Mapped[float | None]
+    area_longitude: Mapped[float | None]
+    area_radius_m: Mapped[int | None]
 
     department = relationship("Department", lazy="joined", innerjoin=True)
     category = relationship("Category", lazy="joined", innerjoin=True)
+    categories = relationship("Category", secondary=call_category, order_by="Category.id")
+
+    @property
+    def has_area(self) -> bool:
+        return self.area_radius_m is not None
 
     def is_open(self, now: datetime) -> bool:
         return self.opens_at <= now < self.closes_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.calls import images
 from app.calls.models import Call, CallEvent, CallIdea
 from app.core.db import utcnow
 from app.core.errors import DomainConflictError, DomainError
@@ -18,10 +20,22 @@ from app.extensions import db
 from app.notifications.models import NotificationKind
 from app.notifications.services import notify
 from app.posts.models import Category, Post, PostKind, Vote
+from app.posts.places import is_in_city
 from app.posts.services import submit_post
 
 TITLE_MAX, QUESTION_MAX, TEXT_MAX = 150, 300, 5000
 MAX_DAYS = 366  # a call longer than a year is not a call
+MAX_CATEGORIES = 10
+AREA_RADIUS_MIN_M, AREA_RADIUS_MAX_M = 100, 15_000  # a street corner to most of the city
+
+
+@dataclass(frozen=True)
+class Area:
+    """A circle on the map: its centre and radius in metres."""
+
+    latitude: float
+    longitude: float
+    radius_m: int
 
 
 class CallError(DomainError):
@@ -64,19 +78,23 @@ def open_call(
     actor,
     *,
     department,
-    category: Category,
+    categories: Sequence[Category | None],
     title: str,
     question: str,
     description: str = "",
     opens_on: date,
     closes_on: date,
+    area: Area | None = None,
+    image: images.StoredImage | None = None,
     now: datetime | None = None,
 ) -> Call:
-    """Open a call from the start of `opens_on` to the end of `closes_on`, both in the city's time zone."""
+    """Open a call from the start of `opens_on` to the end of `closes_on`, both in the city's time zone.
+
+    `image`: an image stored from the form (`images.store_image`), or None; `area`: the circle the call
+    is about, or None."""
     now = now or utcnow()
     title, question, description = _check_text(title, question, description)
-    if category is None or not category.accepts(PostKind.IDEA):
-        raise CallError(_("Choose a category that takes ideas."), field="category")
+    categories = _check_categories(categories)
     opens_at, closes_at = start_of_day(opens_on), start_of_day(closes_on + timedelta(days=1))
     if closes_at <= now:
         raise CallError(_("The closing date has passed."), field="closes_on")
@@ -84,23 +102,57 @@ def open_call(
         raise CallError(_("The call must close on or after the day it opens."), field="closes_on")
     if (closes_on - opens_on).days > MAX_DAYS:
         raise CallError(_("A call may run for at most %(days)d days.", days=MAX_DAYS), field="closes_on")
+    area = _check_area(area)
     call = Call(
         title=title,
         question=question,
         description=description,
         department_id=department.id,
-        category_id=category.id,
+        category_id=categories[0].id,
+        categories=categories,
         opens_at=opens_at,
         closes_at=closes_at,
         created_by_id=actor.id,
         created_at=now,
     )
+    if area is not None:
+        call.area_latitude, call.area_longitude, call.area_radius_m = area.latitude, area.longitude, area.radius_m
+    if image is not None:
+        call.image_key, call.image_thumb_key, call.image_content_type = (
+            image.file_key,
+            image.thumb_key,
+            image.content_type,
+        )
     db.session.add(call)
     db.session.flush()
     db.session.add(
         CallEvent(call_id=call.id, action="opened", actor_id=actor.id, new_closes_at=closes_at, created_at=now)
     )
     return call
+
+
+def _check_categories(categories: Sequence[Category | None]) -> list[Category]:
+    chosen = {c.id: c for c in categories if c is not None}
+    if not chosen or len(categories) != len(chosen):
+        raise CallError(_("Choose at least one category that takes ideas."), field="categories")
+    if len(chosen) > MAX_CATEGORIES:
+        raise CallError(_("Choose at most %(max)d categories.", max=MAX_CATEGORIES), field="categories")
+    if not all(c.is_active and c.accepts(PostKind.IDEA) for c in chosen.values()):
+        raise CallError(_("Choose categories that take ideas."), field="categories")
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _check_area(area: Area | None) -> Area | None:
+    if area is None:
+        return None
+    if not is_in_city(area.latitude, area.longitude):
+        raise CallError(_("Choose a centre inside the city."), field="area_latitude")
+    if not AREA_RADIUS_MIN_M <= area.radius_m <= AREA_RADIUS_MAX_M:
+        raise CallError(
+            _("The radius must be %(min)d to %(max)d metres.", min=AREA_RADIUS_MIN_M, max=AREA_RADIUS_MAX_M),
+            field="area_radius_m",
+        )
+    return Area(round(area.latitude, 5), round(area.longitude, 5), area.radius_m)
 
 
 def idea_count(call: Call) -> int:
@@ -134,11 +186,37 @@ def change_closing(call: Call, actor, closes_on: date, *, now: datetime | None =
     return event
 
 
-def submit_idea(call: Call, author, *, title: str, body: str, now: datetime | None = None) -> Post:
-    """Post an idea into an open call: it waits for moderation like any post, filed in the call's category."""
+def submit_idea(
+    call: Call,
+    author,
+    *,
+    title: str,
+    body: str,
+    category: Category | None = None,
+    address: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    now: datetime | None = None,
+) -> Post:
+    """Post an idea into an open call: it waits for moderation like any post, filed in one of the call's
+    categories (`category`; may be left out when the call has only one)."""
     if not call.is_open(now or utcnow()):
         raise CallClosedError(_("This call is not taking ideas now."))
-    post = submit_post(author, kind=PostKind.IDEA, title=title, body=body, category=call.category)
+    offered = call.categories
+    if category is None and len(offered) == 1:
+        category = offered[0]
+    if category is None or category not in offered or not category.is_active:
+        raise CallError(_("Choose one of the call's categories."), field="category")
+    post = submit_post(
+        author,
+        kind=PostKind.IDEA,
+        title=title,
+        body=body,
+        category=category,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+    )
     db.session.add(CallIdea(post_id=post.id, call_id=call.id))
     db.session.flush()
     return post
@@ -147,6 +225,11 @@ def submit_idea(call: Call, author, *, title: str, body: str, now: datetime | No
 def call_of(post: Post) -> CallIdea | None:
     """The call an idea was posted into, with what the outcome said of it."""
     return db.session.get(CallIdea, post.id)
+
+
+def idea_ids(call: Call) -> set[int]:
+    """The posts written into the call, public or not (callers re-check what they show)."""
+    return set(db.session.scalars(select(CallIdea.post_id).where(CallIdea.call_id == call.id)))
 
 
 def ranked_ideas(call: Call) -> list[tuple[Post, CallIdea]]:

@@ -65,6 +65,8 @@ def map_settings() -> dict:
             "truncated": _("Only the newest pins are shown; narrow the filters to see the rest."),
             "loadFailed": _("The pins could not be loaded. Use the list below instead."),
             "support": _("Supporters: %(count)s"),
+            "circleDrawn": _("Centre marked. Change the radius below, or click elsewhere to move the circle."),
+            "circleCleared": _("The area is removed."),
         },
     }
 

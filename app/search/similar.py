@@ -8,6 +8,7 @@ same kind) and decides when a draft is a near-certain duplicate (docs/decisions/
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,9 +57,13 @@ def similar_to_draft(
     now: datetime | None = None,
     timeless: bool = False,
     limit: int = SHOWN,
+    first: Collection[int] = (),
 ) -> list[SimilarItem]:
     """Public posts like the one being written, best first (its place and time count: `now` by default
-    the present; `timeless` leaves time out, and with it the place-and-week cells)."""
+    the present; `timeless` leaves time out, and with it the place-and-week cells).
+
+    `first`: ids of posts that go before every other, each group best first (a call's own ideas, for
+    an idea written into that call)."""
     query = QueryPost(
         title=title,
         body=body,
@@ -68,7 +73,7 @@ def similar_to_draft(
         now=None if timeless else now or utcnow(),
         exclude_ids=frozenset({str(exclude_post_id)} if exclude_post_id else ()),
     )
-    return _similar(query, kind, limit)
+    return _similar(query, kind, limit, first=frozenset(first))
 
 
 def similar_to_post(post: Post, *, limit: int = SHOWN) -> list[SimilarItem]:
@@ -125,7 +130,9 @@ def _worth_showing(hit, text_bar: float) -> bool:
     return hit.distance_m is not None and hit.distance_m <= SAME_SPOT_M
 
 
-def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None) -> list[SimilarItem]:
+def _similar(
+    query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None, first: frozenset[int] = frozenset()
+) -> list[SimilarItem]:
     """The ranked hits worth showing, re-checked against the database (which is never remembered)."""
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
@@ -148,6 +155,8 @@ def _similar(query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | 
         if post is None or not post.is_public or post.status is PostStatus.DUPLICATE or post.kind is not kind:
             continue
         items.append(SimilarItem(post, hit.score, hit.text, hit.distance_m))
-        if len(items) == limit:
+        if len(items) == limit and not first:
             break
-    return items
+    if first:  # every hit worth showing was kept: the preferred ones go ahead, in their order
+        items = [i for i in items if i.post.id in first] + [i for i in items if i.post.id not in first]
+    return items[:limit]

@@ -92,6 +92,11 @@
     }
 
     map.setView(config.center, config.zoom);
+    var callArea = circleOf(element);  // an idea into a call about an area: the map opens on it
+    if (callArea) {
+      L.circle(callArea.centre, { radius: callArea.radius, interactive: false, fill: false, dashArray: "6 6" }).addTo(map);
+      map.fitBounds(L.latLng(callArea.centre).toBounds(callArea.radius * 2));
+    }
     fromInputs(true);
     map.on("click", function (event) { place(event.latlng, config.text.picked, false); });
     latitude.addEventListener("change", function () { fromInputs(true); });
@@ -128,6 +133,95 @@
       longitude.value = "";
       say(config.text.cleared);
     });
+  }
+
+  function circleOf(element) {
+    var radius = Number(element.dataset.areaRadius);
+    if (!radius) { return null; }
+    return { centre: L.latLng(Number(element.dataset.areaLat), Number(element.dataset.areaLng)), radius: radius };
+  }
+
+  // A circle drawn on the map (a call's area, a followed area): a click or tap puts the centre,
+  // the radius field (typed, or a neighbourhood's) sets its size; the typed fields stay the truth.
+  function circle(element, config) {
+    var form = element.closest("form");
+    var field = function (name) { return form.querySelector("[name=" + element.dataset[name] + "]"); };
+    var latitude = field("latitudeField");
+    var longitude = field("longitudeField");
+    var radius = field("radiusField");
+    var place = element.dataset.placeField ? field("placeField") : null;  // a neighbourhood from the list
+    var say = statusLine(element);
+    var bounds = L.latLngBounds(config.bounds);
+    var map = baseMap(element, config);
+    var shape = null;
+    var fallbackRadius = Number(element.dataset.defaultRadius) || 500;
+
+    function draw(fit) {
+      var lat = westernNumber(latitude.value);
+      var lng = westernNumber(longitude.value);
+      var size = westernNumber(radius.value);
+      if (!isFinite(lat) || !isFinite(lng)) {
+        if (shape) { map.removeLayer(shape); shape = null; }
+        return;
+      }
+      var centre = L.latLng(lat, lng);
+      if (!isFinite(size) || size <= 0) { size = fallbackRadius; }
+      if (!shape) {
+        shape = L.circle(centre, { radius: size, interactive: false }).addTo(map);
+      } else {
+        shape.setLatLng(centre);
+        shape.setRadius(size);
+      }
+      if (fit) { map.fitBounds(shape.getBounds(), { padding: [16, 16] }); }
+    }
+
+    map.setView(config.center, config.zoom);
+    draw(true);
+    map.on("click", function (event) {
+      if (!bounds.contains(event.latlng)) { say(config.text.outside); return; }
+      latitude.value = event.latlng.lat.toFixed(5);
+      longitude.value = event.latlng.lng.toFixed(5);
+      if (!isFinite(westernNumber(radius.value))) { radius.value = localDigits(fallbackRadius); }
+      if (place) { place.value = ""; }  // a circle of one's own, no longer the neighbourhood's
+      draw(false);
+      say(config.text.circleDrawn);
+    });
+    [latitude, longitude, radius].forEach(function (input) {
+      input.addEventListener("change", function () {
+        if (place) { place.value = ""; }
+        draw(true);
+      });
+    });
+    if (place) {
+      var places = JSON.parse(element.dataset.places || "{}");
+      place.addEventListener("change", function () {
+        var chosen = places[place.value];
+        if (!chosen) { return; }
+        latitude.value = chosen[0].toFixed(5);
+        longitude.value = chosen[1].toFixed(5);
+        radius.value = localDigits(chosen[2]);
+        draw(true);
+      });
+    }
+    var clear = element.querySelector("[data-action=clear]");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        latitude.value = "";
+        longitude.value = "";
+        radius.value = "";
+        if (place) { place.value = ""; }
+        draw(false);
+        say(config.text.circleCleared);
+      });
+    }
+  }
+
+  function area(element, config) {
+    var shown = circleOf(element);
+    var map = baseMap(element, config, { scrollWheelZoom: false });
+    map.setView(shown.centre, 14);  // a layer needs a view before it can be placed
+    var shape = L.circle(shown.centre, { radius: shown.radius, interactive: false }).addTo(map);
+    map.fitBounds(shape.getBounds(), { padding: [16, 16] });
   }
 
   function spot(element, config) {
@@ -209,7 +303,7 @@
       .catch(function () { say(config.text.loadFailed); });
   }
 
-  var kinds = { picker: picker, spot: spot, browse: browse };
+  var kinds = { picker: picker, spot: spot, browse: browse, circle: circle, area: area };
   document.querySelectorAll("[data-map]").forEach(function (element) {
     var setUp = kinds[element.dataset.map];
     if (setUp) {

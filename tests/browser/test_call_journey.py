@@ -45,13 +45,18 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     page.get_by_role("link", name="گشودن فراخوان").click()
     page.get_by_label("عنوان").fill(TITLE)
     page.get_by_label("پرسشی که از شهروندان می‌پرسید").fill(QUESTION)
-    page.get_by_label("دستهٔ ایده‌ها").select_option(label=category.name_fa)
+    page.get_by_label(category.name_fa).check()
     page.get_by_label("تاریخ آغاز").fill(
         today.strftime("%Y/%m/%d").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     )
     page.get_by_label("آخرین روز دریافت ایده").fill((today + timedelta(days=13)).strftime("%Y/%m/%d"))
+    # The area: a click on the map puts the centre, the radius is typed.
+    page.locator("[data-map=circle][data-map-ready=true] .map").click()
+    expect(page.locator("[name=area_latitude]")).not_to_have_value("")
+    page.locator("[name=area_radius_m]").fill("۱۵۰۰")
     page.get_by_role("button", name="گشودن فراخوان").click()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
+    expect(page.locator(".call-area path")).to_have_count(1)
     expect(page.locator(".call-countdown")).to_contain_text("۱۴ روز مانده")
     call_url = page.url
 
@@ -60,6 +65,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     page.goto("/")
     page.locator(".call-announcement").get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="فرستادن ایده").click()
+    expect(page.locator("[data-map=picker][data-area-radius='1500'][data-map-ready=true]")).to_be_visible()
     page.get_by_label("عنوان").fill(IDEA)
     page.get_by_label("ایدهٔ شما").fill(IDEA_BODY)
     page.get_by_role("button", name="فرستادن ایده‌ام").click()

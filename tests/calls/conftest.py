@@ -24,7 +24,7 @@ def open_call(make):
         call = services.open_call(
             staff,
             department=department,
-            category=category,
+            categories=[category],
             title=fields.pop("title", "پیاده‌راه خیابان احمدآباد"),
             question=fields.pop("question", "چه چیزی پیاده‌روی در احمدآباد را بهتر می‌کند؟"),
             opens_on=today - timedelta(days=1),

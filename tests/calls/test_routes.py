@@ -65,7 +65,7 @@ def test_staff_open_a_call_for_their_own_department_with_jalali_dates(client, ma
         "/calls/new",
         data={
             "department": other.id,  # ignored: staff open calls for their own department
-            "category": category.id,
+            "categories": category.id,
             "title": "پیاده‌راه احمدآباد",
             "question": "چه چیزی پیاده‌روی را بهتر می‌کند؟",
             "opens_on": "۱۴۰۵/۰۹/۰۱",
@@ -87,8 +87,8 @@ def test_staff_open_a_call_for_their_own_department_with_jalali_dates(client, ma
         ({"opens_on": "1405/13/40"}, "not a date we can read"),
         ({"closes_on": "tomorrow"}, "not a date we can read"),
         ({"closes_on": "2020-01-01"}, "The closing date has passed."),
-        ({"category": "abc"}, "Choose a category."),
-        ({"category": "999999"}, "Choose a category that takes ideas."),
+        ({"categories": "abc"}, "Choose at least one category that takes ideas."),
+        ({"categories": "999999"}, "Choose at least one category that takes ideas."),
     ],
 )
 def test_odd_input_to_the_open_a_call_form_is_refused_and_kept(client, make, auth, changes, message):
@@ -96,7 +96,7 @@ def test_odd_input_to_the_open_a_call_form_is_refused_and_kept(client, make, aut
     category = make.category(department=department)
     auth.login(make.user(Role.STAFF, department=department))
     data = {
-        "category": category.id,
+        "categories": category.id,
         "title": "پیاده‌راه",
         "question": "چه؟",
         "opens_on": "2026-12-01",
@@ -115,7 +115,7 @@ def test_an_admin_must_name_an_active_department(client, make, auth):
     category = make.category()
     auth.login(make.user(Role.ADMIN))
     data = {
-        "category": category.id,
+        "categories": category.id,
         "title": "پیاده‌راه",
         "question": "چه؟",
         "opens_on": "2026-12-01",

@@ -26,7 +26,7 @@ def _open(make, opens_on: date, closes_on: date, now: datetime):
     return services.open_call(
         make.user(Role.STAFF, department=department),
         department=department,
-        category=make.category(department=department),
+        categories=[make.category(department=department)],
         title="فراخوان",
         question="پرسش؟",
         opens_on=opens_on,
