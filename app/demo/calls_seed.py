@@ -44,7 +44,7 @@ def open_calls(departments, categories, users, rng: random.Random, now: datetime
         return calls.open_call(
             staff[department.id],
             department=department,
-            category=categories[category_slug],
+            categories=[categories[category_slug]],
             title=title,
             question=question,
             description=description,

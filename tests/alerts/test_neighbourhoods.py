@@ -15,7 +15,11 @@ from app.posts.models import PostStatus
 from app.posts.places import is_in_city
 from tests.factories import PASSWORD
 
-EN = {"Accept-Language": "en"}
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Pages in English (the messages below are English), chosen the way a visitor chooses it."""
+    client.set_cookie("lang", "en")
 
 
 def test_every_neighbourhood_is_a_circle_inside_the_city_that_a_resident_may_follow(app):
@@ -77,7 +81,7 @@ def test_a_drawn_circle_of_no_size_huge_or_outside_the_city_is_refused(make, lat
 
 def test_the_page_offers_the_neighbourhoods_and_a_map_to_draw_on(client, make, auth):
     auth.login(make.user())
-    page = client.get("/following/", headers=EN).get_data(as_text=True)
+    page = client.get("/following/").get_data(as_text=True)
     assert "Ahmadabad" in page and 'name="a-place"' in page
     assert 'data-map="circle"' in page and 'data-place-field="a-place"' in page
 
@@ -89,7 +93,7 @@ def test_a_neighbourhood_chosen_without_a_script_is_followed_and_listed_by_name(
     assert response.status_code == 302
     follow = db.session.scalar(db.select(TopicFollow))
     assert follow.place_key == "vakilabad" and follow.radius_m == neighbourhood("vakilabad").radius_m
-    assert "Neighbourhood: Vakilabad" in client.get("/following/", headers=EN).get_data(as_text=True)
+    assert "Neighbourhood: Vakilabad" in client.get("/following/").get_data(as_text=True)
 
 
 def test_a_circle_typed_in_persian_digits_is_followed(client, make, auth):
@@ -112,7 +116,7 @@ def test_a_circle_typed_in_persian_digits_is_followed(client, make, auth):
 )
 def test_odd_area_input_is_refused_with_a_message_and_kept(client, make, auth, data, message):
     auth.login(make.user())
-    response = client.post("/following/area", data=data, headers=EN)
+    response = client.post("/following/area", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and message in page
     for value in data.values():

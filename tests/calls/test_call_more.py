@@ -17,12 +17,17 @@ from app.posts.photos import PhotoError
 from tests.factories import PASSWORD
 from tests.posts.test_photos import image_bytes, jpeg_with_gps
 
-EN = {"Accept-Language": "en"}
 IDEA = {
     "title": "نیمکت‌های سایه‌دار در پیاده‌رو",
     "body": "در هر صد متر یک نیمکت با سایه‌بان بگذارید تا سالمندان استراحت کنند.",
 }
 CENTRE = (36.2880, 59.6157)
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Pages in English (the messages below are English), chosen the way a visitor chooses it."""
+    client.set_cookie("lang", "en")
 
 
 def today():
@@ -180,9 +185,7 @@ def test_odd_area_image_or_categories_are_refused_and_the_text_is_kept(client, m
     department = make.department()
     category = make.category(department=department)
     auth.login(make.user(Role.STAFF, department=department))
-    response = client.post(
-        "/calls/new", data=_form([category.id], **changes), headers=EN, content_type="multipart/form-data"
-    )
+    response = client.post("/calls/new", data=_form([category.id], **changes), content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in page
@@ -195,7 +198,7 @@ def test_an_image_sent_with_a_refused_form_is_kept_for_the_next_try(client, make
     category = make.category(department=department)
     auth.login(make.user(Role.STAFF, department=department))
     data = _form([category.id], title="", image=(io.BytesIO(image_bytes()), "plan.jpg"))
-    refused = client.post("/calls/new", data=data, headers=EN, content_type="multipart/form-data")
+    refused = client.post("/calls/new", data=data, content_type="multipart/form-data")
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "The image you chose is kept" in page
     token = re.search(r'name="image_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -223,8 +226,8 @@ def test_a_retired_category_is_not_offered_and_is_refused(client, make, auth):
     retired.is_active = False
     db.session.commit()
     auth.login(make.user(Role.STAFF, department=department))
-    assert "Old benches" not in client.get("/calls/new", headers=EN).get_data(as_text=True)
-    response = client.post("/calls/new", data=_form([retired.id]), headers=EN)
+    assert "Old benches" not in client.get("/calls/new").get_data(as_text=True)
+    response = client.post("/calls/new", data=_form([retired.id]))
     assert response.status_code == 422 and "Choose categories that take ideas." in response.get_data(as_text=True)
 
 
@@ -234,7 +237,7 @@ def test_the_idea_form_offers_the_calls_categories_only_and_opens_its_map_on_the
     make.category(name_en="Potholes")
     call, _staff = open_with(make, categories=[first, second], area=services.Area(*CENTRE, 800))
     auth.login(make.user())
-    page = client.get(f"/calls/{call.id}/ideas/new", headers=EN).get_data(as_text=True)
+    page = client.get(f"/calls/{call.id}/ideas/new").get_data(as_text=True)
     assert "Benches" in page and "Trees" in page and "Potholes" not in page
     assert 'data-area-radius="800"' in page
     response = client.post(
@@ -251,7 +254,7 @@ def test_an_idea_with_no_category_or_another_calls_category_is_refused_and_kept(
     other_call, _other_staff = open_with(make)
     auth.login(make.user())
     for category in ("", str(other_call.categories[0].id), "abc"):
-        response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA | {"category": category}, headers=EN)
+        response = client.post(f"/calls/{call.id}/ideas/new", data=IDEA | {"category": category})
         page = response.get_data(as_text=True)
         assert response.status_code == 422 and "Choose" in page and IDEA["title"] in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Post)) == 0

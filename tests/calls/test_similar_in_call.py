@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from app.accounts.models import Role
 from app.calls import services
 from app.extensions import db
@@ -10,6 +12,12 @@ from app.posts.models import PostKind, PostStatus
 
 BENCH = "نیمکت سایه‌دار کنار ایستگاه اتوبوس بلوار سجاد"
 BENCH_BODY = "کنار ایستگاه اتوبوس بلوار سجاد یک نیمکت سایه‌دار بگذارید تا مسافران زیر آفتاب نمانند."
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Pages in English (the messages below are English), chosen the way a visitor chooses it."""
+    client.set_cookie("lang", "en")
 
 
 def ids_of(response) -> list[int]:
@@ -29,9 +37,7 @@ def test_the_calls_own_ideas_are_suggested_before_better_matches_elsewhere(clien
     assert everywhere[0] == outside.id and inside.id in everywhere  # the outside idea is the better match
     in_the_call = client.post(f"/calls/{call.id}/similar", data=draft)
     assert ids_of(in_the_call) == [inside.id, outside.id]
-    assert "In this call" in client.post(
-        f"/calls/{call.id}/similar", data=draft, headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    assert "In this call" in client.post(f"/calls/{call.id}/similar", data=draft).get_data(as_text=True)
 
 
 def test_a_pending_idea_of_the_call_is_never_suggested(client, make, open_call):
