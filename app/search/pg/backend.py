@@ -15,10 +15,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import cast, func, inspect, literal, select, text
+from sqlalchemy import cast, func, inspect, literal, select, text, update
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.orm import Session
 
+from app.core.cache import SiteGeneration
 from app.extensions import db
 from app.posts.models import Post
 from app.search import spelling
@@ -142,6 +143,7 @@ class PostgresBackend:
             count += _insert(connection, rows, progress)
             counts[COUNT] = count
             add_counts(connection, counts)
+            _pages_changed(connection)
         return count
 
     def check(self):
@@ -150,7 +152,7 @@ class PostgresBackend:
         if not inspect(db.engine).has_table(post_search.name):
             return CheckReport(missing=list(db.session.scalars(select(Post.id))), has_index=False)
         with Session(db.engine) as session:
-            indexed = dict(session.execute(select(post_search.c.post_id, post_search.c.version)))
+            indexed = dict(session.execute(select(post_search.c.post_id, post_search.c.version)).all())
             report = CheckReport(indexed=len(indexed))
             for row in session.execute(select(*COLUMNS).order_by(Post.id).execution_options(yield_per=BATCH)):
                 version = indexed.pop(row.id, None)
@@ -168,6 +170,7 @@ class PostgresBackend:
             stale = sorted(report.stale)
             if stale:
                 connection.execute(post_search.update().where(post_search.c.post_id.in_(stale)).values(version=""))
+            _pages_changed(connection)
             return len(write_posts(connection, report.to_fix))
 
     def drain(self) -> int:
@@ -182,6 +185,11 @@ class PostgresBackend:
 
     def close(self) -> None:
         pass
+
+
+def _pages_changed(connection) -> None:
+    """A new content generation: cached pages (search results, similar posts) were made without these rows."""
+    connection.execute(update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
 
 
 def _insert(connection, rows: list[dict], progress) -> int:

@@ -97,7 +97,7 @@ class PgSearcher:
             query = select(search_term.c.term, search_term.c.df).where(
                 search_term.c.field == field, search_term.c.term.in_(chunk)
             )
-            found = dict(self.session.execute(query))
+            found = dict(self.session.execute(query).all())
             for term in chunk:
                 self._df[(field, term)] = max(0, found.get(term, 0))
 
