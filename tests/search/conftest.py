@@ -41,7 +41,7 @@ ON_SQLITE = "the PostgreSQL search backend needs a PostgreSQL test database (DAT
 
 
 def pytest_generate_tests(metafunc):
-    if "backend" in metafunc.fixturenames:
+    if "backend" in metafunc.fixturenames and "app" in metafunc.fixturenames:  # (pure functions: once)
         chosen = metafunc.definition.get_closest_marker("backends")
         metafunc.parametrize("backend", chosen.args if chosen else BACKENDS, indirect=True)
 
