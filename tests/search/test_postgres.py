@@ -155,6 +155,19 @@ def test_a_hidden_post_is_never_found_even_though_its_terms_stay(make, search):
     assert post.id in rows() and search("نیمکت")[1] == []
 
 
+def test_the_departments_queue_and_the_api_search_go_through_postgresql(client, make, auth):
+    department, other = make.department(), make.department()
+    wanted = make.post(
+        PostStatus.FORWARDED, category=make.category(department=department), title="کوچه‌ی تاریک پشت بیمارستان"
+    )
+    make.post(PostStatus.FORWARDED, category=make.category(department=other), title="کوچه‌ی تاریک دیگری در شهر")
+    found = client.get("/api/v1/search", query_string={"q": "كوچه تاريك"}).get_json()  # Arabic kaf and yeh
+    assert found["available"] and found["total"] == 2
+    auth.login(make.user(Role.STAFF, department=department))
+    page = client.get(f"/departments/{department.slug}?q=كوچه تاريك").get_data(as_text=True)
+    assert "پشت بیمارستان" in page and "دیگری" not in page and f"/posts/{wanted.id}" in page
+
+
 # ----------------------------------------------------------------------------- several hosts
 
 HOST = """
