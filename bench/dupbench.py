@@ -132,7 +132,7 @@ def load(set_dir: Path, *, workdir: Path | None = None, backend: str = "whoosh")
                 "kind": PostKind.PROBLEM,
                 "status": PostStatus.PUBLISHED,
                 "is_listed": True,
-                "title": doc.get("title") or "",
+                "title": (doc.get("title") or "")[:150],  # the column's length (PostgreSQL enforces it)
                 "body": doc.get("body") or "",
                 "category_id": category_of[(doc.get("category") or "none")[:120]],
                 "author_id": author.id,
