@@ -111,6 +111,9 @@ class Defaults:
     POSTING_RATE_LIMIT = "120 per hour"  # sends of the post form per address (photos cost CPU to decode)
 
     # Search (see docs/decisions/0014-search-index.md and 0015-similar-posts-and-duplicates.md).
+    # "whoosh" (an index folder on one host) or "postgres" (the database's own full-text search, for
+    # several hosts); unset: "postgres" when the database is PostgreSQL, "whoosh" otherwise.
+    SEARCH_BACKEND: str | None = None
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
     SEARCH_SYNC_ON_COMMIT_ROWS = 20  # queue rows a request indexes at most after its commit; the worker the rest
     # A draft is held back as a near-certain duplicate when its best match scores at least this much

@@ -72,10 +72,12 @@ class Loaded:
     workdir: Path
 
 
-def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
+def load(set_dir: Path, *, workdir: Path | None = None, backend: str = "whoosh") -> Loaded:
     """A fresh app in `workdir` holding the set's corpus as published posts, indexed.
 
     Given a `workdir` that already holds them (an earlier run with KEEP_BENCH=1), reuses them.
+    backend "postgres": the posts go into a new database on the PostgreSQL server of BENCH_DATABASE_URL
+    (or DATABASE_URL), dropped by cleanup(), and the search is PostgreSQL's.
     """
     from sqlalchemy import insert
 
@@ -85,15 +87,17 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
     from app.core.cache import ensure_generation_row
     from app.extensions import db
     from app.posts.models import Category, Post, PostKind, PostStatus
-    from app.search import maintenance
-    from app.search.store import index_store
+    from app.search.backend import search_backend
+    from app.search.pg.tables import create_tables as create_search_tables
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="dupbench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    database = f"sqlite:///{workdir / 'bench.sqlite3'}" if backend == "whoosh" else new_postgres_database()
     app = create_app(
         {
             "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database,
+            "SEARCH_BACKEND": backend,
             "SEARCH_INDEX_DIR": str(workdir / "index"),
             "UPLOAD_DIR": str(workdir / "uploads"),
             "ARGON2_TIME_COST": 1,
@@ -103,15 +107,19 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
     )
     corpus = read_jsonl(set_dir / "corpus.jsonl")
     post_of = {doc["id"]: number for number, doc in enumerate(corpus, 1)}
-    if (workdir / "index").exists():
+    if (workdir / "index").exists() and backend == "whoosh":
         with app.app_context():
             category_of = {c.name_en: c.id for c in db.session.scalars(db.select(Category))}
         return Loaded(app, post_of, {v: k for k, v in post_of.items()}, category_of, float("nan"), workdir)
     with app.app_context():
         db.create_all()
+        create_search_tables(db.engine)  # PostgreSQL only
         ensure_generation_row()
         author = create_user(
-            email="bench@example.org", display_name="Bench", password="bench-author-password", role=Role.RESIDENT
+            email="bench@example.org",
+            display_name="Bench",
+            password="bench-only-walnut-harbour-1405",
+            role=Role.RESIDENT,
         )
         names = sorted({doc.get("category") or "none" for doc in corpus})
         categories = [Category(slug=f"c{i}", name_fa=n[:120], name_en=n[:120]) for i, n in enumerate(names)]
@@ -124,7 +132,7 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
                 "kind": PostKind.PROBLEM,
                 "status": PostStatus.PUBLISHED,
                 "is_listed": True,
-                "title": doc.get("title") or "",
+                "title": (doc.get("title") or "")[:150],  # the column's length (PostgreSQL enforces it)
                 "body": doc.get("body") or "",
                 "category_id": category_of[(doc.get("category") or "none")[:120]],
                 "author_id": author.id,
@@ -138,7 +146,7 @@ def load(set_dir: Path, *, workdir: Path | None = None) -> Loaded:
             db.session.execute(insert(Post), rows[start : start + 2000])
         db.session.commit()
         started = time.perf_counter()
-        maintenance.rebuild(index_store())
+        search_backend().rebuild()
         seconds = time.perf_counter() - started
     return Loaded(app, post_of, {v: k for k, v in post_of.items()}, category_of, seconds, workdir)
 
@@ -166,12 +174,47 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
+def postgres_server_url() -> str:
+    """The PostgreSQL server the postgres runs use (BENCH_DATABASE_URL, else DATABASE_URL)."""
+    url = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    if not url.startswith(("postgresql", "postgres:")):
+        print("The PostgreSQL runs need BENCH_DATABASE_URL=postgresql://… (a server where we may create databases).")
+        raise SystemExit(2)
+    return url.replace("postgresql://", "postgresql+psycopg://", 1).replace("postgres://", "postgresql+psycopg://", 1)
+
+
+def new_postgres_database() -> str:
+    """A new, empty database on that server for one load (cleanup drops it)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    url = make_url(postgres_server_url())
+    name = f"dupbench_{os.getpid()}_{time.monotonic_ns()}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url) -> None:
+    from sqlalchemy import create_engine
+
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    admin.dispose()
+
+
 def cleanup(loaded: Loaded) -> None:
     from app.extensions import db
 
     with loaded.app.app_context():
         loaded.app.extensions["search_store"].close()
+        url = db.engine.url
         db.engine.dispose()
+    if url.get_backend_name() == "postgresql" and url.database.startswith("dupbench_"):
+        _drop_database(url)
     if not os.environ.get("KEEP_BENCH"):
         import shutil
 

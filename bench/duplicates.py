@@ -6,6 +6,10 @@ place and time ("now") in the full run and its text alone in the text-only run. 
 the set's own scorer (dupbench/score.py); the last line printed is the full run's
 `recall@5=X mrr@10=Y`.
 
+With --backend postgres, everything runs twice, on Whoosh and on PostgreSQL's search (a database made
+on the server of BENCH_DATABASE_URL and dropped after), and each line is printed for both, one above
+the other. On PostgreSQL part of the work is the server's: compare wall times, not this process's CPU.
+
 With --embeddings, the same two runs follow with words and meaning fused (app.search.embeddings):
 every post is embedded first through `flask search embed` code (the backfill rate is printed), or, with
 --vectors FILE.npz, a vector file made by the same model and post text (bench/embed_set.py) is stored
@@ -13,6 +17,7 @@ instead and a sample of 64 posts is re-embedded to check it and time the backfil
 latency each query gained, and the memory the vectors take per 100,000 posts in each process.
 
     .venv/bin/python bench/duplicates.py ../shared/data/dupbench/boston311-dev [--queries N] [--embeddings]
+        [--backend postgres]
 """
 
 from __future__ import annotations
@@ -142,20 +147,46 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, help="corpus vectors made by bench/embed_set.py (skips the backfill)")
     parser.add_argument("--only-fused", action="store_true", help="skip the words-only runs (tuning)")
     parser.add_argument("--weights", default="", help="ranking constants to try, e.g. meaning_share=0.6,zsum=1")
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="postgres: the same runs on PostgreSQL's search too (BENCH_DATABASE_URL), each line beside Whoosh's",
+    )
     args = parser.parse_args()
     set_dir = require_set(args.set_dir)
     scorer_of(set_dir)  # before the long load: a run that cannot be scored is not worth starting
     queries = read_jsonl(set_dir / "queries.jsonl")
     if args.queries:
         queries = queries[: args.queries]
-    loaded = load(set_dir, workdir=args.workdir)
+    set_weights(args.weights)
+    if args.backend == "whoosh":
+        for _key, line in evaluate(set_dir, queries, args, "whoosh"):
+            print(line)
+        return
+    both = {name: evaluate(set_dir, queries, args, name) for name in ("whoosh", "postgres")}
+    for (key, whoosh_line), (other_key, postgres_line) in zip(both["whoosh"], both["postgres"], strict=True):
+        assert key == other_key, (key, other_key)
+        if whoosh_line.startswith("=="):
+            print(whoosh_line)
+            continue
+        print(f"whoosh   {whoosh_line}")
+        print(f"postgres {postgres_line}")
+
+
+def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tuple[str, str]]:
+    """Every line the runs print on one backend, each with a key naming its place (to set backends side by side)."""
+    out: list[tuple[str, str]] = []
+    loaded = load(set_dir, workdir=args.workdir if backend == "whoosh" else None, backend=backend)
     try:
         documents = len(loaded.post_of)
-        print(
-            f"set {set_dir.name}: {documents} posts indexed through `flask search rebuild` code in "
-            f"{loaded.index_seconds:.1f} s ({documents / loaded.index_seconds:.0f} docs/s); {len(queries)} queries"
+        out.append(
+            (
+                "set",
+                f"set {set_dir.name}: {documents} posts indexed through `flask search rebuild` code in "
+                f"{loaded.index_seconds:.1f} s ({documents / loaded.index_seconds:.0f} docs/s); {len(queries)} queries",
+            )
         )
-        set_weights(args.weights)
         modes = [] if args.only_fused else [False]
         if args.embeddings:
             embed_corpus(loaded, args.vectors)
@@ -171,22 +202,34 @@ def main() -> None:
                 results = loaded.workdir / f"results-{name}.jsonl"
                 times[name] = run(loaded, queries, full=full, out=results)
                 lines = score(set_dir, results)
-                print(f"== {label}, {'words and meaning fused' if fused else 'words only'}")
-                print("\n".join(lines[:-1]))
+                out.append((f"{name}-head", f"== {label}, {'words and meaning fused' if fused else 'words only'}"))
+                out += [(f"{name}-{number}", line) for number, line in enumerate(lines[:-1])]
+                wall, cpu = [w for w, _ in times[name]], [c for _, c in times[name]]
+                out.append(
+                    (
+                        f"{name}-latency",
+                        f"latency a query: wall p50 {percentile(wall, 50):.1f} ms, p95 {percentile(wall, 95):.1f} ms; "
+                        f"CPU of this process p50 {percentile(cpu, 50):.1f} ms, p95 {percentile(cpu, 95):.1f} ms",
+                    )
+                )
                 last = lines[-1:]
         for run_name in ("text", "full"):
             if f"words-{run_name}" in times and f"fused-{run_name}" in times:
                 pairs = list(zip(times[f"words-{run_name}"], times[f"fused-{run_name}"], strict=True))
                 wall = [b[0] - a[0] for a, b in pairs]
                 cpu = [b[1] - a[1] for a, b in pairs]
-                print(
-                    f"added latency of meaning, {run_name} run: wall p50 {percentile(wall, 50):.1f} ms, "
-                    f"p95 {percentile(wall, 95):.1f} ms; CPU p50 {percentile(cpu, 50):.1f} ms, "
-                    f"p95 {percentile(cpu, 95):.1f} ms (one thread)"
+                out.append(
+                    (
+                        f"added-{run_name}",
+                        f"added latency of meaning, {run_name} run: wall p50 {percentile(wall, 50):.1f} ms, "
+                        f"p95 {percentile(wall, 95):.1f} ms; CPU p50 {percentile(cpu, 50):.1f} ms, "
+                        f"p95 {percentile(cpu, 95):.1f} ms (one thread)",
+                    )
                 )
-        print("\n".join(last))
+        out += [("last", line) for line in last]
     finally:
         cleanup(loaded)
+    return out
 
 
 def nearest_at_100k(vectors) -> None:

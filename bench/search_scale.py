@@ -11,7 +11,12 @@ Latency is CPU time per query (best of 3, this thread only: the machine is share
 the wall time of the first run; every figure is also given as a ratio to FTS5 in the same run, and
 the app's p95 at each size as a ratio to its own p95 at 1k.
 
-    .venv/bin/python bench/search_scale.py [--sizes 1000,10000,100000] [--queries 150]
+    .venv/bin/python bench/search_scale.py [--sizes 1000,10000,100000] [--queries 150] [--backend postgres]
+
+With --backend postgres the same posts also go into a new PostgreSQL database (on the server of
+BENCH_DATABASE_URL, dropped after) searched by PostgreSQL's backend, and every line is printed for
+both, Whoosh's first. CPU is this process's thread only: on PostgreSQL most of a query's work is the
+server's, so compare the wall times (both in the same run, on the same machine).
 """
 
 from __future__ import annotations
@@ -57,14 +62,15 @@ def corpus_and_queries(size: int, count: int) -> tuple[list[dict], list[dict]]:
     return docs[:size], queries
 
 
-def build_app(docs: list[dict], workdir: Path):
+def build_app(docs: list[dict], workdir: Path, backend: str = "whoosh"):
     """The app holding these posts (bench/dupbench.py), and the rebuild's docs/s."""
     set_dir = workdir / "set"
-    set_dir.mkdir()
-    with (set_dir / "corpus.jsonl").open("w") as fh:
-        for number, doc in enumerate(docs):
-            fh.write(json.dumps({**doc, "id": f"d{number}"}) + "\n")
-    loaded = load(set_dir, workdir=workdir / "app")
+    if not set_dir.exists():
+        set_dir.mkdir()
+        with (set_dir / "corpus.jsonl").open("w") as fh:
+            for number, doc in enumerate(docs):
+                fh.write(json.dumps({**doc, "id": f"d{number}"}) + "\n")
+    loaded = load(set_dir, workdir=workdir / f"app-{backend}", backend=backend)
     return loaded, len(docs) / loaded.index_seconds
 
 
@@ -135,35 +141,58 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=150)
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "postgres"),
+        default="whoosh",
+        help="postgres: PostgreSQL's search too (BENCH_DATABASE_URL), each line beside Whoosh's",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    baseline: dict[str, float] = {}
+    backends = ["whoosh"] if args.backend == "whoosh" else ["whoosh", "postgres"]
+    baseline: dict[tuple[str, str], float] = {}
 
     for size in sizes:
         docs, queries = corpus_and_queries(size, args.queries)
+        fts = build_fts(docs)
+        found, rates = {}, {}
         with tempfile.TemporaryDirectory(prefix="search-scale-") as folder:
-            loaded, rate = build_app(docs, Path(folder))
-            fts = build_fts(docs)
-            try:
-                found = measure(loaded, fts, queries)
-            finally:
-                cleanup(loaded)
-        print(f"n={size:>6}: rebuild {rate:.0f} docs/s through the app's rebuild code; {len(queries)} queries")
-        for kind in ("similar", "search"):
-            ours_cpu = [cpu for cpu, _ in found[kind]]
-            fts_cpu = [cpu for cpu, _ in found[f"{kind} fts5"]]
-            ours_wall = [wall for _, wall in found[kind]]
-            fts_wall = [wall for _, wall in found[f"{kind} fts5"]]
-            p95 = percentile(ours_cpu, 95)
-            baseline.setdefault(kind, p95)
+            for backend in backends:
+                loaded, rates[backend] = build_app(docs, Path(folder), backend)
+                try:
+                    found[backend] = measure(loaded, fts, queries)
+                finally:
+                    cleanup(loaded)
+        for backend in backends:
+            label = f"{backend:8} " if len(backends) > 1 else ""
             print(
-                f"  {kind:7}  CPU p50 {percentile(ours_cpu, 50):6.2f} p95 {p95:6.2f} ms | FTS5 p50 "
-                f"{percentile(fts_cpu, 50):6.2f} p95 {percentile(fts_cpu, 95):6.2f} ms | p95 ratio to FTS5 "
-                f"{p95 / percentile(fts_cpu, 95):5.2f} | p95 ratio to own first size {p95 / baseline[kind]:4.2f} | "
-                f"wall p50/p95 "
-                f"{percentile(ours_wall, 50):.1f}/{percentile(ours_wall, 95):.1f} ms vs FTS5 "
-                f"{percentile(fts_wall, 50):.1f}/{percentile(fts_wall, 95):.1f} ms"
+                f"{label}n={size:>6}: rebuild {rates[backend]:.0f} docs/s through the app's rebuild code; "
+                f"{len(queries)} queries"
             )
+        for kind in ("similar", "search"):
+            for backend in backends:
+                label = f"{backend:8} " if len(backends) > 1 else ""
+                print(label + _line(kind, found[backend], baseline, backend))
+
+
+def _line(kind: str, found: dict, baseline: dict, backend: str) -> str:
+    ours_cpu = [cpu for cpu, _ in found[kind]]
+    fts_cpu = [cpu for cpu, _ in found[f"{kind} fts5"]]
+    ours_wall = [wall for _, wall in found[kind]]
+    fts_wall = [wall for _, wall in found[f"{kind} fts5"]]
+    p95 = percentile(ours_cpu, 95)
+    baseline.setdefault((backend, kind), p95)
+    wall_p95 = percentile(ours_wall, 95)
+    first_wall = baseline.setdefault((backend, f"{kind} wall"), wall_p95)
+    return (
+        f"  {kind:7}  CPU p50 {percentile(ours_cpu, 50):6.2f} p95 {p95:6.2f} ms | FTS5 p50 "
+        f"{percentile(fts_cpu, 50):6.2f} p95 {percentile(fts_cpu, 95):6.2f} ms | p95 ratio to FTS5 "
+        f"{p95 / percentile(fts_cpu, 95):5.2f} | p95 ratio to own first size {p95 / baseline[(backend, kind)]:4.2f} | "
+        f"wall p50/p95 "
+        f"{percentile(ours_wall, 50):.1f}/{wall_p95:.1f} ms vs FTS5 "
+        f"{percentile(fts_wall, 50):.1f}/{percentile(fts_wall, 95):.1f} ms | wall p95 ratio to FTS5 "
+        f"{wall_p95 / percentile(fts_wall, 95):5.2f}, to own first size {wall_p95 / first_wall:4.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ from werkzeug.routing import Rule
 from app import create_app, import_models
 from app.core.cache import ensure_generation_row
 from app.extensions import db
+from app.search.pg.tables import create_tables as create_search_tables
+from app.search.pg.tables import drop_tables as drop_search_tables
+from app.search.pg.tables import metadata as search_tables
 from tests import factories
 
 SQLITE_FILE = "test.sqlite3"
@@ -122,6 +125,7 @@ def _build_schema(engine) -> None:
 
     configure_engine(engine)  # the same pragmas as the app (WAL is a property of the file)
     db.metadata.create_all(engine)
+    create_search_tables(engine)  # PostgreSQL only, as the migration does
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO site_generation (id, value) VALUES (1, 0)"))
 
@@ -130,13 +134,16 @@ def _reset_postgres() -> None:
     """Empty every table of this worker's database (identities restarted, as a new schema has),
     or rebuild the schema when a test changed it (the migration tests drop and rebuild it)."""
     tables = set(inspect(db.engine).get_table_names())
-    if tables != set(db.metadata.tables):
+    if tables != set(db.metadata.tables) | set(search_tables.tables):
         with db.engine.begin() as connection:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.drop_all()
+        drop_search_tables(db.engine)
         db.create_all()
+        create_search_tables(db.engine)
     else:
-        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        everything = [*db.metadata.sorted_tables, *search_tables.sorted_tables]
+        names = ", ".join(f'"{table.name}"' for table in everything)
         with db.engine.begin() as connection:
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     ensure_generation_row()
@@ -157,6 +164,9 @@ def app_config(tmp_path, _schema) -> dict:
         "ARGON2_MEMORY_COST": 1024,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # The suite's other tests keep to the embedded default on either database (their query counts
+        # are pinned with it); tests/search runs each search test on both backends (`backend` fixture).
+        "SEARCH_BACKEND": "whoosh",
     }
 
 

@@ -7,12 +7,14 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.search.pg import tables as search_tables
 
 
 @pytest.fixture
 def empty_database(app):
     db.session.remove()
     db.drop_all()
+    search_tables.drop_tables(db.engine)  # PostgreSQL's search tables (none on SQLite)
     with db.engine.begin() as connection:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     yield
@@ -21,9 +23,13 @@ def empty_database(app):
 
 def test_upgrade_builds_an_empty_database_to_head_matching_the_models(app, empty_database):
     upgrade()
+    on_postgresql = db.engine.dialect.name == "postgresql"
+    models = [db.metadata, search_tables.metadata] if on_postgresql else db.metadata
     with db.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection), models)
     assert differences == []
+    tables, search_only = set(inspect(db.engine).get_table_names()), set(search_tables.metadata.tables)
+    assert search_only <= tables if on_postgresql else search_only.isdisjoint(tables)  # SQLite: unchanged
     assert db.session.execute(db.text("SELECT value FROM site_generation WHERE id = 1")).scalar() == 0
 
 

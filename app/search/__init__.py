@@ -14,14 +14,15 @@ def init_app(app: Flask) -> None:
     from app.core.cache import vary_every_page
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
+    from app.search.backend import init_backend
     from app.search.cli import search_cli, search_worker_tasks, worker_command
     from app.search.panels import register_hooks
     from app.search.routes import bp
     from app.search.similar import find_likely_duplicate
     from app.search.store import init_store
 
-    store = init_store(app)
-    vary_every_page(app, store.version)  # pages show similar posts; the index is written after the commit
+    backend = init_backend(app, init_store(app))
+    vary_every_page(app, backend.version)  # pages show similar posts; the index is written after the commit
     app.register_blueprint(bp)
     set_duplicate_finder(app, find_likely_duplicate)
     register_hooks(app)

@@ -12,8 +12,9 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.search import embeddings, maintenance
-from app.search.store import HEALTHY, IndexDamagedError, index_store
-from app.search.sync import drain, queue_lag
+from app.search.backend import search_backend
+from app.search.store import HEALTHY, IndexDamagedError
+from app.search.sync import queue_lag
 
 search_cli = AppGroup("search", help="The search index: rebuild it, check it against the database.")
 
@@ -27,14 +28,14 @@ CLEAN, DIFFERENCES, NO_INDEX, DAMAGED_INDEX = 0, 1, 2, 3
     "--if-missing", is_flag=True, help="Only build when the index is missing, damaged or outdated (used by `make run`)."
 )
 def rebuild_command(if_missing: bool) -> None:
-    """Index every post into a new folder, then swap it in (searches keep working meanwhile)."""
-    store = index_store()
-    if if_missing and store.health() == HEALTHY:
+    """Index every post afresh, then swap it in at once (searches keep working meanwhile)."""
+    backend = search_backend()
+    if if_missing and backend.health() == HEALTHY:
         click.echo("The search index exists; nothing to do.")
         return
     started = time.perf_counter()
     with click.progressbar(length=maintenance.post_count(), label="Indexing posts", show_pos=True) as bar:
-        count = maintenance.rebuild(store, progress=bar.update)
+        count = backend.rebuild(progress=bar.update)
     seconds = time.perf_counter() - started
     click.echo(f"Indexed {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.0f} posts/s).")
 
@@ -48,17 +49,17 @@ def check_command(repair: bool) -> None:
 
     Exit status: 0 clean, 1 posts differ, 2 no index, 3 the index is damaged (after --fix: 0 if repaired).
     """
-    store = index_store()
+    backend = search_backend()
     waiting, oldest = queue_lag()
     queued = f"queued: {waiting}" + (f" (oldest {oldest:.1f} s ago)" if oldest is not None else "")
     try:
-        report = maintenance.check(store)
+        report = backend.check()
     except IndexDamagedError as error:
         click.echo(f"The search index is damaged and cannot be read: {error}")
         click.echo(queued)
         if not repair:
             raise SystemExit(DAMAGED_INDEX) from None
-        click.echo(f"Rebuilt the index: {maintenance.rebuild(store)} posts.")
+        click.echo(f"Rebuilt the index: {backend.rebuild()} posts.")
         return
     if not report.has_index:
         click.echo("There is no search index.")
@@ -72,9 +73,9 @@ def check_command(repair: bool) -> None:
     if not repair:
         raise SystemExit(DIFFERENCES if report.has_index else NO_INDEX)
     if not report.has_index:
-        click.echo(f"Built the index: {maintenance.rebuild(store)} posts.")
+        click.echo(f"Built the index: {backend.rebuild()} posts.")
         return
-    written = maintenance.fix(store, report)
+    written = backend.fix(report)
     click.echo(f"Fixed: re-indexed {written} posts.")
 
 
@@ -90,10 +91,8 @@ def add_worker_task(app: Flask, name: str, task: Callable[[], int | None]) -> No
 
 def search_worker_tasks(app: Flask) -> None:
     """The index's jobs: rebuild it when missing or damaged, drain the queue into it, embed what changed."""
-    add_worker_task(
-        app, "rebuilt the missing or damaged search index, posts", lambda: maintenance.repair(index_store())
-    )
-    add_worker_task(app, "indexed from the queue, posts", lambda: drain(index_store()))
+    add_worker_task(app, "rebuilt the missing or damaged search index, posts", lambda: search_backend().repair())
+    add_worker_task(app, "indexed from the queue, posts", lambda: search_backend().drain())
     add_worker_task(app, "embedded, posts", _embed_step)
 
 

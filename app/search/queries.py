@@ -30,10 +30,10 @@ from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
 from app.search import spelling
 from app.search.analysis import analyze
+from app.search.backend import search_backend
 from app.search.compounds import term_groups
 from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
-from app.search.store import index_store
 
 log = logging.getLogger(__name__)
 QUERY_MAX = 200  # characters of a query
@@ -117,15 +117,14 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
     """One page of the posts the viewer may see that match the request."""
     results = SearchResults(request)
     try:
-        with index_store().searcher() as searcher:
-            if searcher is None:
-                results.available = False
-                return results
-            groups = query_groups(request.text, _splitter(searcher, viewer))
-            ids, results.total, terms = _run(searcher, request, viewer, groups, results)
+        found = search_backend().search(request, viewer, results)
     except Exception:  # a damaged index: say search is unavailable rather than fail the page
         log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
         return SearchResults(request, available=False)
+    if found is None:
+        results.available = False
+        return results
+    ids, terms = found
     posts = _visible_posts(ids, request, viewer)
     results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
     results.hits = [SearchHit(p, highlight(p.title, terms), snippet(p.body, terms)) for p in posts]
@@ -135,18 +134,33 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
 def matching_post_ids(text: str, *, department_id: int | None = None, limit: int = 2000) -> list[int] | None:
     """Posts (any status: the caller narrows them to what its viewer may see) with every word of
     `text`, best first; None when the index cannot answer."""
-    if not query_groups(text):
+    words = query_terms(text)
+    if not words:
         return []
-    filters = [Term("department", str(department_id))] if department_id is not None else []
     try:
-        with index_store().searcher() as searcher:
-            if searcher is None:
-                return None
-            groups = query_groups(text, _splitter(searcher, None))
-            return [int(hit["id"]) for hit in searcher.search(_all_words(groups, filters), limit=limit)]
+        return search_backend().matching_ids(words, department_id, limit)
     except Exception:  # a damaged index: the caller says search is unavailable rather than fail the page
         log.exception("Search failed; run `flask search check --fix` or `flask search rebuild`")
         return None
+
+
+def whoosh_search(store, request: SearchRequest, viewer, results: SearchResults):
+    """The Whoosh backend's search (app.search.backend): None while there is no index."""
+    with store.searcher() as searcher:
+        if searcher is None:
+            return None
+        groups = query_groups(request.text, _splitter(searcher, viewer))
+        ids, results.total, terms = _run(searcher, request, viewer, groups, results)
+    return ids, terms
+
+
+def whoosh_matching_ids(store, words: list[str], department_id: int | None, limit: int) -> list[int] | None:
+    filters = [Term("department", str(department_id))] if department_id is not None else []
+    with store.searcher() as searcher:
+        if searcher is None:
+            return None
+        groups = [(word,) for word in words]  # analysed words: no joined forms to look for
+        return [int(hit["id"]) for hit in searcher.search(_all_words(groups, filters), limit=limit)]
 
 
 def query_terms(text: str) -> list[str]:

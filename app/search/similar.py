@@ -19,9 +19,9 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.posts.duplicates import Draft, LikelyDuplicate
 from app.posts.models import Post, PostKind, PostStatus
+from app.search.backend import search_backend
 from app.search.fusion import meaning_for
 from app.search.similarity import QueryPost, Weights, find_similar
-from app.search.store import index_store
 
 log = logging.getLogger(__name__)
 SHOWN = 5  # similar posts shown at most
@@ -115,8 +115,8 @@ def find_likely_duplicate(draft: Draft) -> LikelyDuplicate | None:
     return None
 
 
-def _ranked(store, query: QueryPost, meaning=None) -> list:
-    with store.searcher() as searcher:
+def _ranked(backend, query: QueryPost, meaning=None) -> list:
+    with backend.searcher() as searcher:
         if searcher is None:
             return []
         hits = find_similar(searcher, query, limit=ASKED, weights=WEIGHTS, meaning=meaning)
@@ -136,14 +136,14 @@ def _similar(
     """The ranked hits worth showing, re-checked against the database (which is never remembered)."""
     if len(query.title.strip()) + len(query.body.strip()) < 3:
         return []
-    store = index_store()
+    backend = search_backend()
     meaning = meaning_for(query)  # None: words only (embeddings off, no model, no vectors yet)
     try:
         if remember_as is None:
-            ranked = _ranked(store, query, meaning)
+            ranked = _ranked(backend, query, meaning)
         else:
             remember_as += (meaning.state if meaning is not None else None,)
-            ranked = store.memoized(remember_as, lambda: _ranked(store, query, meaning))
+            ranked = backend.memoized(remember_as, lambda: _ranked(backend, query, meaning))
     except Exception:  # a damaged index: the post page and the post form work on without suggestions
         log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
         return []

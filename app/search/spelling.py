@@ -64,11 +64,7 @@ def neighbours(searcher: Searcher, word: str, limit: int = 8, hidden: frozenset[
     """Words within max_edits() of `word` that the viewer may find in some post, closest and most
     common first. Words only unseen posts contain are not neighbours."""
     maxdist = max_edits(len(word))
-    counted = (
-        (w, visible_count(searcher, w, hidden))
-        for w in searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1)
-        if w != word
-    )
+    counted = ((w, visible_count(searcher, w, hidden)) for w in _terms_within(searcher, word, maxdist) if w != word)
     found = [(w, count) for w, count in counted if count]
     found.sort(key=lambda pair: (edit_distance(word, pair[0]), -pair[1], pair[0]))
     return [w for w, _count in found[:limit]]
@@ -86,6 +82,8 @@ def visible_count(
     Not doc_frequency: that also counts the old copies of edited posts until their segment merges,
     and the posts the viewer may not see.
     """
+    if hasattr(searcher, "visible_count"):  # another backend counts in its own store, for its viewer (app.search.pg)
+        return searcher.visible_count(word, cap=cap, fieldname=fieldname)
     if not searcher.doc_frequency(fieldname, word):
         return 0
     count = 0
@@ -98,10 +96,9 @@ def visible_count(
 
 
 def _best_neighbour(searcher: Searcher, word: str, frequency: int, hidden: frozenset[int]) -> str | None:
-    reader = searcher.reader()
     best: tuple[int, int, str] | None = None
     for maxdist in range(1, max_edits(len(word)) + 1):
-        for candidate in reader.terms_within(SPELL_FIELD, word, maxdist, prefix=1):
+        for candidate in _terms_within(searcher, word, maxdist):
             if candidate == word:
                 continue
             count = visible_count(searcher, candidate, hidden)
@@ -113,6 +110,13 @@ def _best_neighbour(searcher: Searcher, word: str, frequency: int, hidden: froze
         if best is not None:
             return best[2]
     return None
+
+
+def _terms_within(searcher: Searcher, word: str, maxdist: int) -> list[str]:
+    """Known unstemmed words within `maxdist` edits of `word` that start with its first letter."""
+    if hasattr(searcher, "terms_within"):  # app.search.pg: pg_trgm finds them
+        return searcher.terms_within(word, maxdist)
+    return list(searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1))
 
 
 def edit_distance(a: str, b: str) -> int:

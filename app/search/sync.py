@@ -35,6 +35,8 @@ from app.search.store import IndexBusyError, IndexDamagedError, IndexStore, inde
 
 log = logging.getLogger(__name__)
 QUEUED = "search_queued"  # session.info key: this transaction queued posts
+TERMS_PENDING = "search_terms_pending"  # session.info key: posts whose terms the commit writes (PostgreSQL)
+TERMS_WRITTEN = "search_terms_written"  # session.info key: posts whose terms this transaction wrote
 BATCH = 500  # queue rows per index commit
 AFTER_COMMIT_SECONDS = 0.05  # a request starts no further index commit once this much time went by
 # Sent with `post_ids` after each index commit of a drain (app.search.embeddings queues them to embed).
@@ -45,8 +47,15 @@ posts_indexed = signal("search-posts-indexed")
 
 
 def enqueue(session: Session, post_ids: set[int]) -> None:
-    """Queue posts for re-indexing inside the session's open transaction."""
+    """Queue posts for re-indexing inside the session's open transaction.
+
+    On the PostgreSQL backend nothing is queued: the posts are noted, and their terms written just
+    before the commit (_write_terms_before_commit), in the same transaction.
+    """
     if not post_ids:
+        return
+    if _terms_in_transaction():
+        session.info.setdefault(TERMS_PENDING, set()).update(post_ids)
         return
     now = utcnow()
     session.connection().execute(insert(SearchQueue), [{"post_id": i, "queued_at": now} for i in sorted(post_ids)])
@@ -104,15 +113,42 @@ def _target_ids(state) -> set[int]:
 # ------------------------------------------------------------------------------ 2. after the commit
 
 
+def _terms_in_transaction() -> bool:
+    backend = current_app.extensions.get("search_backend") if has_app_context() else None
+    return bool(getattr(backend, "writes_in_transaction", False))
+
+
+@event.listens_for(Session, "before_commit")
+def _write_terms_before_commit(session: Session) -> None:
+    """PostgreSQL backend: the changed posts' terms, written as the last step of their transaction."""
+    if not (
+        session.info.get(TERMS_PENDING)
+        or (_terms_in_transaction() and (session.new or session.dirty or session.deleted))
+    ):
+        return
+    from app.search.pg.terms import write_posts
+
+    session.flush()  # the commit's own flush comes after this event: its posts join TERMS_PENDING here
+    post_ids = session.info.pop(TERMS_PENDING, set())
+    if not post_ids:
+        return
+    written = write_posts(session.connection(), post_ids)
+    session.info.setdefault(TERMS_WRITTEN, set()).update(written)
+
+
 @event.listens_for(Session, "after_commit")
 def _drain_after_commit(session: Session) -> None:
+    written = session.info.pop(TERMS_WRITTEN, None)
+    if written and has_app_context():  # PostgreSQL: the posts are searchable; embed them (app.search.embeddings)
+        posts_indexed.send(current_app.extensions["search_backend"], post_ids=sorted(written))
     if session.info.pop(QUEUED, False) and has_app_context() and current_app.config.get("SEARCH_SYNC_ON_COMMIT"):
         try_drain(index_store(), budget=current_app.config.get("SEARCH_SYNC_ON_COMMIT_ROWS", 20))
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(QUEUED, None)
+    for key in (QUEUED, TERMS_PENDING, TERMS_WRITTEN):
+        session.info.pop(key, None)
 
 
 def try_drain(store: IndexStore, *, budget: int | None = None) -> int:

@@ -1,4 +1,9 @@
-"""Helpers for search tests: what the real index on disk (a temporary folder per test) holds."""
+"""Helpers for search tests: what the real index (a temporary folder per test, or PostgreSQL) holds.
+
+Every test here runs once per search backend (the `backend` fixture): Whoosh, and PostgreSQL's own
+search when the test database is PostgreSQL (CI's second pass). Tests of one backend's machinery
+say so with `@pytest.mark.backends("whoosh")`.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,26 @@ def queued() -> int:
 def hit_ids(html: str) -> list[int]:
     """The post ids of a search results page, in order."""
     return [int(post_id) for post_id in re.findall(r'id="hit-(\d+)"', html)]
+
+
+BACKENDS = ("whoosh", "postgres")
+ON_SQLITE = "the PostgreSQL search backend needs a PostgreSQL test database (DATABASE_URL=postgresql://…)"
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames and "app" in metafunc.fixturenames:  # (pure functions: once)
+        chosen = metafunc.definition.get_closest_marker("backends")
+        metafunc.parametrize("backend", chosen.args if chosen else BACKENDS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def backend(request, app_config) -> str:
+    """The search backend of this run of the test (set before the app is made)."""
+    name = getattr(request, "param", "whoosh")
+    if name == "postgres" and not app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip(ON_SQLITE)
+    app_config["SEARCH_BACKEND"] = name
+    return name
 
 
 @pytest.fixture

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from app.extensions import db
 from app.posts.models import Post, PostStatus
 from app.search.store import index_store
 from tests.search.conftest import indexed, queued
+
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
 
 
 def test_rebuild_indexes_every_post_into_a_new_folder_and_swaps_it_in(app, make, runner):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.extensions import db
 from app.search import sync
 from app.search.store import index_store
 from tests.search.conftest import indexed, queued
+
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
 
 
 def test_a_commit_drains_at_most_its_budget_however_long_the_queue(app, make):

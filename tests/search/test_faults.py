@@ -19,6 +19,8 @@ from app.search.store import DAMAGED, HEALTHY, MISSING, index_store
 from tests.conftest import IsolatedClient
 from tests.search.conftest import indexed, queued
 
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
+
 TITLE = "چاله بزرگ در خیابان امام رضا"
 
 

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from app.search.store import index_store
 from tests.search.conftest import indexed, queued
+
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
 
 KILLED_AFTER_COMMIT = textwrap.dedent(
     """

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
+
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "index_sync.py"
 
 

@@ -230,6 +230,7 @@ def test_a_blocked_staff_member_learns_nothing_of_their_departments_hidden_posts
     assert status == 200 and ids == [] and "۳" not in html.split('id="results-heading"')[-1][:200]
 
 
+@pytest.mark.backends("whoosh")  # a folder whose files a disk lost
 def test_a_damaged_index_makes_search_unavailable_not_a_server_error(app, make, search, client, caplog):
     shown = post(make, "نیمکت شکسته در پارک ملت")
     _break_the_index(app)

@@ -218,6 +218,7 @@ def test_a_post_pages_remembered_similar_posts_follow_every_change_of_the_index(
     assert f'href="/posts/{pothole.id}"' not in client.get(f"/posts/{other.id}").get_data(as_text=True)
 
 
+@pytest.mark.backends("whoosh")  # PostgreSQL writes the terms in the post's transaction: no lag
 def test_a_visitors_cached_post_page_follows_the_index_even_when_it_lags_the_commit(app, client, make, runner):
     other = make.post(title="چاله‌ی بزرگ جلوی ایستگاه اتوبوس حرم", body=BODY, **SPOT)
     app.config["SEARCH_SYNC_ON_COMMIT"] = False  # committed, not yet indexed: the worker's job

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from app.extensions import db
@@ -11,6 +12,8 @@ from app.posts.models import Post, PostStatus
 from app.search import sync
 from app.search.store import IndexStore, index_store
 from tests.search.conftest import indexed, queued
+
+pytestmark = pytest.mark.backends("whoosh")  # the index folder and its queue
 
 
 def test_a_committed_post_is_in_the_index_at_once_and_the_queue_is_empty(make):
