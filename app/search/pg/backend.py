@@ -61,39 +61,41 @@ class PostgresBackend:
     # --------------------------------------------------------------------------------- search
 
     def search(self, request, viewer, results):
-        from app.search.queries import WORDS_MAX, SearchSort, query_terms
+        from app.search.queries import WORDS_MAX, SearchSort, _splitter, _terms_of, query_groups
 
         searcher = PgSearcher(db.session, visible_clause(viewer))
         filters = _filters(request)
-        words = query_terms(request.text)
-        if not words:  # filters only (or only stopwords typed: then nothing)
+        # The viewer's posts only: this searcher counts words within what the viewer may see.
+        groups = query_groups(request.text, _splitter(searcher, None))
+        words = _terms_of(groups)
+        if not groups:  # filters only (or only stopwords typed: then nothing)
             if request.text.strip() or not filters:
                 return [], frozenset()
             ids, results.total = _page(searcher, None, filters, request, SearchSort.NEWEST)
             return ids, frozenset()
-        ids, total = _page(searcher, all_of(words), filters, request)
+        ids, total = _page(searcher, _all_groups(groups), filters, request)
+        if total:  # found as typed: no "did you mean", however rare the words
+            results.total = total
+            return ids, words
         suggestion = spelling.suggest(searcher, request.text)
-        if total:
-            results.total, results.suggestion = total, suggestion
-            return ids, frozenset(words)
-        corrected = query_terms(suggestion) if suggestion else []
+        corrected = query_groups(suggestion) if suggestion else []
         if corrected:
-            ids, total = _page(searcher, all_of(corrected), filters, request)
+            ids, total = _page(searcher, _all_groups(corrected), filters, request)
             if total:
                 results.total, results.corrected = total, suggestion
-                return ids, frozenset(corrected)
-        results.suggestion, results.approximate = suggestion, True
-        groups, used = [], set()
+                return ids, _terms_of(corrected)
+        results.approximate = True  # a correction that finds nothing either is not offered
+        parts, used = [], set()
         for word in spelling.typed_words(request.text)[:WORDS_MAX]:
             variants = (word, *spelling.neighbours(searcher, word))
             stems = {stem for variant in variants for stem in analyze(variant)}
             known = sorted(s for s in stems if spelling.visible_count(searcher, s, cap=1, fieldname="text"))
             if known:
-                groups.append(any_of(known))
+                parts.append(any_of(known))
                 used.update(known)
-        query = " & ".join(g for g in groups if g) or None
+        query = " & ".join(p for p in parts if p) or None
         ids, results.total = _page(searcher, query, filters, request) if query else ([], 0)
-        return ids, frozenset(words) | frozenset(used)
+        return ids, words | frozenset(used)
 
     def matching_ids(self, words, department_id, limit):
         query_text = all_of(words)
@@ -199,6 +201,12 @@ def _insert(connection, rows: list[dict], progress) -> int:
     if progress is not None:
         progress(len(rows))
     return len(rows)
+
+
+def _all_groups(groups: list[tuple[str, ...]]) -> str | None:
+    """tsquery input: every group matched by one of its terms (a word, or its joined forms)."""
+    parts = [part for part in (any_of(group) for group in groups) if part]
+    return " & ".join(parts) or None
 
 
 def _tsquery(query_text: str):

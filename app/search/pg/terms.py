@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 
 from app.posts.models import Post
 from app.search.analysis import analyze, text_ngrams
+from app.search.compounds import index_terms
 from app.search.pg.tables import post_search, search_term
 from app.search.similarity import _epoch, place_week_cell
 from app.search.spelling import typed_words
@@ -45,11 +46,14 @@ class Document:
     spell: list[str]  # unstemmed words, once each
     cell: str | None
     version: str
+    joined: list[str] = ()  # the joined forms of compounds written apart or with a ZWNJ (matched only)
 
     def row(self) -> dict:
         return {
             "post_id": self.post_id,
-            "terms": vector(self.words, weighted=self.title_words),
+            # The joined forms of compounds are matched (as Whoosh's text field holds them), without
+            # positions and outside the counts: the ranking reads the words, as Whoosh's does.
+            "terms": " ".join(filter(None, (vector(self.words, weighted=self.title_words), vector(self.joined)))),
             "grams": vector(sorted(set(text_ngrams(self.words)))),
             "spell": vector(self.spell),
             "words": " ".join(self.words),
@@ -83,6 +87,7 @@ def document_of(row) -> Document:
     body = row.body if row.body and row.body != row.title else ""
     whole = f"{row.title}\n{body}" if body else row.title
     words = analyze(whole)
+    joined = sorted(set(index_terms(whole)) - set(words))  # compounds.IndexAnalyzer's joined forms
     cell = None
     if row.latitude is not None and row.longitude is not None and row.created_at is not None:
         cell = place_week_cell(row.latitude, row.longitude, _epoch(row.created_at))
@@ -90,6 +95,7 @@ def document_of(row) -> Document:
         post_id=row.id,
         words=words,
         title_words=len(analyze(row.title)),
+        joined=joined,
         spell=typed_words(whole),
         cell=cell,
         version=text_version(row),
