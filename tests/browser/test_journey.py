@@ -59,6 +59,8 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     page.get_by_role("button", name="جستجو").click()
     expect(page.get_by_role("heading", name="۱ پست پیدا شد")).to_be_visible()
     page.locator("#hit-" + post_url.rsplit("/", 1)[1]).get_by_role("link", name="چاله‌ی خطرناک در کوچه‌ی شهید").click()
+    page.wait_for_url(post_url)  # the mark goes on the post's page, not on the results it leaves
+    page.wait_for_load_state("load")  # htmx (a deferred script) is in charge of the buttons
     page.evaluate("window.__samePage = true")
     page.get_by_role("button", name="من هم").click()
     expect(page.locator(".vote-number").first).to_have_text("۱")
