@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import hooks, l10n
+from app.core import fragments, hooks, l10n
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, text_direction
 from app.core.redirects import safe_next_url
@@ -88,6 +88,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("LANGUAGE_CHOICES", app.config["LANGUAGES"])
     app.register_blueprint(bp)
     hooks.register(app)
+    fragments.register(app)
 
     @app.before_request
     def _transaction_mode():
