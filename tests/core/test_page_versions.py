@@ -174,3 +174,11 @@ def test_lists_follow_votes_at_once(client, make):
     db.session.commit()
     html = client.get("/posts?sort=supported").get_data(as_text=True)
     assert len(page_cache()._pages) == 2 and post.title in html
+
+
+def test_a_resolved_problems_page_is_cached_for_visitors(client, make):
+    post = make.post(PostStatus.RESOLVED)
+    response = client.get(f"/posts/{post.id}")
+    assert "Is it fixed" in response.get_data(as_text=True) or "is-it-fixed" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
+    assert len(page_cache()._pages) == 1
