@@ -223,10 +223,14 @@ def vary_whole_site_pages(app, part: Callable[[], object]) -> None:
     app.extensions.setdefault("page_cache_vary_site", []).append(part)
 
 
-def clock() -> int:
+def clock(phase: int = 0) -> int:
     """The present, in steps of PANEL_REFRESH_SECONDS: a post page's parts built from other posts
-    (similar posts and their counts) and relative times ("5 minutes ago") are at most one step old."""
-    return int(time.time() // current_app.config["PANEL_REFRESH_SECONDS"])
+    (similar posts and their counts) and relative times ("5 minutes ago") are at most one step old.
+
+    Each post's steps start `phase` (its id) seconds apart from the others', so that a city's post
+    pages are not all rendered again in the same second."""
+    step = current_app.config["PANEL_REFRESH_SECONDS"]
+    return int((time.time() + phase % step) // step)
 
 
 SITE_SCOPE, LISTS_SCOPE, POST_SCOPE = "site", "lists", "post"
@@ -243,7 +247,7 @@ def page_versions(scope: str, post_id: int | None = None, *, in_session: bool = 
     if site is None or (scope == POST_SCOPE and version is None):
         return None
     if scope == POST_SCOPE:
-        key: tuple = (site, post_id, version, clock())
+        key: tuple = (site, post_id, version, clock(post_id))
     else:
         key = (site, lists)
     if scope == SITE_SCOPE:

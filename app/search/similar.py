@@ -88,7 +88,9 @@ def similar_to_post(post: Post, *, limit: int = SHOWN) -> list[SimilarItem]:
     # of the clock (a vote elsewhere writes the index, and must not make every post ask again). Only
     # the order can be that old: what is shown is re-checked against the database on every render.
     question = hash((post.title, post.body, post.category_id, post.latitude, post.longitude, post.kind))
-    items = _similar(query, post.kind, limit + 1, remember_as=("similar_to_post", post.id, question), stamp=clock())
+    items = _similar(
+        query, post.kind, limit + 1, remember_as=("similar_to_post", post.id, question), stamp=clock(post.id)
+    )
     return [item for item in items if item.post.id != post.duplicate_of_id][:limit]
 
 
