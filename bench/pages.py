@@ -264,6 +264,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/page rounds per figure")
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--writers", default="1,10", help="votes per second of the background writer ('' for none)")
+    parser.add_argument("--parts", default="steady,writes,off,vote", help="what to measure (comma-separated)")
     parser.add_argument("--keep", help="prepare into (or reuse) this folder instead of a temporary one (one size)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -292,14 +293,18 @@ def main() -> None:
                 note("prepared")
             thread_ids = (ids[1], ids[2])
             targets = page_targets(ids, size, thread_ids)
+            parts = set(args.parts.split(","))
             for cache in (True, False):
+                if not parts & ({"steady", "writes"} if cache else {"off"}):
+                    continue
                 server = Server(instance, cache)
                 try:
                     cookie = sign_in(server.port)
-                    results[(size, "on" if cache else "off")] = measure(
-                        server.port, targets, args.seconds, args.rounds, cookie, warm_visits=8 if cache else 1
-                    )
-                    for rate in rates if cache else ():
+                    if "steady" in parts or not cache:
+                        results[(size, "on" if cache else "off")] = measure(
+                            server.port, targets, args.seconds, args.rounds, cookie, warm_visits=8 if cache else 1
+                        )
+                    for rate in rates if cache and "writes" in parts else ():
                         writer = Writer(instance, rate)
                         try:
                             chosen = {name: targets[name] for name in (BARE, *UNDER_WRITES)}
@@ -310,7 +315,8 @@ def main() -> None:
                             writer.stop()
                 finally:
                     server.stop()
-            votes[size] = vote_cost(instance, ids)
+            if "vote" in parts:
+                votes[size] = vote_cost(instance, ids)
     for (size, mode), figures in results.items():
         print(f"\n{size:,} posts, caches {mode}:")
         for name, (value, ratio) in figures.items():

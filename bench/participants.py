@@ -91,8 +91,10 @@ def _app(instance: Path):
 def write_votes(instance: Path, rate: float) -> None:
     """Vote (or take a vote back) `rate` times a second on random open posts, as random residents, until killed."""
     from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
 
     from app.accounts.models import Role, User
+    from app.core.db import write_intent
     from app.extensions import db
     from app.posts.models import OPEN_STATUSES, Post
     from app.posts.votes import SUPPORT, VoteError, cast_vote
@@ -108,9 +110,12 @@ def write_votes(instance: Path, rate: float) -> None:
         next_at = time.monotonic()
         while True:
             try:
-                cast_vote(db.session.get(User, rng.choice(voters)), db.session.get(Post, rng.choice(posts)), SUPPORT)
-                db.session.commit()
-            except VoteError:
+                with write_intent():  # as a web request that writes: SQLite's write lock taken up front
+                    cast_vote(
+                        db.session.get(User, rng.choice(voters)), db.session.get(Post, rng.choice(posts)), SUPPORT
+                    )
+                    db.session.commit()
+            except (VoteError, OperationalError):  # not allowed, or the database busy past its timeout
                 db.session.rollback()
             db.session.remove()
             next_at += 1 / rate
