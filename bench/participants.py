@@ -80,7 +80,9 @@ def add_thread(db_path: Path, post_id: int, count: int) -> None:
         db.execute("UPDATE site_generation SET value = value + 1")
 
 
-def _app(instance: Path):
+def _app(instance: Path, **settings: str):
+    for name, value in settings.items():
+        os.environ[f"SHAHRVAND_{name}"] = value
     os.environ["DATABASE_URL"] = f"sqlite:///{instance / 'bench.sqlite3'}"
     os.environ["SHAHRVAND_INSTANCE_PATH"] = str(instance)
     from app import create_app
@@ -131,9 +133,8 @@ def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> tuple[
     from app.extensions import db
     from app.posts.models import Post
 
-    app = _app(instance)
+    app = _app(instance, RATELIMIT_ENABLED="false")  # 60 votes a minute per account would refuse the rounds
     app.config["WTF_CSRF_ENABLED"] = False
-    app.config["RATELIMIT_ENABLED"] = False
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == RESIDENT))
         client = app.test_client()
