@@ -182,3 +182,122 @@ def test_a_resolved_problems_page_is_cached_for_visitors(client, make):
     assert "Is it fixed" in response.get_data(as_text=True) or "is-it-fixed" in response.get_data(as_text=True)
     assert "Set-Cookie" not in response.headers
     assert len(page_cache()._pages) == 1
+
+
+def test_an_authors_edit_after_approval_shows_at_once_to_everyone(client, make, app):
+    from app.posts.services import edit_post
+
+    post = make.post()
+    make.comment(post)
+    visitor, resident = app.test_client(), app.test_client()
+    sign_in(resident, make.user())
+    sign_in(client, post.author)
+    for each in (visitor, resident, client):
+        page(each, post)
+    edit_post(post, title=post.title, body="متن درست‌شده‌ی گزارش پس از تأیید", category=post.category, editor=post.author)
+    db.session.commit()
+    for each in (visitor, resident, client):
+        assert "متن درست‌شده‌ی گزارش پس از تأیید" in page(each, post)
+
+
+def test_a_withdrawal_shows_at_once_and_the_author_loses_the_withdraw_link(client, make, app):
+    from app.moderation import workflow
+
+    post = make.post()
+    make.comment(post)
+    visitor, resident = app.test_client(), app.test_client()
+    sign_in(resident, make.user())
+    sign_in(client, post.author)
+    withdraw = f"/posts/{post.id}/withdraw"
+    assert withdraw in page(client, post)
+    page(visitor, post), page(resident, post)
+    workflow.transition(post, "withdraw", post.author, note="دیگر لازم نیست")
+    db.session.commit()
+    assert visitor.get(f"/posts/{post.id}").status_code == 404
+    assert resident.get(f"/posts/{post.id}").status_code == 404
+    html = page(client, post)
+    assert withdraw not in html and f"/posts/{post.id}/edit" not in html
+
+
+@pytest.mark.parametrize("author_first", [True, False])
+def test_the_authors_edit_and_withdraw_links_reach_only_the_author(client, make, app, author_first):
+    post = make.post()
+    make.comment(post)
+    sign_in(client, post.author)
+    resident = app.test_client()
+    sign_in(resident, make.user())
+    moderator = app.test_client()
+    sign_in(moderator, make.user(Role.MODERATOR))
+    links = (f"/posts/{post.id}/edit", f"/posts/{post.id}/withdraw")
+    order = (client, resident, moderator) if author_first else (resident, moderator, client)
+    pages = {each: page(each, post) for each in order}
+    assert all(link in pages[client] for link in links)
+    for other in (resident, moderator):
+        assert not any(link in pages[other] for link in links)
+
+
+def test_the_support_bar_is_each_residents_own_under_shared_parts(client, make, app):
+    post = make.post()
+    make.comment(post)
+    first, second = make.user(), make.user()
+    cast_vote(first, post, SUPPORT)
+    db.session.commit()
+    sign_in(client, first)
+    response = client.post(f"/posts/{post.id}/follow", data={"action": "follow", "csrf_token": _token(client, post)})
+    assert response.status_code in (200, 302)
+    first_page = page(client, post)
+    other = app.test_client()
+    sign_in(other, second)
+    with rendered_templates(app) as names:
+        second_page = page(other, post)
+    assert "moderation/_post_notices.html" not in names  # the shared parts came from the first page
+    assert "moderation/_flag_post.html" in names  # the support bar (and its flag link) is rendered for each
+    assert 'value="unfollow"' in first_page and 'value="unfollow"' not in second_page
+    assert 'aria-pressed="true"' not in second_page
+    assert 'class="vote-number">1<' in second_page  # the count is everyone's
+
+
+def _token(client, post) -> str:
+    return next(iter(tokens(page(client, post))))
+
+
+def test_a_duplicate_mark_and_its_undo_show_at_once_with_the_moved_supporters(client, make, app):
+    from app.moderation import workflow
+
+    original = make.post()
+    duplicate = make.post(title="چاله‌ی بزرگ در خیابان امام رضا نزدیک حرم")
+    cast_vote(make.user(), duplicate, SUPPORT)
+    db.session.commit()
+    resident = app.test_client()
+    sign_in(resident, make.user())
+    for each in (client, resident):
+        assert 'class="vote-number">0<' in page(each, original)
+        page(each, duplicate)
+    moderator = make.user(Role.MODERATOR)
+    workflow.transition(duplicate, "mark_duplicate", moderator, original=original, move_supporters=True)
+    db.session.commit()
+    for each in (client, resident):
+        assert 'class="vote-number">1<' in page(each, original)
+        assert f'href="/posts/{original.id}"' in page(each, duplicate)
+    workflow.transition(duplicate, "not_duplicate", moderator)
+    db.session.commit()
+    for each in (client, resident):
+        assert 'class="vote-number">0<' in page(each, original)
+        assert 'class="vote-number">1<' in page(each, duplicate)
+
+
+def test_a_staff_members_note_and_assignment_show_at_once_to_the_department(client, make, app):
+    from app.departments import services as department_services
+
+    post = make.post(PostStatus.FORWARDED)
+    make.comment(post)
+    staff = make.user(Role.STAFF, department=post.department)
+    colleague = make.user(Role.STAFF, department=post.department)
+    sign_in(client, staff)
+    page(client, post)
+    department_services.add_internal_note(post, colleague, "پیمانکار فردا صبح می‌رود")
+    db.session.commit()
+    assert "پیمانکار فردا صبح می‌رود" in page(client, post)
+    department_services.assign_post(post, colleague, colleague)
+    db.session.commit()
+    assert "selected" in re.search(rf'<option[^>]*value="{colleague.id}"[^>]*>', page(client, post)).group(0)
