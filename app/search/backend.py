@@ -139,7 +139,8 @@ def init_backend(app: Flask, store: IndexStore) -> SearchBackend:
     if name == "postgres":
         url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not url or make_url(url).get_backend_name() != "postgresql":
-            raise RuntimeError("SEARCH_BACKEND = 'postgres' needs a PostgreSQL database (DATABASE_URL)")
+            found = make_url(url).get_backend_name() if url else "none"
+            raise RuntimeError(f"SEARCH_BACKEND = 'postgres' needs a PostgreSQL database (DATABASE_URL: {found})")
         from app.search.pg.backend import PostgresBackend
 
         backend: SearchBackend = PostgresBackend()
