@@ -139,7 +139,7 @@ def city(make):
     call = calls.open_call(
         staff,
         department=department,
-        category=category,
+        categories=[category],
         title="فراخوان ایده برای پارک‌ها",
         question="پارک محله‌ی شما چه کم دارد؟",
         opens_on=date.today() - timedelta(days=1),

@@ -8,8 +8,10 @@ under generation N can never be served once a write that changes public content 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, make_response, request, session
@@ -20,8 +22,22 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 
-# table name -> the attributes whose change is visible to visitors (None: any change)
-_PUBLIC_TABLES: dict[str, frozenset[str] | None] = {}
+
+@dataclass(frozen=True)
+class _Rule:
+    """How writes to one table change pages."""
+
+    attributes: frozenset[str] | None  # the attributes whose change is visible (None: any change)
+    counters: frozenset[str] = frozenset()  # changing only these touches the row's own pages (and lists)
+    version_column: str | None = None  # the row's own pages' version, bumped by such changes
+    parent: str | None = None  # the attribute naming the versioned row a row belongs to (a comment's post)
+
+
+# table name -> its rule
+_PUBLIC_TABLES: dict[str, _Rule] = {}
+_VERSIONED: dict[str, type] = {}  # "version holder" (the one table with a version column) -> its model
+
+SITE, LISTS = 1, 2  # rows of site_generation: every public write; the writes that only lists see besides a post
 
 
 class SiteGeneration(db.Model):
@@ -29,46 +45,115 @@ class SiteGeneration(db.Model):
     value: Mapped[int] = mapped_column(default=0)
 
 
-def public_content(model: type | None = None, *, only: tuple[str, ...] | None = None):
-    """Class decorator: writes to this model (or to the attributes named in `only`) change pages."""
+def public_content(
+    model: type | None = None,
+    *,
+    only: tuple[str, ...] | None = None,
+    counters: tuple[str, ...] = (),
+    version_column: str | None = None,
+    belongs_to: str | None = None,
+):
+    """Class decorator: writes to this model (or to the attributes named in `only`) change pages.
+
+    Every such write bumps the site's generation (every cached page and fragment is new), except
+    two kinds that touch fewer pages: a change of only the `counters` of a model with a
+    `version_column` (a vote, a new comment's count) bumps that row's version and the lists'
+    generation; any change to a model that `belongs_to` the versioned model (a comment, by its
+    `post_id`) bumps its owner's version and the lists' generation.
+    """
 
     def register(cls: type) -> type:
-        _PUBLIC_TABLES[cls.__tablename__] = frozenset(only) if only else None
+        _PUBLIC_TABLES[cls.__tablename__] = _Rule(
+            frozenset(only) if only else None, frozenset(counters), version_column, belongs_to
+        )
+        if version_column:
+            _VERSIONED["holder"] = cls
         return cls
 
     return register(model) if model is not None else register
 
 
 def current_generation() -> int | None:
-    """The content generation, or None when the row is missing (then nothing is cached)."""
+    """The site's content generation, or None when the row is missing (then nothing is cached)."""
+    return current_versions()[0]
+
+
+def current_versions(row_id: int | None = None, *, in_session: bool = False) -> tuple[int | None, ...]:
+    """(site generation, lists generation, version of the versioned row `row_id`) in one query.
+
+    Read on a connection of its own, outside the request's session (cached pages must not open and
+    keep a transaction), or `in_session`: in the request's own transaction, so that what a page then
+    reads is never older than these versions (SQLite keeps a reader's snapshot from its first read)."""
+    holder = _VERSIONED.get("holder")
+    generation = select(SiteGeneration.value).where(SiteGeneration.id == SITE).scalar_subquery()
+    lists = select(SiteGeneration.value).where(SiteGeneration.id == LISTS).scalar_subquery()
+    if row_id is None or holder is None:
+        query = select(generation, lists, None)
+    else:
+        column = getattr(holder, _PUBLIC_TABLES[holder.__tablename__].version_column)
+        query = select(generation, lists, select(column).where(holder.id == row_id).scalar_subquery())
+    if in_session:
+        return tuple(db.session.execute(query).one())
     with db.engine.connect() as connection:
-        return connection.execute(_GENERATION_QUERY).scalar()
+        return tuple(connection.execute(query).one())
 
 
-_GENERATION_QUERY = select(SiteGeneration.value).where(SiteGeneration.id == 1)
+def _bump(connection, which: int = SITE) -> None:
+    connection.execute(update(SiteGeneration).where(SiteGeneration.id == which).values(value=SiteGeneration.value + 1))
 
 
-def _bump(connection) -> None:
-    connection.execute(update(SiteGeneration).where(SiteGeneration.id == 1).values(value=SiteGeneration.value + 1))
+def _bump_rows(connection, ids: set[int]) -> None:
+    """Bump the versions of these rows of the versioned table, and the lists' generation."""
+    holder = _VERSIONED["holder"]
+    column = getattr(holder, _PUBLIC_TABLES[holder.__tablename__].version_column)
+    if ids:
+        connection.execute(update(holder.__table__).where(holder.id.in_(sorted(ids))).values({column.key: column + 1}))
+    _bump(connection, LISTS)
 
 
-def _changes_public_content(obj, is_update: bool) -> bool:
-    table = getattr(obj, "__tablename__", None)
-    if table not in _PUBLIC_TABLES:
-        return False
-    attributes = _PUBLIC_TABLES[table]
-    if not is_update or attributes is None:
-        return True
+def _scope(obj, is_update: bool) -> tuple[bool, int | None]:
+    """(changes public content, the versioned row it is confined to or None for the whole site)."""
+    rule = _PUBLIC_TABLES.get(getattr(obj, "__tablename__", None))
+    if rule is None:
+        return False, None
+    if rule.parent is not None:
+        owner = getattr(obj, rule.parent, None)
+        if owner is not None:
+            return True, owner
+    if not is_update:
+        return True, None
     state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in attributes)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if rule.attributes is not None:
+        changed &= rule.attributes
+    if not changed:
+        return False, None
+    if rule.version_column and changed <= rule.counters | {rule.version_column}:
+        return True, obj.id
+    return True, None
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    if any(_changes_public_content(obj, False) for obj in (*session.new, *session.deleted)) or any(
-        _changes_public_content(obj, True) for obj in session.dirty
-    ):
-        _bump(session.connection())
+    rows: set[int] = set()
+    scopes = [_scope(obj, False) for obj in (*session.new, *session.deleted)]
+    scopes += [_scope(obj, True) for obj in session.dirty]
+    for is_public, row in scopes:
+        if not is_public:
+            continue
+        if row is None:
+            _bump(session.connection())
+            return
+        rows.add(row)
+    if rows:
+        _bump_rows(session.connection(), rows)
+
+
+def _set_names(statement) -> set[str] | None:
+    values = getattr(statement, "_values", None)
+    if not values:
+        return None  # values given as execute() parameters: cannot tell
+    return {getattr(column, "key", column) for column in values}
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -76,8 +161,17 @@ def _on_statement(state) -> None:
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     table = getattr(state.statement, "table", None)
-    if table is not None and table.name in _PUBLIC_TABLES:
-        _bump(state.session.connection())
+    rule = _PUBLIC_TABLES.get(table.name) if table is not None else None
+    if rule is None:
+        return
+    names = _set_names(state.statement) if state.is_update else None
+    if rule.version_column and names and names <= rule.counters:
+        # Counters only (a vote): the statement bumps the version of exactly the rows it changes.
+        column = table.c[rule.version_column]
+        state.statement = state.statement.values({column: column + 1})
+        _bump(state.session.connection(), LISTS)
+        return
+    _bump(state.session.connection())
 
 
 class _PageCache:
@@ -118,40 +212,84 @@ def _cacheable() -> bool:
 
 
 def vary_every_page(app, part: Callable[[], object]) -> None:
-    """Make `part()` a part of every cached page's key: something pages show that is written after
-    the commit, so the content generation does not follow it (the search index's similar posts)."""
+    """Make `part()` a part of every cached page's key: something pages show that no generation
+    follows (the hour, for calls that open and close)."""
     app.extensions.setdefault("page_cache_vary", []).append(part)
 
 
-def cached_for_visitors(view: Callable) -> Callable:
-    """Serve signed-out visitors a page rendered once per content generation and language (and per
-    value of what `vary_every_page` adds)."""
+def vary_whole_site_pages(app, part: Callable[[], object]) -> None:
+    """Make `part()` a part of the key of pages cached with the default scope (they may show
+    anything): something written after the commit, such as the search index's version."""
+    app.extensions.setdefault("page_cache_vary_site", []).append(part)
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not _cacheable():
-            return view(*args, **kwargs)
-        generation = current_generation()
-        if generation is None:
-            return view(*args, **kwargs)
-        every_page = tuple(part() for part in current_app.extensions.get("page_cache_vary", ()))
-        key = (generation, str(get_locale()), request.full_path, every_page)
-        page = page_cache().get(key)
-        if page is None:
-            response = make_response(view(*args, **kwargs))
-            # A page that needed the visitor's session (a form token, a message) is theirs alone.
-            if response.status_code != 200 or response.direct_passthrough or session.modified:
-                return response
-            page = (response.get_data(), response.content_type)
-            page_cache().put(key, page, current_app.config["PAGE_CACHE_SIZE"])
-        response = current_app.response_class(page[0], content_type=page[1])
-        response.headers["Vary"] = "Cookie, Accept-Language"
-        return response
 
-    return wrapper
+def clock(phase: int = 0) -> int:
+    """The present, in steps of PANEL_REFRESH_SECONDS: a post page's parts built from other posts
+    (similar posts and their counts) and relative times ("5 minutes ago") are at most one step old.
+
+    Each post's steps start `phase` (its id) seconds apart from the others', so that a city's post
+    pages are not all rendered again in the same second."""
+    step = current_app.config["PANEL_REFRESH_SECONDS"]
+    return int((_now() + phase % step) // step)
+
+
+_now = time.time  # (tests move the clock on through this name)
+
+
+SITE_SCOPE, LISTS_SCOPE, POST_SCOPE = "site", "lists", "post"
+
+
+def page_versions(scope: str, post_id: int | None = None, *, in_session: bool = False) -> tuple | None:
+    """What a cached page of this scope (or a fragment of a post's page) is keyed by; None: do not cache.
+
+    - "site": anything may change it: the site and lists generations, and what `vary_whole_site_pages` adds;
+    - "lists": lists of posts: the site and lists generations (a vote changes counts and orders);
+    - "post": one post's page: the site generation, that post's own version (its votes and comments),
+      and the clock (its similar posts are other posts)."""
+    site, lists, version = current_versions(post_id if scope == POST_SCOPE else None, in_session=in_session)
+    if site is None or (scope == POST_SCOPE and version is None):
+        return None
+    if scope == POST_SCOPE:
+        key: tuple = (site, post_id, version, clock(post_id))
+    else:
+        key = (site, lists)
+    if scope == SITE_SCOPE:
+        key += tuple(part() for part in current_app.extensions.get("page_cache_vary_site", ()))
+    return key + tuple(part() for part in current_app.extensions.get("page_cache_vary", ()))
+
+
+def cached_for_visitors(view: Callable | None = None, *, scope: str = SITE_SCOPE, post_arg: str = "post_id"):
+    """Serve signed-out visitors a page rendered once per version of what it shows (`page_versions`
+    of the scope; for "post", of the post named by the view's `post_arg`) and language."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not _cacheable():
+                return view(*args, **kwargs)
+            versions = page_versions(scope, kwargs.get(post_arg))
+            if versions is None:
+                return view(*args, **kwargs)
+            key = (versions, str(get_locale()), request.full_path)
+            page = page_cache().get(key)
+            if page is None:
+                response = make_response(view(*args, **kwargs))
+                # A page that needed the visitor's session (a form token, a message) is theirs alone.
+                if response.status_code != 200 or response.direct_passthrough or session.modified:
+                    return response
+                page = (response.get_data(), response.content_type)
+                page_cache().put(key, page, current_app.config["PAGE_CACHE_SIZE"])
+            response = current_app.response_class(page[0], content_type=page[1])
+            response.headers["Vary"] = "Cookie, Accept-Language"
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def ensure_generation_row() -> None:
-    """Create the generation row if the database is new (called after migrations and in tests)."""
-    if db.session.get(SiteGeneration, 1) is None:
-        db.session.execute(text("INSERT INTO site_generation (id, value) VALUES (1, 0)"))
+    """Create the generation rows if the database is new (called after migrations and in tests)."""
+    for row in (SITE, LISTS):
+        if db.session.get(SiteGeneration, row) is None:
+            db.session.execute(text("INSERT INTO site_generation (id, value) VALUES (:id, 0)"), {"id": row})

@@ -15,13 +15,13 @@ WTForms fills in later (`lazy_gettext` below: import `_l` from here, not from fl
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, force_locale, get_locale, get_translations, gettext
+from flask_babel import Babel, Domain, force_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from app.core.l10n import interpolate
+from app.core.l10n import current_locale, interpolate
 
 LANGUAGE_COOKIE = "lang"
 # Each language by its own name, as the language switch and the offer write it.
@@ -72,7 +72,7 @@ def offered_language() -> str | None:
     if not has_request_context() or chosen_language() is not None:
         return None
     wanted = browser_language()
-    return None if wanted is None or wanted == str(get_locale()) else wanted
+    return None if wanted is None or wanted == str(current_locale()) else wanted
 
 
 def language_offer() -> dict | None:
@@ -131,7 +131,7 @@ def _translations():
     per page; keyed by locale so that `force_locale`, e.g. for another user's e-mail, still works)."""
     if not has_request_context():
         return get_translations()
-    locale = str(get_locale())
+    locale = str(current_locale())
     cached = g.get("_translations")
     if cached is None or cached[0] != locale:
         cached = g._translations = (locale, get_translations())

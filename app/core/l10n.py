@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_timedelta
-from flask import current_app
+from flask import current_app, g
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
@@ -23,9 +23,20 @@ _JALALI_MONTHS = (
 )  # fmt: skip
 
 
+def current_locale():
+    """Flask-Babel's get_locale(), read straight from its per-request slot once chosen: a page asks
+    hundreds of times (every number and string), and get_locale() costs a few proxy look-ups each.
+    `force_locale` sets the same slot, so it is followed."""
+    try:
+        locale = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):  # not chosen yet in this request, or outside an app context
+        locale = None
+    return locale if locale is not None else get_locale()
+
+
 def current_language() -> str:
     """The two-letter language of the current request ('fa' outside one)."""
-    locale = get_locale()
+    locale = current_locale()
     return locale.language if locale else "fa"
 
 

@@ -32,6 +32,6 @@ def paginate(query: Select, page: int, per_page: int) -> Page:
     return Page(items=list(rows[:per_page]), number=page, per_page=per_page, has_next=len(rows) > per_page)
 
 
-def requested_page() -> int:
+def requested_page(name: str = "page") -> int:
     """The page number the query string asks for (`?page=`), from 1 to MAX_PAGE; anything else is 1."""
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return min(max(request.args.get(name, 1, type=int), 1), MAX_PAGE)

@@ -29,6 +29,9 @@ class Department(db.Model):
         return f"<Department {self.slug}>"
 
 
+# Not public, but shown in the staff's part of a post page (app.posts.post_page caches it per user):
+# a template changes every page, a note or an assignment its post's pages.
+@public_content
 class ResponseTemplate(db.Model):
     """Ready-made text for one department's public response to one kind of move (FixMyStreet-style)."""
 
@@ -50,6 +53,7 @@ class ResponseTemplate(db.Model):
         return f"<ResponseTemplate {self.id} {self.action} {self.title!r}>"
 
 
+@public_content(belongs_to="post_id")
 class InternalNote(db.Model):
     """A note about a post for the department's staff and the moderators only, never public."""
 
@@ -69,6 +73,7 @@ class InternalNote(db.Model):
         return f"<InternalNote {self.id} on post {self.post_id}>"
 
 
+@public_content(belongs_to="post_id")
 class Assignment(db.Model):
     """The staff member of the post's department who handles it (at most one per post)."""
 

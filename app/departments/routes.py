@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.cache import cached_for_visitors
+from app.core.cache import LISTS_SCOPE, cached_for_visitors
 from app.core.errors import DomainError, form_error_text, show_error
 from app.core.i18n import text_direction
 from app.core.l10n import current_language
@@ -184,7 +184,7 @@ def add_note(post_id: int):
 
 
 @bp.get("/statistics")
-@cached_for_visitors
+@cached_for_visitors(scope=LISTS_SCOPE)
 def statistics():
     charts = statistics_charts(rtl=text_direction(current_language()) == "rtl")
     return render_template(

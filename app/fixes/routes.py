@@ -31,7 +31,9 @@ def _fix_part(post: Post) -> str:
     fix = fix_panel(post, current_user)
     if fix is None:
         return ""
-    return render_template("fixes/_panel.html", post=post, fix=fix, form=FixAnswerForm(formdata=None))
+    # A form makes a CSRF token, and so a session: only for those asked (visitors' pages stay cacheable).
+    form = FixAnswerForm(formdata=None) if fix["may_answer"] else None
+    return render_template("fixes/_panel.html", post=post, fix=fix, form=form)
 
 
 def fix_panel(post: Post, user) -> dict | None:

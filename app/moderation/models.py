@@ -126,6 +126,7 @@ class TitleRevision(db.Model):
         return f"<TitleRevision post={self.post_id}>"
 
 
+@public_content  # not public, but the moderators' part of a post page shows them (cached per user)
 class ReasonTemplate(db.Model):
     """A ready-made reason for rejecting a post, in both languages (editable by admins)."""
 
@@ -143,6 +144,7 @@ class ReasonTemplate(db.Model):
         return f"<ReasonTemplate {self.id} {self.title_en!r}>"
 
 
+@public_content  # thresholds change what post pages' panels show (the one-click duplicate distance)
 class Setting(db.Model):
     """An admin's override of a moderation threshold from app.config (see moderation.settings)."""
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.accounts.permissions import can_participate
 from app.core.db import utcnow
 from app.core.errors import DomainError
+from app.core.pagination import MAX_PAGE
 from app.core.text import clean_text
 from app.extensions import db
 from app.posts import rules
@@ -77,6 +79,64 @@ def edit_comment(comment: Comment, body: str) -> None:
     comment.body = _checked_body(body)
     comment.edited_at = utcnow()
     comment_edited.send(comment)
+
+
+@dataclass
+class ThreadPage:
+    """One page of a post's thread: top-level comments with all their replies."""
+
+    items: list[tuple[Comment, list[Comment]]]
+    number: int
+    has_next: bool
+    newest_first: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
+def thread_page(post: Post, number: int, per_page: int, *, newest_first: bool = False) -> ThreadPage:
+    """A page of the thread in one query: `per_page` top-level comments (oldest or newest first), each
+    with its replies, oldest first. A hidden comment with visible replies keeps its place, as in `thread`."""
+    number = min(max(1, number), MAX_PAGE)
+    order = (Comment.created_at.desc(), Comment.id.desc()) if newest_first else (Comment.created_at, Comment.id)
+    tops = (
+        select(Comment.id)
+        .where(Comment.post_id == post.id, Comment.parent_id.is_(None))
+        .order_by(*order)
+        .limit(per_page + 1)
+        .offset((number - 1) * per_page)
+    )
+    query = (
+        select(Comment)
+        .where(Comment.post_id == post.id, or_(Comment.id.in_(tops), Comment.parent_id.in_(tops)))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    comments = list(db.session.scalars(query))
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None and not comment.is_hidden:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    top = [c for c in comments if c.parent_id is None]
+    if newest_first:
+        top.reverse()
+    items = [(c, replies.get(c.id, [])) for c in top[:per_page] if not c.is_hidden or c.id in replies]
+    return ThreadPage(items=items, number=number, has_next=len(top) > per_page, newest_first=newest_first)
+
+
+def page_of(comment: Comment, per_page: int) -> int:
+    """The page (oldest first) on which a comment shows: its top-level comment's place in the thread."""
+    top = comment.parent or comment
+    before = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(
+            Comment.post_id == top.post_id,
+            Comment.parent_id.is_(None),
+            or_(Comment.created_at < top.created_at, and_(Comment.created_at == top.created_at, Comment.id < top.id)),
+        )
+    )
+    return min(before // per_page + 1, MAX_PAGE)
 
 
 def thread(post: Post, *, include_hidden: bool = False) -> list[tuple[Comment, list[Comment]]]:

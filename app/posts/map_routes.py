@@ -6,7 +6,7 @@ import json
 
 from flask import current_app, render_template, url_for
 
-from app.core.cache import cached_for_visitors
+from app.core.cache import LISTS_SCOPE, cached_for_visitors
 from app.posts import labels, places, queries, services
 from app.posts.routes import bp, list_filters
 
@@ -14,7 +14,7 @@ MAP_LIST_SIZE = 30  # located posts listed under the map, for people who do not 
 
 
 @bp.get("/map")
-@cached_for_visitors
+@cached_for_visitors(scope=LISTS_SCOPE)
 def city_map():
     filters = list_filters()
     return render_template(
@@ -27,7 +27,7 @@ def city_map():
 
 
 @bp.get("/map/pins.json")
-@cached_for_visitors
+@cached_for_visitors(scope=LISTS_SCOPE)
 def map_pins():
     """The pins of the posts matching the filters: one query, capped at MAP_MAX_POINTS."""
     pins, truncated = places.map_pins(list_filters(), current_app.config["MAP_MAX_POINTS"])

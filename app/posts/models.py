@@ -84,7 +84,11 @@ class Category(db.Model):
         return f"<Category {self.slug}>"
 
 
-@public_content
+# Votes and comments touch only their own post's pages (its `page_version`) and the lists.
+@public_content(
+    counters=("up_count", "down_count", "support", "hot_score", "comment_count", "last_activity_at"),
+    version_column="page_version",
+)
 class Post(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PostKind] = mapped_column(_enum(PostKind))
@@ -115,6 +119,8 @@ class Post(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)  # last edit of the text
     published_at: Mapped[datetime | None]
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped with every vote and comment on this post (app.core.cache): its cached page and parts.
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     author = relationship("User", lazy="joined", innerjoin=True)
     category = relationship(Category, lazy="joined", innerjoin=True)
@@ -185,7 +191,7 @@ class Vote(db.Model):
         return f"<Vote user={self.user_id} post={self.post_id} {self.value:+d}>"
 
 
-@public_content
+@public_content(belongs_to="post_id")
 class Comment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import permissions as account_permissions
-from app.core.cache import cached_for_visitors
+from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors
 from app.core.errors import DomainError, show_error
 from app.core.pagination import requested_page
 from app.core.permissions import require
@@ -15,7 +15,7 @@ from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
-from app.posts import duplicates, follows, labels, permissions, places, queries, services, votes
+from app.posts import duplicates, follows, labels, permissions, places, post_page, queries, services, votes
 from app.posts import photos as photo_store
 from app.posts.choices import category_choices
 from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
@@ -86,7 +86,7 @@ def list_filters() -> queries.PostFilter:
 
 
 @bp.get("/")
-@cached_for_visitors
+@cached_for_visitors(scope=LISTS_SCOPE)
 def index():
     per_page = current_app.config["POSTS_PER_PAGE"]
     hot = queries.list_public_posts(queries.PostFilter(), queries.Sort.HOT, 1, per_page // 2)
@@ -102,7 +102,7 @@ def index():
 
 
 @bp.get("/posts")
-@cached_for_visitors
+@cached_for_visitors(scope=LISTS_SCOPE)
 def list_posts():
     filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
@@ -188,32 +188,26 @@ def _draft(form: PostForm) -> duplicates.Draft:
 
 
 @bp.get("/posts/<int:post_id>")
-@cached_for_visitors
+@cached_for_visitors(scope=POST_SCOPE)
 def show(post_id: int):
-    post = db.get_or_404(Post, post_id)
+    post = post_page.load_post(post_id)
     require(permissions.can_view_post(current_user, post), hide=True)
     # A form makes a CSRF token, and so a session: only for those who may comment (visitors' pages stay cacheable).
     comment_form = CommentForm() if permissions.can_comment(current_user, post) else None
-    return render_template("posts/show.html", **_post_page(post, comment_form, reply_to=_reply_to(post)))
+    return render_template(
+        "posts/show.html", **post_page.post_page(post, comment_form, reply_to=post_page.reply_to(post))
+    )
 
 
-def _post_page(post: Post, comment_form: CommentForm | None, **extra) -> dict:
-    """What the post's page (and its comments section) shows."""
-    return {
-        "post": post,
-        "thread": comment_service.thread(post),
-        "comment_form": comment_form,
-        "my_vote": votes.user_vote(current_user, post),
-        "is_following": follows.is_following(current_user, post),
-        **extra,
-    }
-
-
-def _reply_to(post: Post) -> Comment | None:
-    """The comment named by ?reply=…, if it is a visible comment on this post."""
-    comment_id = int_or_none(request.args.get("reply"))
-    comment = db.session.get(Comment, comment_id) if comment_id else None
-    return comment if comment is not None and comment.post_id == post.id and not comment.is_hidden else None
+@bp.get("/posts/<int:post_id>/comments/<int:comment_id>")
+def comment_link(post_id: int, comment_id: int):
+    """A link to a comment that always works: the page of the thread it is on, at the comment."""
+    post = db.get_or_404(Post, post_id)
+    require(permissions.can_view_post(current_user, post), hide=True)
+    comment = db.get_or_404(Comment, comment_id)
+    if comment.post_id != post.id:
+        abort(404)
+    return redirect(post_page.comment_url(comment))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -345,15 +339,19 @@ def add_comment(post_id: int):
             show_error(error, form)
         else:
             db.session.commit()
-            if is_htmx:  # the section again, with the new comment focused and an empty form
+            if is_htmx:  # the section again, at the page of the new comment, focused, with an empty form
+                page = comment_service.page_of(comment, current_app.config["COMMENTS_PER_PAGE"])
                 return render_template(
-                    "posts/_comments.html", **_post_page(post, CommentForm(formdata=None), new_comment_id=comment.id)
+                    "posts/_comments.html",
+                    **post_page.post_page(
+                        post, CommentForm(formdata=None), thread_page=page, new_comment_id=comment.id
+                    ),
                 )
             flash(_("Your comment is posted."), "success")
-            return redirect(url_for("posts.show", post_id=post.id, _anchor=f"comment-{comment.id}"))
+            return redirect(post_page.comment_url(comment))
     db.session.rollback()
     template = "posts/_comments.html" if is_htmx else "posts/show.html"
-    return render_template(template, **_post_page(post, form, reply_to=parent)), 422
+    return render_template(template, **post_page.post_page(post, form, reply_to=parent)), 422
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -372,7 +370,7 @@ def edit_comment(comment_id: int):
         else:
             db.session.commit()
             flash(_("Your comment is saved."), "success")
-            return redirect(url_for("posts.show", post_id=comment.post_id, _anchor=f"comment-{comment.id}"))
+            return redirect(post_page.comment_url(comment))
     return render_template("posts/edit_comment.html", form=form, comment=comment), 422 if form.errors else 200
 
 

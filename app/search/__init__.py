@@ -11,7 +11,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.core.cache import vary_every_page
+    from app.core.cache import vary_whole_site_pages
     from app.posts.duplicates import set_duplicate_finder
     from app.search import sync  # noqa: F401  (session events)
     from app.search.backend import init_backend
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     from app.search.store import init_store
 
     backend = init_backend(app, init_store(app))
-    vary_every_page(app, backend.version)  # pages show similar posts; the index is written after the commit
+    vary_whole_site_pages(app, backend.version)  # search results; the index is written after the commit
     app.register_blueprint(bp)
     set_duplicate_finder(app, find_likely_duplicate)
     register_hooks(app)

@@ -30,9 +30,11 @@ class SearchBackend(Protocol):
     writes_in_transaction: bool  # True: a post's terms are written in its own transaction (no queue)
 
     def version(self) -> Hashable | None:
-        """Part of every cached page's key: changes whenever what the index answers may change."""
+        """Part of the key of whole-site cached pages (search results): changes whenever what the
+        index answers may change."""
 
-    def memoized(self, key: Hashable, compute: Callable[[], T]) -> T: ...
+    def memoized(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable | None = None) -> T:
+        """compute() once per version of the index for this key (per `stamp` when given), or every time."""
 
     def searcher(self) -> contextlib.AbstractContextManager[Any]:
         """What the ranking code (similarity, spelling) reads; yields None while there is no index."""
@@ -73,8 +75,8 @@ class WhooshBackend:
     def version(self):
         return self.store.version()
 
-    def memoized(self, key, compute):
-        return self.store.memoized(key, compute)
+    def memoized(self, key, compute, *, stamp=None):
+        return self.store.memoized(key, compute, stamp=stamp)
 
     def searcher(self):
         return self.store.searcher()
@@ -137,7 +139,8 @@ def init_backend(app: Flask, store: IndexStore) -> SearchBackend:
     if name == "postgres":
         url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
         if not url or make_url(url).get_backend_name() != "postgresql":
-            raise RuntimeError("SEARCH_BACKEND = 'postgres' needs a PostgreSQL database (DATABASE_URL)")
+            found = make_url(url).get_backend_name() if url else "none"
+            raise RuntimeError(f"SEARCH_BACKEND = 'postgres' needs a PostgreSQL database (DATABASE_URL: {found})")
         from app.search.pg.backend import PostgresBackend
 
         backend: SearchBackend = PostgresBackend()

@@ -25,7 +25,7 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 @limiter.limit(setting("SEARCH_RATE_LIMIT"))  # each search costs the index a query; cached pages are counted too
-@cached_for_visitors  # the index's version is in every cached page's key (app.search.init_app)
+@cached_for_visitors  # the index's version is in the key of whole-site pages (app.search.init_app)
 def search():
     form = SearchForm(formdata=request.args)
     form.fill_choices(**_choices())

@@ -15,6 +15,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.cache import clock
 from app.core.db import utcnow
 from app.extensions import db
 from app.posts.duplicates import Draft, LikelyDuplicate
@@ -88,9 +89,13 @@ def similar_to_post(post: Post, *, limit: int = SHOWN) -> list[SimilarItem]:
         exclude_ids=frozenset({str(post.id)}),
         allow_later=True,
     )
-    # The same post asks the same question until its text or the index changes: remember the answer.
+    # The same post asks the same question until its text changes: remember the ranking for one step
+    # of the clock (a vote elsewhere writes the index, and must not make every post ask again). Only
+    # the order can be that old: what is shown is re-checked against the database on every render.
     question = hash((post.title, post.body, post.category_id, post.latitude, post.longitude, post.kind))
-    items = _similar(query, post.kind, limit + 1, remember_as=("similar_to_post", post.id, question))
+    items = _similar(
+        query, post.kind, limit + 1, remember_as=("similar_to_post", post.id, question), stamp=clock(post.id)
+    )
     return [item for item in items if item.post.id != post.duplicate_of_id][:limit]
 
 
@@ -131,7 +136,12 @@ def _worth_showing(hit, text_bar: float) -> bool:
 
 
 def _similar(
-    query: QueryPost, kind: PostKind, limit: int, remember_as: tuple | None = None, first: frozenset[int] = frozenset()
+    query: QueryPost,
+    kind: PostKind,
+    limit: int,
+    remember_as: tuple | None = None,
+    first: frozenset[int] = frozenset(),
+    stamp: int | None = None,
 ) -> list[SimilarItem]:
     """The ranked hits worth showing, re-checked against the database (which is never remembered)."""
     if len(query.title.strip()) + len(query.body.strip()) < 3:
@@ -143,7 +153,7 @@ def _similar(
             ranked = _ranked(backend, query, meaning)
         else:
             remember_as += (meaning.state if meaning is not None else None,)
-            ranked = backend.memoized(remember_as, lambda: _ranked(backend, query, meaning))
+            ranked = backend.memoized(remember_as, lambda: _ranked(backend, query, meaning), stamp=stamp)
     except Exception:  # a damaged index: the post page and the post form work on without suggestions
         log.exception("Similar posts failed; run `flask search check --fix` or `flask search rebuild`")
         return []

@@ -133,16 +133,20 @@ class IndexStore:
         except Exception:
             return (DAMAGED, self.current_name() or "")
 
-    def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def memoized(self, key: Hashable, compute: Callable[[], T], *, stamp: Hashable | None = None) -> T:
         """compute() once per version of the index for this key, then from memory (a per-process LRU).
 
         Exact: any write to the index, by any process, changes the version, so an answer is never
-        served from an older index than the one this process would search now.
+        served from an older index than the one this process would search now. With a `stamp`
+        (app.core.cache.clock()), once per stamp instead, whatever the index's writes meanwhile.
         """
-        version = self.version()
-        if version is None or version[0] == DAMAGED:
-            return compute()
-        full_key = (version, key)
+        if stamp is not None:
+            full_key: tuple = (("stamp", stamp), key)
+        else:
+            version = self.version()
+            if version is None or version[0] == DAMAGED:
+                return compute()
+            full_key = (version, key)
         with self._memo_lock:
             if full_key in self._memo:
                 self._memo.move_to_end(full_key)

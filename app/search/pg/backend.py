@@ -51,7 +51,7 @@ class PostgresBackend:
     def version(self):
         return None  # written in the post's transaction: the content generation already follows it
 
-    def memoized(self, _key, compute):
+    def memoized(self, _key, compute, *, stamp=None):
         return compute()  # nothing to remember: the database answers, and no version says when it changed
 
     @contextlib.contextmanager

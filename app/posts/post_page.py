@@ -1,0 +1,102 @@
+"""What a post's page shows: the post with what it shows of it, a page of its thread, the viewer's own
+state, and the key its shared parts are cached under (app.core.fragments)."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.accounts import permissions as account_permissions
+from app.accounts.models import Role
+from app.core.cache import POST_SCOPE, page_versions
+from app.core.fragments import use_fragments
+from app.core.pagination import requested_page
+from app.extensions import db
+from app.posts import comments as comment_service
+from app.posts.forms import CommentForm, int_or_none
+from app.posts.models import Comment, Follow, Post, Vote
+from app.posts.permissions import can_comment
+
+
+def load_post(post_id: int) -> Post:
+    """The post with everything its page shows of it (no lazy load while the page renders)."""
+    return db.first_or_404(select(Post).where(Post.id == post_id).options(*POST_PAGE_OPTIONS))
+
+
+POST_PAGE_OPTIONS = (joinedload(Post.department), joinedload(Post.duplicate_of))
+POST_PAGE_PARTS = ("notices", "body", "thread", "aside")  # shared parts of the page (app.core.fragments)
+
+
+def comment_url(comment: Comment) -> str:
+    page = comment_service.page_of(comment, current_app.config["COMMENTS_PER_PAGE"])
+    return url_for(
+        "posts.show", post_id=comment.post_id, comment_page=page if page > 1 else None, _anchor=f"comment-{comment.id}"
+    )
+
+
+def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int | None = None, **extra) -> dict:
+    """What the post's page (and its comments section) shows; the shared parts only when not cached."""
+    newest_first = request.args.get("comments") == "newest"
+    number = thread_page or requested_page("comment_page")
+    my_vote, is_following, has_commented = _viewer_state(post)
+    found = use_fragments(_fragment_key(post, has_commented), POST_PAGE_PARTS)
+    thread = None
+    if not found["thread"]:
+        thread = comment_service.thread_page(
+            post, number, current_app.config["COMMENTS_PER_PAGE"], newest_first=newest_first
+        )
+    return {
+        "post": post,
+        "thread": thread,
+        "comment_form": comment_form,
+        "my_vote": my_vote,
+        "is_following": is_following,
+        **extra,
+    }
+
+
+def _viewer_state(post: Post) -> tuple[int, bool, bool]:
+    """The signed-in user's vote on the post, whether they follow it, whether they commented on it: one query."""
+    if not current_user.is_authenticated:
+        return 0, False, False
+    mine = (Vote.user_id == current_user.id) & (Vote.post_id == post.id)
+    following = (Follow.user_id == current_user.id) & (Follow.post_id == post.id)
+    commented = (Comment.post_id == post.id) & (Comment.author_id == current_user.id)
+    vote, follow, comment = db.session.execute(
+        select(
+            select(Vote.value).where(mine).scalar_subquery(),
+            select(Follow.post_id).where(following).scalar_subquery(),
+            select(Comment.id).where(commented).limit(1).scalar_subquery(),
+        )
+    ).one()
+    return vote or 0, follow is not None, comment is not None
+
+
+def _fragment_key(post: Post, has_commented: bool) -> tuple | None:
+    """What the shared parts of this post's page are keyed by: the post's versions, the language, the
+    address (page of the thread, reply), and the class of viewer. Residents who neither wrote the post
+    nor commented on it see the same parts (told apart by what they may do); anyone else, their own."""
+    versions = page_versions(POST_SCOPE, post.id, in_session=True)
+    if versions is None:
+        return None
+    if not current_user.is_authenticated:
+        viewer: tuple = ("visitor",)
+    elif current_user.role is Role.RESIDENT and post.author_id != current_user.id and not has_commented:
+        viewer = (
+            "resident",
+            account_permissions.can_participate(current_user),
+            can_comment(current_user, post),
+        )
+    else:
+        viewer = ("user", current_user.id)
+    return (versions, str(get_locale()), request.full_path, viewer)
+
+
+def reply_to(post: Post) -> Comment | None:
+    """The comment named by ?reply=…, if it is a visible comment on this post."""
+    comment_id = int_or_none(request.args.get("reply"))
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    return comment if comment is not None and comment.post_id == post.id and not comment.is_hidden else None
