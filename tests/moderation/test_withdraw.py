@@ -101,7 +101,8 @@ def test_a_forwarded_post_keeps_the_citys_answers_leaves_the_queue_and_the_staff
     db.session.commit()
     _withdraw(post)
     assert db.session.get(Assignment, post.id) is None
-    actions = [c.action for c in db.session.scalars(select(StatusChange).where(StatusChange.post_id == post.id))]
+    moves = select(StatusChange).where(StatusChange.post_id == post.id).order_by(StatusChange.id)
+    actions = [c.action for c in db.session.scalars(moves)]  # in order: PostgreSQL has no natural one
     assert actions == ["approve", "forward", "acknowledge", "withdraw"]
     auth.login(staff)
     page = text(client.get(f"/posts/{post.id}"))
