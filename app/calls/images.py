@@ -8,9 +8,6 @@ keeps it: the form carries a signed token of it (`StoredImage.token`).
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,16 +24,7 @@ def path_of(key: str) -> Path:
 
 
 def _store(data: bytes, extension: str) -> str:
-    key = f"{hashlib.sha256(data).hexdigest()}.{extension}"
-    path = path_of(key)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    return key
+    return photos.store_bytes(data, extension, path_of)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -236,9 +236,14 @@ def _stage(photo: ProcessedPhoto, user) -> StagedPhoto:
 
 
 def _store(data: bytes, extension: str) -> str:
-    """Write the bytes under their hash (once: the same content is the same file) and return the key."""
+    return store_bytes(data, extension, path_of)
+
+
+def store_bytes(data: bytes, extension: str, place: Callable[[str], Path]) -> str:
+    """Write the bytes under their hash at `place(key)` (once: the same content is the same file),
+    atomically, and return the key."""
     key = f"{hashlib.sha256(data).hexdigest()}.{extension}"
-    path = path_of(key)
+    path = place(key)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
