@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, request
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
@@ -132,12 +133,30 @@ def register(app: Flask) -> None:
         plain=render_plain,
         bdi=bdi,
         isolate=isolate,
-        date=l10n.format_date,
-        datetime=l10n.format_datetime,
-        ago=l10n.time_ago,
         iso=l10n.iso,
-        num=l10n.format_number,
-        decimal=l10n.format_decimal_places,
-        digits=l10n.localize_digits,
-        distance=l10n.format_distance,
+        **{
+            name: per_request(format_)
+            for name, format_ in {
+                "date": l10n.format_date,
+                "datetime": l10n.format_datetime,
+                "ago": l10n.time_ago,
+                "num": l10n.format_number,
+                "decimal": l10n.format_decimal_places,
+                "digits": l10n.localize_digits,
+                "distance": l10n.format_distance,
+            }.items()
+        },
     )
+
+
+def per_request(format_):
+    """A filter whose answer depends on the request (its language, the time): taking the context
+    keeps Jinja from folding it at compile time. `{{ 1|num }}` was otherwise computed once, in the
+    language of whichever request compiled the template first, and served so to everyone after."""
+
+    @pass_context
+    def filter_(_context, *args, **kwargs):
+        return format_(*args, **kwargs)
+
+    filter_.__name__ = filter_.__qualname__ = format_.__name__
+    return filter_

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from flask import render_template_string
-from flask_babel import gettext, ngettext
+from flask_babel import force_locale, gettext, ngettext
 from markupsafe import Markup
 from wtforms.validators import Length
 
@@ -117,3 +117,11 @@ def test_solar_hijri_date_of_a_known_day(persian):
 
 def test_late_evening_utc_is_the_next_day_in_mashhad(persian):
     assert l10n.format_date(datetime(2026, 3, 20, 21, 0)) == "۱ فروردین ۱۴۰۵"
+
+
+def test_a_number_in_a_template_follows_each_request_not_the_one_that_compiled_it(app):
+    with app.test_request_context(), force_locale("en"):
+        template = app.jinja_env.from_string("{{ 1|num }} {{ 1234|num }} {{ 2.5|decimal(1) }}")  # compiled in English
+        assert template.render() == "1 1,234 2.5"
+    with app.test_request_context():  # Persian, the default
+        assert template.render() == "۱ ۱٬۲۳۴ ۲٫۵"
