@@ -64,20 +64,36 @@ def prepare(instance: Path, database_url: str, residents: int) -> None:
     env = environment(instance, database_url, True)
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
-    script = f"""
-from app import create_app
-from app.accounts.models import User
-from app.accounts.services import hash_password
-from app.extensions import db
-app = create_app()
-with app.app_context():
-    password = hash_password({PASSWORD!r})
-    db.session.add_all(User(email=f"load{{n}}@example.org", display_name=f"ساکن {{n}}", password_hash=password,
-                            locale="fa", session_token=f"load{{n}}") for n in range({residents}))
-    db.session.commit()
-"""
+    script = (
+        f"from app import create_app; from bench.load import add_residents; add_residents(create_app(), {residents})"
+    )
     subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, check=True)
     flask(env, "search", "rebuild")
+
+
+def add_residents(app, count: int) -> None:
+    """The simulated residents: verified accounts that share one (cheap) password hash."""
+    from app.accounts.addresses import email_key
+    from app.accounts.models import User
+    from app.accounts.services import hash_password
+    from app.core.db import utcnow
+    from app.extensions import db
+
+    with app.app_context():
+        password = hash_password(PASSWORD)
+        emails = [f"load{n}@example.org" for n in range(count)]
+        db.session.add_all(
+            User(
+                email=e,
+                email_key=email_key(e),
+                email_verified_at=utcnow(),
+                display_name=f"ساکن {n}",
+                password_hash=password,
+                locale="fa",
+            )
+            for n, e in enumerate(emails)
+        )
+        db.session.commit()
 
 
 def copy_round(base: Path, database_url: str, name: str) -> tuple[Path, str]:

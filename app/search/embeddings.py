@@ -124,16 +124,21 @@ def from_bytes(data: bytes) -> np.ndarray:
 # -------------------------------------------------------------------------------- writing vectors
 
 
-def embed_posts(session: Session, post_ids: Iterable[int], *, force: bool = False) -> int:
-    """Embed these posts where their text or the model changed (all of them with `force`); no commit.
+class EmbeddingPlan:
+    """What one batch needs: (post id, text) to embed, and ids whose vectors belong to no post."""
 
-    Returns the number of posts embedded, or -1 when the model is unavailable (nothing changed).
-    Rows of posts that no longer exist are deleted.
-    """
+    def __init__(self, identity: str, todo: list[tuple[int, str]], gone: list[int]):
+        self.identity, self.todo, self.gone = identity, todo, gone
+
+
+def plan_embeddings(session: Session, post_ids: Iterable[int], *, force: bool = False) -> EmbeddingPlan | None:
+    """Read which of these posts need a vector (a read, no lock); None when the model is unavailable."""
     identity = model_identity()
     ids = sorted(set(post_ids))
-    if identity is None or not ids:
-        return 0 if ids else -1 if identity is None else 0
+    if identity is None:
+        return None if ids else EmbeddingPlan("", [], [])
+    if not ids:
+        return EmbeddingPlan(identity, [], [])
     posts = {row.id: row for row in session.execute(select(Post.id, Post.title, Post.body).where(Post.id.in_(ids)))}
     stored = {
         row.post_id: row
@@ -150,26 +155,59 @@ def embed_posts(session: Session, post_ids: Iterable[int], *, force: bool = Fals
         old = stored.get(post_id)
         if force or old is None or old.model != identity or old.text_hash != text_hash(text):
             todo.append((post_id, text))
-    if todo:
-        vectors = embed_texts([text for _, text in todo])
-        if vectors is None:
-            return -1
-        now = utcnow()
-        session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_([i for i, _ in todo])))
-        session.execute(
-            insert(PostEmbedding),
-            [
-                {"post_id": i, "model": identity, "text_hash": text_hash(t), "vector": to_bytes(v), "embedded_at": now}
-                for (i, t), v in zip(todo, vectors, strict=True)
-            ],
-        )
-    if gone:
-        session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_(gone)))
-    return len(todo)
+    return EmbeddingPlan(identity, todo, gone)
+
+
+def write_embeddings(session: Session, plan: EmbeddingPlan, vectors: np.ndarray) -> int:
+    """Store the vectors of a plan (no commit). A post whose text changed since the plan was read
+    keeps its old vector: its edit queued it again, and the next round embeds the new text."""
+    hashes = {i: text_hash(t) for i, t in plan.todo}
+    if plan.todo:
+        current = {
+            row.id: text_hash(post_text(row.title, row.body))
+            for row in session.execute(select(Post.id, Post.title, Post.body).where(Post.id.in_(list(hashes))))
+        }
+        rows = [
+            {
+                "post_id": i,
+                "model": plan.identity,
+                "text_hash": hashes[i],
+                "vector": to_bytes(v),
+                "embedded_at": utcnow(),
+            }
+            for (i, _), v in zip(plan.todo, vectors, strict=True)
+            if current.get(i) == hashes[i]
+        ]
+        if rows:
+            session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_([r["post_id"] for r in rows])))
+            session.execute(insert(PostEmbedding), rows)
+    if plan.gone:
+        session.execute(delete(PostEmbedding).where(PostEmbedding.post_id.in_(plan.gone)))
+    return len(plan.todo)
+
+
+def _embed_batch(post_ids: list[int], *, force: bool = False) -> int:
+    """Read, run the model with no transaction open, then write in a short one; -1: no model."""
+    with Session(db.engine) as session:
+        plan = plan_embeddings(session, post_ids, force=force)
+    if plan is None:
+        return -1
+    if not plan.todo and not plan.gone:
+        return 0
+    vectors = embed_texts([text for _, text in plan.todo]) if plan.todo else np.zeros((0, DIM), np.float32)
+    if vectors is None:
+        return -1
+    with write_intent(), Session(db.engine) as session:
+        count = write_embeddings(session, plan, vectors)
+        session.commit()
+    return count
 
 
 def embed_queued(*, limit: int = 256) -> int:
-    """Embed the posts the index queue has written since (the worker's step); returns posts embedded."""
+    """Embed the posts the index queue has written since (the worker's step); returns posts embedded.
+
+    The model runs between transactions: on SQLite a write transaction held over it would stall
+    every request that writes (32 texts take about a second)."""
     with Session(db.engine) as session:
         rows = session.execute(
             select(EmbeddingQueue.id, EmbeddingQueue.post_id).order_by(EmbeddingQueue.id).limit(limit)
@@ -179,11 +217,9 @@ def embed_queued(*, limit: int = 256) -> int:
     post_ids = list(dict.fromkeys(post_id for _, post_id in rows))
     written = 0
     for start in range(0, len(post_ids), BATCH):
-        with write_intent(), Session(db.engine) as session:
-            count = embed_posts(session, post_ids[start : start + BATCH])
-            if count < 0:
-                return written  # no model: the rows wait (`flask search embed --missing` catches up too)
-            session.commit()
+        count = _embed_batch(post_ids[start : start + BATCH])
+        if count < 0:
+            return written  # no model: the rows wait (`flask search embed --missing` catches up too)
         written += count
     with write_intent(), Session(db.engine) as session:
         session.execute(delete(EmbeddingQueue).where(EmbeddingQueue.id.in_([row_id for row_id, _ in rows])))
@@ -206,11 +242,9 @@ def backfill(post_ids: list[int], *, force: bool, progress: Callable[[int], None
     written = 0
     for start in range(0, len(post_ids), BATCH):
         batch = post_ids[start : start + BATCH]
-        with write_intent(), Session(db.engine) as session:
-            count = embed_posts(session, batch, force=force)
-            if count < 0:
-                raise ModelUnavailableError
-            session.commit()
+        count = _embed_batch(batch, force=force)
+        if count < 0:
+            raise ModelUnavailableError
         written += count
         if progress is not None:
             progress(len(batch))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 
 import numpy as np
 import pytest
@@ -75,6 +76,41 @@ def test_embed_backfills_missing_vectors_and_those_of_another_model(app, make, r
     assert embedded_rows()[first.id].model == embeddings.model_identity()
     assert "Embedded 2 posts" in runner.invoke(args=["search", "embed"]).output  # all, whatever they hold
     assert set(embedded_rows()) == {first.id, second.id}
+
+
+def test_the_model_runs_with_no_write_lock_held_and_an_edit_meanwhile_is_embedded_next_round(
+    app, make, runner, e5_model, monkeypatch
+):
+    """32 texts take about a second: a write transaction held over the model would stall every
+    request that writes (on SQLite, all of them). Another connection must get the write lock while
+    the model runs, and a post edited meanwhile must not get the vector of its old text."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock is what this checks")
+    post = make.post(title=STREETLIGHT_FA[0], body=STREETLIGHT_FA[1])
+    real = embeddings.embed_texts
+    seen = []
+
+    def embed_while_someone_writes(texts, **kwargs):
+        other = sqlite3.connect(db.engine.url.database, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" at once if the worker held it
+            other.execute("UPDATE post SET title = ? WHERE id = ?", (GARBAGE_FA[0], post.id))
+            other.commit()
+            seen.append("wrote")
+        finally:
+            other.close()
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(embeddings, "embed_texts", embed_while_someone_writes)
+    runner.invoke(args=["worker", "--once"])
+    assert seen == ["wrote"]
+    assert post.id not in embedded_rows()  # the vector of the old title was not stored
+    monkeypatch.setattr(embeddings, "embed_texts", real)
+    db.session.execute(db.insert(EmbeddingQueue).values(post_id=post.id))
+    db.session.commit()  # what the edit's index drain queues in the app
+    runner.invoke(args=["worker", "--once"])
+    expected = embeddings.text_hash(embeddings.post_text(GARBAGE_FA[0], STREETLIGHT_FA[1]))
+    assert embedded_rows()[post.id].text_hash == expected
 
 
 def test_a_deleted_posts_vector_is_removed_when_the_worker_meets_it(app, make, runner, e5_model):
