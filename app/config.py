@@ -64,6 +64,7 @@ class Defaults:
     COMMENT_EDIT_MINUTES = 15
     PAGE_CACHE_SIZE = 512  # rendered pages kept per process for visitors (0 turns the cache off)
     FRAGMENT_CACHE_SIZE = 2048  # rendered parts of signed-in pages kept per process (0 turns it off)
+    READER_PAGE_CACHE_SIZE = 1024  # whole signed-in pages shared by a class of readers, per process (0: off)
     PANEL_REFRESH_SECONDS = 60  # a post page's similar posts and relative times are at most this old
     COMMENTS_PER_PAGE = 50  # comments (with their replies) on one page of a post's thread
 

@@ -10,6 +10,7 @@ token in; everything else a part shows must be the same for every viewer of the 
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -50,12 +51,24 @@ def fragment(name: str, caller) -> Markup:
 
 
 def _render_shared(caller) -> str:
-    """Render with the placeholder as the CSRF token (Flask-WTF keeps the request's token in `g`)."""
+    """Render with the placeholder as the CSRF token; no reader's own part (app.core.personal) may sit inside."""
+    g.shahrvand_in_fragment = True
+    try:
+        with placeholder_token():
+            return str(caller())
+    finally:
+        g.shahrvand_in_fragment = False
+
+
+@contextmanager
+def placeholder_token():
+    """While this lasts, forms and `csrf_token()` take the placeholder as the request's token
+    (Flask-WTF keeps it in `g`); each request puts its own in afterwards."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     had, previous = field in g, g.get(field)
     setattr(g, field, TOKEN_PLACEHOLDER)
     try:
-        return str(caller())
+        yield
     finally:
         if had:
             setattr(g, field, previous)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, request
+from functools import partial
+
+from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, render_template, request
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import fragments, hooks, l10n
+from app.core import fragments, hooks, l10n, personal
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
@@ -100,6 +102,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     hooks.register(app)
     fragments.register(app)
+    personal.register(app)
+    # The header's own parts for each reader (holes of shared pages: app.core.personal).
+    personal.add_own_part(app, "reader-name", lambda: escape(current_user.display_name))
+    personal.add_own_part(app, "role-menu", partial(render_template, "_role_menu.html"))
 
     @app.before_request
     def _transaction_mode():

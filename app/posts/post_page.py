@@ -11,9 +11,10 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import permissions as account_permissions
 from app.accounts.models import Role
-from app.core.cache import POST_SCOPE, page_versions
+from app.core.cache import POST_SCOPE, current_versions, page_versions, versions_key
 from app.core.fragments import use_fragments
 from app.core.pagination import requested_page
+from app.core.personal import know
 from app.extensions import db
 from app.posts import comments as comment_service
 from app.posts.forms import CommentForm, int_or_none
@@ -73,6 +74,36 @@ def _viewer_state(post: Post) -> tuple[int, bool, bool]:
         )
     ).one()
     return vote or 0, follow is not None, comment is not None
+
+
+def reader_key(post_id: int) -> tuple | None:
+    """What a signed-in reader's whole post page is shared under (app.core.personal): as its parts
+    (`_fragment_key`), in one query that also reads the reader's vote and follow state for its holes."""
+    mine = (Vote.user_id == current_user.id) & (Vote.post_id == post_id)
+    following = (Follow.user_id == current_user.id) & (Follow.post_id == post_id)
+    commented = (Comment.post_id == post_id) & (Comment.author_id == current_user.id)
+    versions = current_versions(
+        post_id,
+        in_session=True,
+        also=(
+            select(Post.author_id).where(Post.id == post_id).scalar_subquery(),
+            select(Vote.value).where(mine).scalar_subquery(),
+            select(Follow.post_id).where(following).scalar_subquery(),
+            select(Comment.id).where(commented).limit(1).scalar_subquery(),
+        ),
+    )
+    key = versions_key(POST_SCOPE, post_id, versions)
+    if key is None:
+        return None
+    author_id, vote, follow, comment = versions[3:]
+    know("vote", (post_id, author_id), "own" if author_id == current_user.id else vote or 0)
+    know("follow", (post_id,), follow is not None)
+    if current_user.role is Role.RESIDENT and author_id != current_user.id and comment is None:
+        # As for the parts; `can_comment` is `can_participate` on the public posts such a reader sees.
+        viewer: tuple = ("resident", account_permissions.can_participate(current_user))
+    else:
+        viewer = ("user", current_user.id)
+    return (key, str(get_locale()), request.full_path, viewer)
 
 
 def _fragment_key(post: Post, has_commented: bool) -> tuple | None:
