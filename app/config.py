@@ -120,6 +120,9 @@ class Defaults:
     SEARCH_BACKEND: str | None = None
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
     SEARCH_SYNC_ON_COMMIT_ROWS = 20  # queue rows a request indexes at most after its commit; the worker the rest
+    # A vote's re-indexing (its post's support, for "most supported" search results) waits for the worker
+    # (its round: 0.5 s) instead of an index commit in the request; True: indexed after the vote's commit.
+    SEARCH_SYNC_COUNTERS_ON_COMMIT = False
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.

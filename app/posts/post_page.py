@@ -3,7 +3,7 @@ state, and the key its shared parts are cached under (app.core.fragments)."""
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -42,8 +42,13 @@ def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int 
     """What the post's page (and its comments section) shows; the shared parts only when not cached."""
     newest_first = request.args.get("comments") == "newest"
     number = thread_page or requested_page("comment_page")
-    my_vote, is_following, has_commented = _viewer_state(post)
-    found = use_fragments(_fragment_key(post, has_commented), POST_PAGE_PARTS)
+    read = g.pop("shahrvand_post_reader", None)  # read by `reader_key` for a shared page of this post
+    if read is not None and read[0] == post.id:
+        _post_id, versions, my_vote, is_following, has_commented = read
+    else:
+        versions = page_versions(POST_SCOPE, post.id, in_session=True)
+        my_vote, is_following, has_commented = _viewer_state(post)
+    found = use_fragments(_fragment_key(post, versions, has_commented), POST_PAGE_PARTS)
     thread = None
     if not found["thread"]:
         thread = comment_service.thread_page(
@@ -96,6 +101,7 @@ def reader_key(post_id: int) -> tuple | None:
     if key is None:
         return None
     author_id, vote, follow, comment = versions[3:]
+    g.shahrvand_post_reader = (post_id, key, vote or 0, follow is not None, comment is not None)
     know("vote", (post_id, author_id), "own" if author_id == current_user.id else vote or 0)
     know("follow", (post_id,), follow is not None)
     if current_user.role is Role.RESIDENT and author_id != current_user.id and comment is None:
@@ -106,11 +112,10 @@ def reader_key(post_id: int) -> tuple | None:
     return (key, str(get_locale()), request.full_path, viewer)
 
 
-def _fragment_key(post: Post, has_commented: bool) -> tuple | None:
+def _fragment_key(post: Post, versions: tuple | None, has_commented: bool) -> tuple | None:
     """What the shared parts of this post's page are keyed by: the post's versions, the language, the
     address (page of the thread, reply), and the class of viewer. Residents who neither wrote the post
     nor commented on it see the same parts (told apart by what they may do); anyone else, their own."""
-    versions = page_versions(POST_SCOPE, post.id, in_session=True)
     if versions is None:
         return None
     if not current_user.is_authenticated:

@@ -6,13 +6,15 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.accounts import permissions as account_permissions
 from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors, page_versions
 from app.core.errors import DomainError, show_error
 from app.core.pagination import requested_page
 from app.core.permissions import require
-from app.core.personal import add_choice, shared_by_readers
+from app.core.personal import add_choice, is_sharing, shared_by_readers
 from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
 from app.extensions import db, limiter
@@ -151,6 +153,8 @@ def list_key() -> tuple | None:
 
 
 def _my_votes(posts: list[Post]) -> dict[int, int]:
+    if is_sharing():  # every vote's look is rendered; each reader's are chosen in one query (app.core.personal)
+        return {}
     return votes.user_votes(current_user, [post.id for post in posts])
 
 
@@ -281,7 +285,8 @@ def edit(post_id: int):
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    post = db.get_or_404(Post, post_id)
+    # The vote needs none of the post's photos (loaded with every post otherwise).
+    post = db.first_or_404(select(Post).where(Post.id == post_id).options(lazyload(Post.photos)))
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
@@ -296,10 +301,13 @@ def vote(post_id: int):
             ), 422
         flash(str(error), "danger")
         return redirect(_back_to(post))
+    # What the answer shows is rendered before the commit, from the rows the vote just read: after
+    # it, every object is expired and would be read again in a new transaction (which, in a POST,
+    # takes the write lock again). Nothing of it leaves before the commit has succeeded.
+    answer = render_template("posts/_vote.html", post=post, my_vote=held) if request.headers.get("HX-Request") else None
+    back = answer is None and _back_to(post)
     db.session.commit()
-    if request.headers.get("HX-Request"):
-        return render_template("posts/_vote.html", post=post, my_vote=held)
-    return redirect(_back_to(post))
+    return answer if answer is not None else redirect(back)
 
 
 def _back_to(post: Post) -> str:
