@@ -255,8 +255,8 @@ def page_versions(scope: str, post_id: int | None = None, *, in_session: bool = 
 def versions_key(scope: str, post_id: int | None, versions: tuple) -> tuple | None:
     """`page_versions` from versions already read (`current_versions`, with more values read beside them)."""
     site, lists, version = versions[:3]
-    if site is None or (scope == POST_SCOPE and version is None):
-        return None
+    if site is None or (scope == POST_SCOPE and version is None) or (scope != POST_SCOPE and lists is None):
+        return None  # a missing row: nothing would tell this page's versions apart
     if scope == POST_SCOPE:
         key: tuple = (site, post_id, version, clock(post_id))
     else:

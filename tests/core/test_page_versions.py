@@ -99,7 +99,7 @@ def test_a_vote_on_one_post_leaves_another_posts_shared_parts_cached_for_signed_
     with rendered_templates(app) as names:
         page(client, other)
     # The page is rendered around its cached parts (a part's panels are rendered only with it), or not at all.
-    assert ("posts/show.html" not in names if whole_pages(app) else "posts/show.html" in names)
+    assert "posts/show.html" not in names if whole_pages(app) else "posts/show.html" in names
     assert "moderation/_post_notices.html" not in names
     cast_vote(make.user(), other, SUPPORT)
     make.comment(other, body="دیدگاهی پس از رأی")
@@ -309,3 +309,16 @@ def test_a_staff_members_note_and_assignment_show_at_once_to_the_department(clie
     department_services.assign_post(post, colleague, colleague)
     db.session.commit()
     assert "selected" in re.search(rf'<option[^>]*value="{colleague.id}"[^>]*>', page(client, post)).group(0)
+
+
+def test_the_same_list_page_follows_a_vote_at_once(client, make):
+    post = make.post()
+    voter = make.user()  # (a new account is a public write of its own)
+
+    def count_shown() -> str:
+        return client.get("/posts").get_data(as_text=True).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+
+    assert 'class="vote-number">0<' in count_shown()
+    cast_vote(voter, post, SUPPORT)
+    db.session.commit()
+    assert 'class="vote-number">1<' in count_shown()
