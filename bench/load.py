@@ -204,10 +204,10 @@ def main() -> None:
     parser.add_argument("--residents", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--ramp", type=float, default=10, help="residents start spread over this many seconds")
-    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-workers", type=int, default=1, help="1: as `make run` starts it")
     parser.add_argument("--shape", choices=sorted(SHAPES), default="make-run")
     parser.add_argument(
-        "--rounds", default="on,off", help="index sync after commit: on, off, both, or none (only --kill)"
+        "--rounds", default="both", help="index sync after commit: on, off, both, or none (only --kill)"
     )
     parser.add_argument("--kill", action="store_true", help="a last round, sync on, with one web worker SIGKILLed")
     parser.add_argument("--database-url", default="", help="an empty PostgreSQL database (default: SQLite)")
@@ -229,7 +229,9 @@ def main() -> None:
             f" {'PostgreSQL' if 'postgresql' in url else 'SQLite'}"
         )
         rates = {}
-        for sync in (r for r in args.rounds.split(",") if r in ("on", "off")):
+        for sync in (
+            ("on", "off") if args.rounds == "both" else (r for r in args.rounds.split(",") if r in ("on", "off"))
+        ):
             rates[sync] = report(
                 run_round(args, base, f"index sync after commit {sync}", sync=sync == "on", kill=False)
             )
