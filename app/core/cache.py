@@ -288,6 +288,25 @@ def cached_for_visitors(view: Callable | None = None, *, scope: str = SITE_SCOPE
     return decorate(view) if view is not None else decorate
 
 
+def remembered(name: str, compute: Callable[[], object], *, every_seconds: int) -> object:
+    """`compute()`'s value, kept in this process until a write bumps the site's generation or
+    `every_seconds` pass (figures over a moving window of time). The generation is read in the
+    request's own transaction, so a value is never older than the generation it is kept under.
+
+    For figures that only site-wide writes change (statuses, timelines, names: not votes or
+    comments). The value must be plain data, never ORM objects (they belong to one session)."""
+    site = current_versions(in_session=True)[0]
+    if site is None or current_app.config["PAGE_CACHE_SIZE"] <= 0:
+        return compute()
+    key = (name, site, int(_now() // every_seconds))
+    values = current_app.extensions.setdefault("shahrvand_remembered", _PageCache())
+    value = values.get(key)
+    if value is None:
+        value = compute()
+        values.put(key, value, 64)
+    return value
+
+
 def ensure_generation_row() -> None:
     """Create the generation rows if the database is new (called after migrations and in tests)."""
     for row in (SITE, LISTS):

@@ -84,3 +84,18 @@ def test_the_narrow_chart_puts_each_label_above_a_bar_measured_in_per_cent(rtl):
         assert longest.start + longest.share == 100 and longest.value_x == longest.start
     else:
         assert longest.start == 0 and longest.value_x == longest.share
+
+
+def test_the_figures_are_counted_once_per_site_wide_write_not_per_request(client, make, auth, count_queries):
+    post = make.post(PostStatus.PUBLISHED)
+    auth.login(make.user())
+    with count_queries() as first:
+        assert client.get("/statistics").status_code == 200
+    with count_queries() as again:
+        page = client.get("/statistics").get_data(as_text=True)
+    assert any("GROUP BY" in q for q in first) and not any("GROUP BY" in q for q in again)
+    workflow.transition(post, "forward", make.user(Role.MODERATOR))  # a status move: new figures
+    db.session.commit()
+    with count_queries() as after:
+        moved = client.get("/statistics").get_data(as_text=True)
+    assert any("GROUP BY" in q for q in after) and moved != page
