@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import Float, event
+from sqlalchemy import Float, Integer, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -44,6 +44,25 @@ def _seconds_between(element, compiler, **kw) -> str:
 def _seconds_between_sqlite(element, compiler, **kw) -> str:
     later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+class cell_index(FunctionElement):  # noqa: N801 -- an SQL function, named as SQL functions are
+    """SQL: the whole number below a value that is never negative (a cell of a grid), as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(cell_index)
+def _cell_index(element, compiler, **kw) -> str:
+    return f"CAST(FLOOR({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(cell_index, "sqlite")
+def _cell_index_sqlite(element, compiler, **kw) -> str:
+    # SQLite has FLOOR() only when built with its math functions; CAST truncates, which is the
+    # same for a value that is never negative.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
 
 
 def set_write_intent(value: bool):
