@@ -4,8 +4,9 @@ map's pins, and the CSV and open-data exports.
 The demo city is seeded once and scaled by copies of its posts with their timelines and "is it
 fixed?" answers (bench/scale.py, `history`), each copy a little away from its template's place.
 Everything runs in this process through the app's test client (no server): times are wall medians of
-a few requests, beside a bare `/healthz` asked the same way in the same run; memory is tracemalloc's
-peak while a whole export is read.
+a few requests (CPU time of this thread, and wall time), beside a bare `/healthz` asked the same way
+in the same run; memory is tracemalloc's peak while a whole export is read (which slows it: the
+export times are tracemalloc's).
 
   statistics  the page rendered after a public write (its figures computed: what a write costs) and
               rendered again with nothing changed (a signed-in resident; visitors get the page cache)
@@ -63,6 +64,12 @@ def city(folder: Path, size: int) -> Path:
     instance = folder / f"city-{size}"
     if not (instance / "bench.sqlite3").exists():
         shutil.copytree(demo(folder), instance, dirs_exist_ok=True)
+        env = os.environ | {
+            "FLASK_APP": "app",
+            "SHAHRVAND_INSTANCE_PATH": str(instance),
+            "DATABASE_URL": f"sqlite:///{instance / 'bench.sqlite3'}",
+        }
+        subprocess.run([BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         from bench.scale import scale_posts
 
         note(f"scaling to {size} posts")
@@ -99,20 +106,22 @@ def bump_site(app) -> None:
         db.session.commit()
 
 
-def timed(client, path: str, rounds: int, before=None) -> tuple[float, int]:
-    """(median wall ms of `rounds` requests, bytes of the last); `before()` runs untimed before each."""
-    times, size = [], 0
+def timed(client, path: str, rounds: int, before=None) -> tuple[float, int, float]:
+    """(median CPU ms of `rounds` requests, bytes of the last, median wall ms); `before()` runs
+    untimed before each. CPU time of this thread: the machine is shared, wall times are noisy."""
+    cpu, wall, size = [], [], 0
     for _ in range(rounds):
         if before is not None:
             before()
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         response = client.get(path)
         body = response.get_data()
-        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"{response.status_code} on {path}")
         size = len(body)
-    return statistics.median(times), size
+    return statistics.median(cpu), size, statistics.median(wall)
 
 
 def sign_in(client, email: str) -> None:
@@ -124,7 +133,7 @@ def sign_in(client, email: str) -> None:
 
 
 def bare(client, rounds: int) -> float:
-    return timed(client, "/healthz", rounds)[0]
+    return timed(client, "/healthz", rounds)[0]  # CPU ms
 
 
 def statistics_page(instance: Path, rounds: int) -> dict:
@@ -132,9 +141,10 @@ def statistics_page(instance: Path, rounds: int) -> dict:
     client = app.test_client()
     sign_in(client, "resident1@shahrvand.local")
     client.get("/statistics")  # templates compiled, connections opened
-    cold, size = timed(client, "/statistics", rounds, before=lambda: bump_site(app))
-    warm, _ = timed(client, "/statistics", rounds)
+    cold, size, cold_wall = timed(client, "/statistics", rounds, before=lambda: bump_site(app))
+    warm, _, warm_wall = timed(client, "/statistics", rounds)
     figures = {"cold": cold, "warm": warm, "bytes": size, "bare": bare(client, rounds * 3)}
+    figures |= {"cold wall": cold_wall, "warm wall": warm_wall}
     from app.extensions import db
 
     with app.app_context():
@@ -158,11 +168,12 @@ def map_json(instance: Path, rounds: int) -> dict:
     for name, view in (("city-wide", CITY_WIDE), ("street", STREET)):
         path = f"/map/pins.json?{urlencode(view)}"
         client.get(path)
-        ms, size = timed(client, path, rounds, before=lambda: bump_site(app))
+        ms, size, wall = timed(client, path, rounds, before=lambda: bump_site(app))
         data = client.get(path).get_json()
         counted = len(data.get("pins", ())) + sum(c["count"] for c in data.get("clusters", ()))
         figures[name] = {
             "ms": ms,
+            "wall": wall,
             "bytes": size,
             "counted": counted,
             "markers": len(data.get("pins", ())) + len(data.get("clusters", ())),
@@ -238,9 +249,10 @@ def main() -> None:
             for size in sizes:
                 f, base = found[size], found[first]
                 print(
-                    f"statistics n={size:>6}: after a write {f['cold']:7.1f} ms ({f['cold'] / base['cold']:5.2f}x "
+                    f"statistics n={size:>6}: after a write CPU {f['cold']:7.1f} ms ({f['cold'] / base['cold']:5.2f}x "
                     f"n={first}), nothing changed {f['warm']:6.1f} ms ({f['warm'] / base['warm']:5.2f}x), "
-                    f"bare {f['bare']:.2f} ms, page {f['bytes'] / 1000:.0f} kB"
+                    f"bare {f['bare']:.2f} ms | wall {f['cold wall']:.0f} / {f['warm wall']:.0f} ms | "
+                    f"page {f['bytes'] / 1000:.0f} kB"
                 )
         if "map" in parts:
             found = {size: map_json(cities[size], args.rounds) for size in sizes}
@@ -248,7 +260,8 @@ def main() -> None:
                 for view in ("city-wide", "street"):
                     f, base = found[size][view], found[first][view]
                     print(
-                        f"map {view:9} n={size:>6}: {f['ms']:7.1f} ms ({f['ms'] / base['ms']:5.2f}x n={first}), "
+                        f"map {view:9} n={size:>6}: CPU {f['ms']:6.1f} ms ({f['ms'] / base['ms']:5.2f}x n={first}), "
+                        f"wall {f['wall']:.0f} ms, "
                         f"{f['bytes'] / 1000:6.1f} kB, {f['markers']:5} markers for {f['counted']:6} posts "
                         f"(located public posts in the city: {found[size]['located']}), "
                         f"bare {found[size]['bare']:.2f} ms"

@@ -48,7 +48,7 @@ def _json(payload: dict, status: int = 200):
 
 
 @bp.get("/map/pins.json")
-@cached_for_visitors(scope=LISTS_SCOPE)
+@cached_for_visitors(scope=LISTS_SCOPE, signed_in_too=True)  # the same public markers for everyone
 def map_pins():
     """The markers of one view of the map (`bbox`, `zoom`) for the posts matching the filters:
     clusters with their counts, and pins where a post is alone in its cell or the view is a street's."""

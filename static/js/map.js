@@ -296,8 +296,13 @@
     var covered = null;  // the box and zoom of the markers on the map
 
     function address(box) {
-      var bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()]
-        .map(function (value) { return value.toFixed(5); }).join(",");
+      // Edges moved out to a grid of the zoom (a quarter of a tile): nearby views ask the same
+      // address, which the server has answered before (it counts whole cells of that grid anyway).
+      var step = 360 / Math.pow(2, map.getZoom()) / 4;
+      var down = function (value, least) { return Math.max(Math.floor(value / step) * step, least).toFixed(5); };
+      var up = function (value, most) { return Math.min(Math.ceil(value / step) * step, most).toFixed(5); };
+      var bbox = [down(box.getWest(), -180), down(box.getSouth(), -90), up(box.getEast(), 180),
+        up(box.getNorth(), 90)].join(",");
       var url = pinsUrl + (pinsUrl.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom() + "&bbox=" + bbox;
       return focus ? url + "&focus=" + focus : url;
     }

@@ -233,3 +233,17 @@ def test_the_map_carries_only_the_filters_into_its_links(client, make):
 def test_query_arguments_named_like_url_for_options_do_not_break_the_map(client):
     for query in ("endpoint=x", "_method=POST", "_scheme=x", "values=1"):
         assert client.get(f"/map?{query}").status_code == 200, query
+
+
+def test_signed_in_people_get_the_same_markers_from_the_cache_until_a_vote(client, make, auth):
+    post = make.post(PostStatus.PUBLISHED, **HERE)
+    resident = make.user()
+    assert _markers(client, STREET)["pins"][0]["support"] == 0  # a visitor's request fills the cache
+    auth.login(resident)
+    with statements_on("post") as statements:
+        assert _markers(client, STREET)["pins"][0]["support"] == 0
+    assert statements == []  # the same public markers, not counted again
+    make.supporters(post, 1)
+    assert _markers(client, STREET)["pins"][0]["support"] == 1  # a vote: counted again
+    assert client.get("/map/pins.json?zoom=abc").status_code == 400  # refusals are never kept
+    assert client.get("/map/pins.json?zoom=abc").status_code == 400
