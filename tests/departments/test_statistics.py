@@ -99,3 +99,16 @@ def test_the_figures_are_counted_once_per_site_wide_write_not_per_request(client
     with count_queries() as after:
         moved = client.get("/statistics").get_data(as_text=True)
     assert any("GROUP BY" in q for q in after) and moved != page
+
+
+def test_the_figures_are_counted_again_when_their_window_moves_on(client, make, auth, count_queries, monkeypatch):
+    from app.core import cache
+
+    make.post(PostStatus.PUBLISHED)
+    auth.login(make.user())
+    client.get("/statistics")
+    now = cache._now()
+    monkeypatch.setattr(cache, "_now", lambda: now + stats.FIGURES_REFRESH_SECONDS)
+    with count_queries() as later:
+        assert client.get("/statistics").status_code == 200
+    assert any("GROUP BY" in q for q in later)  # ten minutes on: the 90 days end later too
