@@ -100,7 +100,7 @@ class Defaults:
     MAP_CITY_BOUNDS = (36.19, 59.40, 36.43, 59.74)  # south, west, north, east: Mashhad
     MAP_CENTER = (36.2970, 59.6060)  # latitude, longitude of the city map's first view
     MAP_ZOOM = 12
-    MAP_MAX_POINTS = 2000  # pins sent to the city map at most (newest first)
+    MAP_MAX_POINTS = 2000  # pins in one street-level view at most; more are clusters (app.posts.map_view)
 
     # Photos of problems (see docs/decisions/0008-photos.md).
     PHOTOS_PER_POST = 3
