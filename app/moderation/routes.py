@@ -11,7 +11,9 @@ from wtforms import SelectChoice
 
 from app.accounts.permissions import can_moderate
 from app.core.errors import DomainError, form_error_text, show_error
+from app.core.hooks import render_hook
 from app.core.l10n import format_number
+from app.core.page_context import add_page_context
 from app.core.pagination import paginate, requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
@@ -46,9 +48,8 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 @bp.record_once
 def _template_helpers(state) -> None:
     panels.register_hooks(state.app)
+    add_page_context(state.app, _waiting_for_moderators)
     state.app.jinja_env.globals.update(
-        moderation_waiting_count=services.waiting_count,
-        moderation_waiting_counts=services.waiting_counts,
         can_flag=can_flag,
         can_block=can_block,
         flag_reason_label=flag_reason_label,
@@ -59,6 +60,11 @@ def _template_helpers(state) -> None:
         can_view_audit=can_view_audit,
         can_search_by_email=can_search_by_email,
     )
+
+
+def _waiting_for_moderators() -> dict:
+    """The header's badge and the moderation tabs: what waits for a moderator (for those who moderate)."""
+    return {"moderation_waiting": services.waiting_counts() if can_moderate(current_user) else None}
 
 
 def _reason_choices() -> list[SelectChoice]:
@@ -81,6 +87,12 @@ def queue():
         reasons=_reason_choices(),
         categories=category_choices(_("Choose a category")),
         records=services.author_records([post.author_id for post in page.items]),
+        similar={
+            post.id: render_hook(
+                "pending-post-similar", post=post, heading_level=4, back_to=url_for("moderation.queue"), shown=2
+            )
+            for post in page.items
+        },
         tab="pending",
     )
 

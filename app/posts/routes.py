@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.accounts import permissions as account_permissions
 from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors
 from app.core.errors import DomainError, show_error
+from app.core.hooks import render_hook
 from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.core.rate_limits import setting, user_or_address
@@ -98,6 +99,7 @@ def index():
         problems=problems.items,
         ideas=ideas.items,
         my_votes=_my_votes(hot.items + problems.items + ideas.items),
+        announcements=render_hook("home-announcements"),
     )
 
 
