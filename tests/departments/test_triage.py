@@ -227,6 +227,17 @@ def test_assigning_and_unassigning_a_staff_member(client, make, staff, departmen
     assert db.session.get(Assignment, post.id) is None
 
 
+def test_the_assign_form_comes_from_its_field_with_the_assignee_chosen(client, make, staff, department):
+    post = _forwarded(make, department, "لامپ سوخته در کوچه")
+    colleague = make.user(Role.STAFF, department=department, display_name="همکار بخش")
+    client.post(f"/departments/posts/{post.id}/assign", data={"assignee": colleague.id})
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    start = page.index('<select class="form-select form-select-sm" dir="auto" id="assignee"')
+    select = page[start:].split("</select>")[0]
+    assert f'<option selected value="{colleague.id}">همکار بخش</option>' in select
+    assert f'<option value="{staff.id}">{staff.display_name} (' in select  # the viewer, marked as "me"
+
+
 @pytest.mark.parametrize("assignee", ["abc", "999999"])
 def test_assigning_to_nobody_known_is_refused(client, make, staff, department, assignee):
     post = _forwarded(make, department, "لامپ سوخته در کوچه")
