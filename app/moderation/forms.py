@@ -134,6 +134,7 @@ class DecideFlagsForm(FlaskForm):
     decision = HiddenField(validators=[DataRequired()])
     reason = SelectField(_l("Reason the author will read"), choices=_REASON_CHOICES, validators=[Optional()])
     note = _note(_l("Note to the author (optional)"), FLAG_NOTE_MAX)
+    next = HiddenField()
 
 
 class BlockForm(FlaskForm):

@@ -12,6 +12,7 @@ from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.moderation import duplicates, flags, revisions, services, workflow
 from app.moderation.forms import (
+    DecideFlagsForm,
     DuplicateForm,
     FlagForm,
     RejectForm,
@@ -66,7 +67,13 @@ def _flag_post(post: Post) -> str:
 def _flag_comment(comment: Comment, post: Post) -> str:
     if not current_user.is_authenticated:
         return ""
-    return render_template("moderation/_flag_comment.html", comment=comment, post=post)
+    # Moderators hide it from here, with a reason and a note the author reads.
+    hide_form = (
+        DecideFlagsForm(formdata=None, decision="uphold", next=url_for("posts.show", post_id=post.id))
+        if can_moderate(current_user)
+        else None
+    )
+    return render_template("moderation/_flag_comment.html", comment=comment, post=post, hide_form=hide_form)
 
 
 def moderator_moves(user, post: Post) -> list[workflow.Transition]:

@@ -30,7 +30,6 @@ from app.moderation.forms import (
     reason_choices,
 )
 from app.moderation.labels import (
-    FLAG_REASON_LABELS,
     audit_action_label,
     flag_reason_label,
     role_label,
@@ -61,7 +60,6 @@ def _template_helpers(state) -> None:
         can_flag=can_flag,
         can_block=can_block,
         flag_reason_label=flag_reason_label,
-        flag_reason_labels=FLAG_REASON_LABELS,
         role_label=role_label,
         can_change_role=can_change_role,
         audit_action_label=audit_action_label,
