@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.departments import permissions, services
-from app.departments.forms import AssignForm, InternalNoteForm
+from app.departments.forms import AssignForm, InternalNoteForm, RespondForm
 from app.moderation import workflow
 from app.posts.models import Post
 
@@ -36,8 +36,21 @@ def _responses(post: Post) -> str:
         post=post,
         moves=responses,
         hand_back=hand_back,
-        templates_by_action=templates,
+        forms={move.action: _respond_form(move, templates.get(move.action, [])) for move in moves},
     )
+
+
+def _respond_form(move: workflow.Transition, templates: list) -> RespondForm:
+    """A response's form: its templates (picking one fills the box, static/js/responses.js) and its note."""
+    form = RespondForm(formdata=None, action=move.action)
+    form.template.choices = [SelectChoice("", _("No template: my own words"))] + [
+        SelectChoice(template.id, template.title, render_kw={"data-body": template.body}) for template in templates
+    ]
+    label = _("Public response") if move.official else _("Reason (public)")
+    if move.needs_note:
+        label = f"{label} ({_('required, or choose a template') if templates else _('required')})"
+    form.note.label.text = label
+    return form
 
 
 def _staff_panel(post: Post) -> str:
