@@ -105,5 +105,26 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField(filters=[int_or_none])
 
 
+class ListFilterForm(FlaskForm):
+    """The list's and the map's filters (a GET form: no token, no session for visitors). The view
+    reads the query string itself (list_filters, forgiving odd values) and fills this with what it
+    understood, so the form shows the filters in force."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"))
+    category = SelectField(_l("Category"))
+    status = SelectField(_l("Status"))
+    sort = SelectField(
+        _l("Order"),
+        choices=[
+            SelectChoice("hot", _l("Hot")),
+            SelectChoice("newest", _l("Newest")),
+            SelectChoice("supported", _l("Most supported")),
+        ],
+    )
+
+
 class VoteForm(FlaskForm):
     value = HiddenField(filters=[int_or_none], validators=[DataRequired()])

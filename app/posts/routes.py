@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
 from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors
@@ -14,12 +15,13 @@ from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
+from app.core.web import localized
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
 from app.posts import duplicates, follows, labels, permissions, places, post_page, queries, services, votes
 from app.posts import photos as photo_store
 from app.posts.choices import category_choices
-from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
+from app.posts.forms import CommentForm, ListFilterForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
 
 bp = Blueprint("posts", __name__)
@@ -86,6 +88,29 @@ def list_filters() -> queries.PostFilter:
     )
 
 
+def filter_form(filters: queries.PostFilter, categories: list[Category], sort: queries.Sort | None = None):
+    """The filters' form, showing the filters in force (the map has no order: `sort` None)."""
+    form = ListFilterForm(
+        formdata=None,
+        kind=filters.kind.value if filters.kind else "",
+        category=str(filters.category_id or ""),
+        status=filters.status.value if filters.status else "",
+        sort=sort.value if sort else "hot",
+    )
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
+        SelectChoice(kind.value, labels.kind_label(kind)) for kind in PostKind
+    ]
+    form.category.choices = [SelectChoice("", _("All categories"))] + [
+        SelectChoice(str(category.id), localized(category)) for category in categories
+    ]
+    form.status.choices = [SelectChoice("", _("All open and closed"))] + [
+        SelectChoice(status.value, labels.status_label(status)) for status in sorted(queries.PUBLIC_STATUSES)
+    ]
+    if sort is None:
+        del form.sort
+    return form
+
+
 @bp.get("/")
 @cached_for_visitors(scope=LISTS_SCOPE)
 def index():
@@ -109,13 +134,13 @@ def list_posts():
     filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
     page = queries.list_public_posts(filters, sort, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    categories = services.active_categories()
     return render_template(
         "posts/list.html",
         page=page,
         filters=filters,
-        sort=sort,
-        categories=services.active_categories(),
-        statuses=sorted(queries.PUBLIC_STATUSES),
+        categories=categories,
+        filter_form=filter_form(filters, categories, sort),
         my_votes=_my_votes(page.items),
     )
 
