@@ -125,6 +125,17 @@ def test_the_department_dashboard_runs_the_same_queries_for_two_posts_and_twelve
     assert count <= 8
 
 
+def test_a_comment_sent_with_htmx_loads_only_its_section_not_the_rest_of_the_page(client, auth, make, count_queries):
+    post = make.post(PostStatus.FORWARDED)
+    auth.login(make.user())
+    with count_queries() as statements:
+        body = {"body": "این دیدگاه درباره‌ی همین پست است."}
+        response = client.post(f"/posts/{post.id}/comments", data=body, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "این دیدگاه درباره‌ی همین پست است." in response.get_data(as_text=True)
+    # The timeline, the flag form and the similar posts belong to the page around the section.
+    assert not [s for s in statements if "FROM status_change" in s or "FROM flag" in s or "post_embedding" in s]
+
+
 # ---------------------------------------------------------------------------- no SQL while rendering
 
 

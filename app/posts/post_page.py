@@ -38,8 +38,11 @@ def comment_url(comment: Comment) -> str:
     )
 
 
-def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int | None = None, **extra) -> dict:
-    """What the post's page (and its comments section) shows; the shared parts only when not cached."""
+def post_page(
+    post: Post, comment_form: CommentForm | None, *, thread_page: int | None = None, whole_page: bool = True, **extra
+) -> dict:
+    """What the post's page shows; the shared parts only when not cached. `whole_page` False: only
+    its comments section (htmx swaps it in), without the other packages' parts of the page."""
     newest_first = request.args.get("comments") == "newest"
     number = thread_page or requested_page("comment_page")
     my_vote, is_following, has_commented = _viewer_state(post)
@@ -61,7 +64,7 @@ def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int 
         "comment_form": comment_form,
         "my_vote": my_vote,
         "is_following": is_following,
-        "hooks": _post_hooks(post, found),
+        "hooks": _post_hooks(post, found) if whole_page else {},
         "comment_tools": comment_tools,
         **extra,
     }

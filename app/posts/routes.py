@@ -371,14 +371,14 @@ def add_comment(post_id: int):
                 return render_template(
                     "posts/_comments.html",
                     **post_page.post_page(
-                        post, CommentForm(formdata=None), thread_page=page, new_comment_id=comment.id
+                        post, CommentForm(formdata=None), thread_page=page, whole_page=False, new_comment_id=comment.id
                     ),
                 )
             flash(_("Your comment is posted."), "success")
             return redirect(post_page.comment_url(comment))
     db.session.rollback()
     template = "posts/_comments.html" if is_htmx else "posts/show.html"
-    return render_template(template, **post_page.post_page(post, form, reply_to=parent)), 422
+    return render_template(template, **post_page.post_page(post, form, reply_to=parent, whole_page=not is_htmx)), 422
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
