@@ -51,6 +51,7 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link works (and only until the password changes)
     RESET_RATE_LIMIT = "10 per hour"  # reset requests per client address
     RESET_PER_MAILBOX_RATE_LIMIT = "3 per hour"  # reset requests per e-mail address asked about
+    SIGNUP_OWNER_MAIL_RATE_LIMIT = "3 per hour"  # "someone tried to sign up with your address" per mailbox
     VERIFY_MAIL_RATE_LIMIT = "3 per hour"  # "send the link again" per account
     # Per-address slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import fragments, hooks, l10n
+from app.core import fragments, l10n, page_context
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
@@ -98,8 +98,8 @@ def register(app: Flask) -> None:
     app.request_class = ShahrvandRequest
     app.config.setdefault("LANGUAGE_CHOICES", app.config["LANGUAGES"])
     app.register_blueprint(bp)
-    hooks.register(app)
     fragments.register(app)
+    page_context.register(app)
 
     @app.before_request
     def _transaction_mode():

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.accounts.models import User
 from app.accounts.permissions import is_signed_in
 from app.core.l10n import format_number
+from app.core.page_context import add_page_context
 from app.core.permissions import require
 from app.extensions import db
 from app.notifications import account_mail, mail, services, subscribers, texts  # noqa: F401  (signal receivers)
@@ -21,8 +22,11 @@ PER_PAGE = 30
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    add_page_context(
+        state.app,
+        lambda: {"unread_notifications": services.unread_count(current_user) if is_signed_in(current_user) else 0},
+    )
     state.app.jinja_env.globals.update(
-        unread_notification_count=lambda: services.unread_count(current_user) if is_signed_in(current_user) else 0,
         describe_notification=texts.describe,
         notification_detail=texts.detail,
     )

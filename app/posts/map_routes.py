@@ -7,9 +7,9 @@ import json
 from flask import current_app, render_template, request, url_for
 
 from app.core.cache import LISTS_SCOPE, cached_for_visitors
-from app.posts import labels, map_view, places, queries, services
+from app.posts import labels, map_view, places, services
 from app.posts.forms import int_or_none
-from app.posts.routes import bp, list_filters
+from app.posts.routes import bp, filter_form, list_filters
 
 MAP_LIST_SIZE = 30  # located posts listed under the map, for people who do not use the map
 
@@ -20,9 +20,7 @@ def city_map():
     filters = list_filters()
     return render_template(
         "posts/map.html",
-        filters=filters,
-        categories=services.active_categories(),
-        statuses=sorted(queries.PUBLIC_STATUSES),
+        filter_form=filter_form(filters, services.active_categories()),
         posts=places.located_posts(filters, MAP_LIST_SIZE),
         pin_zoom=map_view.PIN_ZOOM,
     )
