@@ -51,6 +51,7 @@ class Defaults:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link works (and only until the password changes)
     RESET_RATE_LIMIT = "10 per hour"  # reset requests per client address
     RESET_PER_MAILBOX_RATE_LIMIT = "3 per hour"  # reset requests per e-mail address asked about
+    SIGNUP_OWNER_MAIL_RATE_LIMIT = "3 per hour"  # "someone tried to sign up with your address" per mailbox
     VERIFY_MAIL_RATE_LIMIT = "3 per hour"  # "send the link again" per account
     # Per-address slow-down: after this many failed sign-ins, each further try waits longer.
     LOGIN_FREE_FAILURES = 5
@@ -101,7 +102,7 @@ class Defaults:
     MAP_CITY_BOUNDS = (36.19, 59.40, 36.43, 59.74)  # south, west, north, east: Mashhad
     MAP_CENTER = (36.2970, 59.6060)  # latitude, longitude of the city map's first view
     MAP_ZOOM = 12
-    MAP_MAX_POINTS = 2000  # pins sent to the city map at most (newest first)
+    MAP_MAX_POINTS = 2000  # pins in one street-level view at most; more are clusters (app.posts.map_view)
 
     # Photos of problems (see docs/decisions/0008-photos.md).
     PHOTOS_PER_POST = 3

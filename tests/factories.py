@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from contextvars import ContextVar
 from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.accounts import services as accounts
 from app.accounts.models import Role, User
@@ -15,6 +21,9 @@ from app.moderation.models import ReasonTemplate
 from app.posts import comments, votes
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus
 from app.posts.services import submit_post
+from app.search.models import SearchQueue
+from app.search.store import index_store
+from app.search.sync import QUEUED, try_drain
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -30,6 +39,54 @@ _PATHS: dict[PostStatus, list[str]] = {
     PostStatus.DECLINED: ["approve", "forward", "decline"],
     PostStatus.WITHDRAWN: ["approve", "withdraw"],
 }
+
+
+# True inside a factory call (in this thread): its commits leave the queue to the end of the call.
+_in_factory: ContextVar[bool] = ContextVar("in_factory", default=False)
+
+
+@event.listens_for(Session, "after_commit", insert=True)  # before app.search.sync drains after the commit
+def _leave_the_queue_to_the_factory(session: Session) -> None:
+    if _in_factory.get():
+        session.info.pop(QUEUED, None)
+
+
+def _queue_has_rows() -> bool:
+    with Session(db.engine) as session:  # not the test's session: its transaction stays as it was
+        return session.scalar(db.select(SearchQueue.id).limit(1)) is not None
+
+
+def _indexed_once(factory):
+    """The search index written once at the end of a factory call instead of after each of its commits.
+
+    A factory commits several times (a post: submitted, approved, forwarded…), and each commit that
+    changes a post drained the queue into the index (a Whoosh commit, the largest part of a factory's
+    time). Here the queue is drained at the end of the outermost factory call, by the same
+    `try_drain` that runs after a request's commit: between two factory calls the index holds what
+    it held before. Only when indexing after a commit is on and the queue was empty, so that a test
+    that keeps rows queued (or a backlog, to measure a budget) sees exactly what the commits did.
+    Requests (their own context, other threads) drain after their commits as always.
+    """
+
+    @functools.wraps(factory)
+    def call(*args, **kwargs):
+        if _in_factory.get() or not current_app.config.get("SEARCH_SYNC_ON_COMMIT") or _queue_has_rows():
+            return factory(*args, **kwargs)
+        token = _in_factory.set(True)
+        try:
+            return factory(*args, **kwargs)
+        finally:
+            _in_factory.reset(token)
+            if _queue_has_rows():
+                session = db.session()
+                if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+                    # what the factory read after its last commit (the moderator a pending post
+                    # would go to): ended here, as the drain after that commit would have come
+                    # before it (on SQLite a reader must not see the drain's write and then write)
+                    session.commit()
+                try_drain(index_store())
+
+    return call
 
 
 class Factories:
@@ -161,3 +218,8 @@ class Factories:
         db.session.add(template)
         db.session.commit()
         return template
+
+
+for _name, _factory in list(vars(Factories).items()):
+    if callable(_factory) and not _name.startswith("_"):
+        setattr(Factories, _name, _indexed_once(_factory))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts import permissions, recovery, services
@@ -34,7 +35,7 @@ def _template_helpers(state) -> None:
     add_own_part(state.app, "banners", _banners)
 
 
-def _banners() -> str:
+def _banners(_frame) -> str:
     """What the reader's account needs them to know on every page (blocked, address not confirmed):
     a reader's own part of shared pages, mostly empty."""
     if not current_user.is_authenticated or not (
@@ -66,6 +67,16 @@ def _mailbox_asked_about() -> str:
     return "mailbox:" + safe_email_key(request.form.get("email", ""))
 
 
+def _owner_mail_allowed(email: str) -> bool:
+    """Whether this mailbox may get one more "someone tried to sign up with your address" e-mail:
+    every sign-up for the address (known or not, so that nothing differs) counts as it arrives, in
+    the limiter's storage (atomic: sign-ups sent at once cannot all pass). The page never says."""
+    if not limiter.enabled:
+        return True
+    limit = parse(current_app.config["SIGNUP_OWNER_MAIL_RATE_LIMIT"])
+    return limiter.limiter.hit(limit, "signup-owner-mail", safe_email_key(email))
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 # Each new account costs an Argon2 hash and is one more vote on every post: bounded per address.
 # Counted on entry: every try, kept or not, so that a burst cannot pass the check before it is counted.
@@ -81,6 +92,7 @@ def signup():
                 display_name=form.display_name.data,
                 password=form.password.data,
                 locale=chosen_language(),  # a visitor's choice becomes the account's
+                may_tell_owner=_owner_mail_allowed(form.email.data),
             )
         except DomainError as error:
             _form_error(form, error)

@@ -77,9 +77,12 @@ def create_user(
     return user
 
 
-def sign_up(*, email: str, display_name: str, password: str, locale: str | None = None) -> User | None:
+def sign_up(
+    *, email: str, display_name: str, password: str, locale: str | None = None, may_tell_owner: bool = True
+) -> User | None:
     """A new resident with a verification link on its way; for a mailbox that already has an
-    account, nothing is created and its owner is told by e-mail (the page says the same either way).
+    account, nothing is created and its owner is told by e-mail (the page says the same either way),
+    unless `may_tell_owner` is False (the mailbox had its share of such e-mails lately).
     `locale`: the language this browser chose before, kept as the account's choice."""
     address, key = _checked_address(email)
     display_name = names.checked_display_name(display_name, Role.RESIDENT)
@@ -87,7 +90,8 @@ def sign_up(*, email: str, display_name: str, password: str, locale: str | None 
     owner = db.session.scalar(select(User).where(User.email_key == key))
     if owner is not None:
         passwords.hash_password(password)  # the same work as a new account: the timing tells nothing
-        account_email.send(owner, kind="signup_existing", link=absolute_url("accounts.forgot_password"))
+        if may_tell_owner:
+            account_email.send(owner, kind="signup_existing", link=absolute_url("accounts.forgot_password"))
         return None
     user = create_user(email=address, display_name=display_name, password=password)
     user.locale = locale

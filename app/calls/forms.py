@@ -14,7 +14,7 @@ from app.core.fields import DecimalNumberField, WholeNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
-from app.posts.forms import int_or_none, multiline
+from app.posts.forms import LocationFields, int_or_none, multiline
 
 DATE_HELP = _l("A date like 1405/10/01 (Solar Hijri) or 2026-12-22 (Gregorian), in any digits.")
 
@@ -102,22 +102,12 @@ class ExtendForm(FlaskForm):
     validate_closes_on = _check_date
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(LocationFields, FlaskForm):
+    """An idea posted into a call: the post form's fields (its map opens on the call's area, if it has one)."""
+
     category = SelectField(
         _l("Category"), coerce=int_or_none, validate_choice=False, validators=[DataRequired(_l("Choose a category."))]
     )
-    address = StringField(
-        _l("Address or nearest landmark"),
-        filters=[clean_text],
-        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
-        validators=[
-            Optional(),
-            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
-        ],
-    )
-    # Filled by the map (which opens on the call's area, if it has one) or typed, as on the post form.
-    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
-    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
     title = StringField(
         _l("Title"),
         filters=[clean_text],

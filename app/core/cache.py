@@ -203,11 +203,11 @@ def page_cache() -> _PageCache:
     return current_app.extensions.setdefault("shahrvand_page_cache", _PageCache())
 
 
-def _cacheable() -> bool:
+def _cacheable(signed_in_too: bool = False) -> bool:
     return (
         current_app.config["PAGE_CACHE_SIZE"] > 0
         and request.method == "GET"
-        and not current_user.is_authenticated
+        and (signed_in_too or not current_user.is_authenticated)
         and "_flashes" not in session
     )
 
@@ -266,14 +266,19 @@ def versions_key(scope: str, post_id: int | None, versions: tuple) -> tuple | No
     return key + tuple(part() for part in current_app.extensions.get("page_cache_vary", ()))
 
 
-def cached_for_visitors(view: Callable | None = None, *, scope: str = SITE_SCOPE, post_arg: str = "post_id"):
+def cached_for_visitors(
+    view: Callable | None = None, *, scope: str = SITE_SCOPE, post_arg: str = "post_id", signed_in_too: bool = False
+):
     """Serve signed-out visitors a page rendered once per version of what it shows (`page_versions`
-    of the scope; for "post", of the post named by the view's `post_arg`) and language."""
+    of the scope; for "post", of the post named by the view's `post_arg`) and language.
+
+    `signed_in_too`: signed-in people get the same cached answer (data that is the same for every
+    viewer and carries no form: the city map's markers)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if not _cacheable():
+            if not _cacheable(signed_in_too):
                 return view(*args, **kwargs)
             versions = page_versions(scope, kwargs.get(post_arg))
             if versions is None:
@@ -294,6 +299,25 @@ def cached_for_visitors(view: Callable | None = None, *, scope: str = SITE_SCOPE
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+def remembered(name: str, compute: Callable[[], object], *, every_seconds: int) -> object:
+    """`compute()`'s value, kept in this process until a write bumps the site's generation or
+    `every_seconds` pass (figures over a moving window of time). The generation is read in the
+    request's own transaction, so a value is never older than the generation it is kept under.
+
+    For figures that only site-wide writes change (statuses, timelines, names: not votes or
+    comments). The value must be plain data, never ORM objects (they belong to one session)."""
+    site = current_versions(in_session=True)[0]
+    if site is None or current_app.config["PAGE_CACHE_SIZE"] <= 0:
+        return compute()
+    key = (name, site, int(_now() // every_seconds))
+    values = current_app.extensions.setdefault("shahrvand_remembered", _PageCache())
+    value = values.get(key)
+    if value is None:
+        value = compute()
+        values.put(key, value, 64)
+    return value
 
 
 def ensure_generation_row() -> None:

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import event
+from sqlalchemy import Float, Integer, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 # SQLite upgrades a read transaction to a write one only if nobody committed in between; otherwise
 # it fails at once with "database is locked". A request that may write therefore starts its
@@ -23,6 +25,44 @@ ID_MAX = 2**31 - 1
 def utcnow() -> datetime:
     """The current time in UTC, timezone-aware (stored naive-UTC by the models)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class seconds_between(FunctionElement):  # noqa: N801 -- an SQL function, named as SQL functions are
+    """SQL: the seconds from the second moment to the first (a float), computed by the database."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_between(element, compiler, **kw) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw) -> str:
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+class cell_index(FunctionElement):  # noqa: N801 -- an SQL function, named as SQL functions are
+    """SQL: the whole number below a value that is never negative (a cell of a grid), as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(cell_index)
+def _cell_index(element, compiler, **kw) -> str:
+    return f"CAST(FLOOR({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(cell_index, "sqlite")
+def _cell_index_sqlite(element, compiler, **kw) -> str:
+    # SQLite has FLOOR() only when built with its math functions; CAST truncates, which is the
+    # same for a value that is never negative.
+    return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
 
 
 def set_write_intent(value: bool):

@@ -20,6 +20,8 @@ from app.core.cache import _PageCache
 
 # Unguessable, so that no text a user writes can ask for the viewer's token to be put in its place.
 TOKEN_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# Where a page shared by readers has a hole (app.core.personal); unguessable too.
+HOLE_MARK = f"hole-{secrets.token_hex(16)}"
 
 
 def fragment_cache() -> _PageCache:
@@ -43,21 +45,24 @@ def fragment(name: str, caller) -> Markup:
         return caller()
     html = found.get(name)
     if html is None:
-        html = _render_shared(caller)
+        html = _render_shared(name, caller)
         fragment_cache().put((key, name), html, current_app.config["FRAGMENT_CACHE_SIZE"])
     if TOKEN_PLACEHOLDER in html:
         html = html.replace(TOKEN_PLACEHOLDER, generate_csrf())
     return Markup(html)  # noqa: S704 -- rendered by Jinja with autoescaping
 
 
-def _render_shared(caller) -> str:
+def _render_shared(name: str, caller) -> str:
     """Render with the placeholder as the CSRF token; no reader's own part (app.core.personal) may sit inside."""
     g.shahrvand_in_fragment = True
     try:
         with placeholder_token():
-            return str(caller())
+            html = str(caller())
     finally:
         g.shahrvand_in_fragment = False
+    if HOLE_MARK in html:  # a slot's part the view filled before the page rendered (app.core.hooks)
+        raise RuntimeError(f"a reader's own part sits inside a shared fragment ({name!r}): it cannot keep it")
+    return html
 
 
 @contextmanager

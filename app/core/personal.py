@@ -9,16 +9,19 @@ then served the kept page with its holes filled, instead of a render. A page mar
   renders every state; a request picks one with the state the chooser registered for `name` reads
   for the reader (one query for all holes of a name), or that the view already knew (`know`);
 - `own_part(name, *args)`: a part rendered for each request by the function registered for `name`
-  (the header's name and unread count, the banners of a blocked account).
+  (the header's name and unread count, the banners of a blocked account), from the frame's values
+  (app.core.page_context: loaded before the page renders, or before the holes are filled when the
+  page is served kept), so that it runs no SQL while it renders.
 
 Outside a shared render both show the reader's own part at once. The CSRF token is a placeholder in
 the shared page (app.core.fragments), put in per request. A hole must not sit inside a fragment.
+Views fill other packages' slots before the page renders (app.core.hooks): a part that `personal`
+returns there is a hole too, and a fragment that would keep one is refused as it is rendered.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import wraps
@@ -29,11 +32,10 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.core.cache import _PageCache
-from app.core.fragments import TOKEN_PLACEHOLDER, placeholder_token
+from app.core.fragments import HOLE_MARK, TOKEN_PLACEHOLDER, placeholder_token
+from app.core.page_context import frame_values
 
-# Unguessable, like the token's placeholder: no text a user writes can open a hole.
-_HOLE = f"hole-{secrets.token_hex(16)}"
-_MARK = re.compile(re.escape(_HOLE) + r":(\d+);")
+_MARK = re.compile(re.escape(HOLE_MARK) + r":(\d+);")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def add_choice(app, name: str, choose: Callable[[list[tuple]], list[Hashable]]) 
 
 
 def add_own_part(app, name: str, render: Callable[..., str]) -> None:
-    """`render(*args)` -> the reader's own part, for every request."""
+    """`render(frame, *args)` -> the reader's own part, for every request; `frame` holds the values
+    loaded before the page renders (app.core.page_context), the header's counts: it must not query."""
     app.extensions.setdefault("shahrvand_own_parts", {})[name] = render
 
 
@@ -84,10 +87,11 @@ def personal(name: str, args: tuple, current: Hashable, states: Iterable[Hashabl
 
 
 def own_part(name: str, *args) -> Markup:
-    """The reader's own part: rendered now, or a hole in a shared page."""
+    """The reader's own part: rendered now from the page's values, or a hole in a shared page."""
     holes = g.get("shahrvand_holes")
     if holes is None:
-        return Markup(current_app.extensions["shahrvand_own_parts"][name](*args))  # noqa: S704 -- rendered
+        render = current_app.extensions["shahrvand_own_parts"][name]
+        return Markup(render(frame_values(), *args))  # noqa: S704 -- rendered by Jinja with autoescaping
     return _mark(holes, _Hole(name, args, None))
 
 
@@ -95,7 +99,7 @@ def _mark(holes: list[_Hole], hole: _Hole) -> Markup:
     if g.get("shahrvand_in_fragment"):
         raise RuntimeError(f"the hole {hole.name!r} sits inside a shared fragment: a fragment cannot keep it")
     holes.append(hole)
-    return Markup(f"{_HOLE}:{len(holes) - 1};")  # noqa: S704 -- our own marker
+    return Markup(f"{HOLE_MARK}:{len(holes) - 1};")  # noqa: S704 -- our own marker
 
 
 def _fill(page: _SharedPage) -> str:
@@ -105,9 +109,10 @@ def _fill(page: _SharedPage) -> str:
     known = g.get("shahrvand_known", {})
     asked: dict[str, list[int]] = {}
     values: list[str] = [""] * len(page.holes)
+    frame = frame_values() if any(hole.variants is None for hole in page.holes) else {}
     for index, hole in enumerate(page.holes):
         if hole.variants is None:
-            values[index] = str(own_parts[hole.name](*hole.args))
+            values[index] = str(own_parts[hole.name](frame, *hole.args))
         elif (hole.name, hole.args) in known:
             values[index] = hole.variants[known[(hole.name, hole.args)]]
         else:

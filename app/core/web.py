@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, render_template, request
 from flask_login import current_user
 from jinja2 import pass_context
@@ -11,7 +9,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import fragments, hooks, l10n, personal
+from app.core import fragments, l10n, page_context, personal
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
@@ -100,12 +98,13 @@ def register(app: Flask) -> None:
     app.request_class = ShahrvandRequest
     app.config.setdefault("LANGUAGE_CHOICES", app.config["LANGUAGES"])
     app.register_blueprint(bp)
-    hooks.register(app)
     fragments.register(app)
+    page_context.register(app)
     personal.register(app)
-    # The header's own parts for each reader (holes of shared pages: app.core.personal).
-    personal.add_own_part(app, "reader-name", lambda: escape(current_user.display_name))
-    personal.add_own_part(app, "role-menu", partial(render_template, "_role_menu.html"))
+    # The header's own parts for each reader (holes of shared pages: app.core.personal), drawn from
+    # the frame's values loaded before the page renders (app.core.page_context): no SQL in them.
+    personal.add_own_part(app, "reader-name", lambda _frame: escape(current_user.display_name))
+    personal.add_own_part(app, "role-menu", lambda frame: render_template("_role_menu.html", **frame))
 
     @app.before_request
     def _transaction_mode():

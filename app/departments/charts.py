@@ -124,8 +124,8 @@ def statistics_charts(rtl: bool) -> dict:
             _("%(days)s days", days=format_decimal_places(_days(value), 1)) if value is not None else _("no answer yet")
         )
 
-    by_status = stats.posts_by_status()
-    times = stats.response_times()
+    figures = stats.figures()
+    by_status, times = figures.counts.by_status, figures.times
     return {
         "status": layout(
             [
@@ -143,12 +143,12 @@ def statistics_charts(rtl: bool) -> dict:
         "category": layout(
             [
                 Bar(localized(c), n, format_number(n), url_for("posts.list_posts", category=c.id))
-                for c, n in stats.posts_by_category()
+                for c, n in figures.counts.by_category
             ],
             rtl=rtl,
         ),
         "department": layout(
-            [Bar(localized(d), n, format_number(n), color="#5a3c8c") for d, n in stats.posts_by_department()], rtl=rtl
+            [Bar(localized(d), n, format_number(n), color="#5a3c8c") for d, n in figures.counts.by_department], rtl=rtl
         ),
         "first_response": layout(
             [

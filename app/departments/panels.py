@@ -4,12 +4,14 @@ panel, each loading what it shows."""
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.departments import permissions, services
-from app.departments.forms import InternalNoteForm
+from app.departments.forms import AssignForm, InternalNoteForm, RespondForm
 from app.moderation import workflow
 from app.posts.models import Post
 
@@ -34,8 +36,21 @@ def _responses(post: Post) -> str:
         post=post,
         moves=responses,
         hand_back=hand_back,
-        templates_by_action=templates,
+        forms={move.action: _respond_form(move, templates.get(move.action, [])) for move in moves},
     )
+
+
+def _respond_form(move: workflow.Transition, templates: list) -> RespondForm:
+    """A response's form: its templates (picking one fills the box, static/js/responses.js) and its note."""
+    form = RespondForm(formdata=None, action=move.action)
+    form.template.choices = [SelectChoice("", _("No template: my own words"))] + [
+        SelectChoice(template.id, template.title, render_kw={"data-body": template.body}) for template in templates
+    ]
+    label = _("Public response") if move.official else _("Reason (public)")
+    if move.needs_note:
+        label = f"{label} ({_('required, or choose a template') if templates else _('required')})"
+    form.note.label.text = label
+    return form
 
 
 def _staff_panel(post: Post) -> str:
@@ -44,16 +59,27 @@ def _staff_panel(post: Post) -> str:
     if not permissions.can_read_internal_notes(current_user, post):
         return ""
     may_assign = permissions.can_assign(current_user, post)
+    assignment = services.assignments([post.id]).get(post.id)
     return render_template(
         "departments/_staff_panel.html",
         post=post,
-        assignment=services.assignments([post.id]).get(post.id),
-        members=services.staff_members(post.department_id) if may_assign else [],
-        may_assign=may_assign,
+        assignment=assignment,
+        assign_form=_assign_form(post, assignment) if may_assign else None,
         notes=services.internal_notes(post),
         may_write_note=permissions.can_write_internal_note(current_user, post),
         note_form=InternalNoteForm(formdata=None),  # the note's limit comes from its validator
     )
+
+
+def _assign_form(post: Post, assignment) -> AssignForm:
+    """ "Assign to": nobody or a member of the post's department, the one assigned now chosen."""
+    form = AssignForm(formdata=None, assignee=assignment.assignee_id if assignment else None)
+    me = _("me")
+    form.assignee.choices = [SelectChoice("", _("Nobody"))] + [
+        SelectChoice(member.id, member.display_name + (f" ({me})" if member.id == current_user.id else ""))
+        for member in services.staff_members(post.department_id)
+    ]
+    return form
 
 
 def register_hooks(app: Flask) -> None:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core.cache import LISTS_SCOPE, cached_for_visitors
+from app.core.cache import LISTS_SCOPE, cached_for_visitors, remembered
 from app.core.errors import DomainError, form_error_text, show_error
 from app.core.i18n import text_direction
 from app.core.l10n import current_language
@@ -192,7 +201,11 @@ def statistics():
         charts=charts,
         top=stats.most_supported_open(),
         window=stats.WINDOW_DAYS,
-        confirmations=fix_stats.confirmation_stats(days=stats.WINDOW_DAYS),
+        confirmations=remembered(
+            "confirmations",
+            lambda: fix_stats.confirmation_stats(days=stats.WINDOW_DAYS),
+            every_seconds=stats.FIGURES_REFRESH_SECONDS,
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.orm import Session
 
 from app.accounts.models import Role, User
 from app.accounts.permissions import is_staff_of
@@ -236,11 +237,11 @@ def respond(post: Post, action: str, actor, *, template: ResponseTemplate | None
     return workflow.transition(post, action, actor, note=note)
 
 
-def first_responses(post_ids: list[int]) -> dict[int, dict]:
-    """For each post: when it was last forwarded, first answered officially and closed (CSV, statistics)."""
+def first_responses(post_ids: list[int], session: Session | None = None) -> dict[int, dict]:
+    """For each post: when it was last forwarded, first answered officially and closed (CSV)."""
     if not post_ids:
         return {}
-    rows = db.session.execute(
+    rows = (session or db.session).execute(
         select(StatusChange.post_id, StatusChange.action, StatusChange.is_official, StatusChange.created_at)
         .where(StatusChange.post_id.in_(post_ids))
         .order_by(StatusChange.post_id, StatusChange.created_at, StatusChange.id)

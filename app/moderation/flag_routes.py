@@ -71,9 +71,15 @@ def flags_tab():
     return render_template(
         "moderation/flags.html",
         page=Page(items=groups, number=number, per_page=per_page, has_next=has_next),
-        form=DecideFlagsForm(),
+        hide_forms=[_hide_form(group) for group in groups],
         tab="flags",
     )
+
+
+def _hide_form(group: flags.FlagGroup) -> DecideFlagsForm:
+    """ "Hide it…" under a flagged item: the reason flagged most often chosen."""
+    most_flagged = sorted(group.reasons.items(), key=lambda entry: entry[1])[-1][0] if group.reasons else None
+    return DecideFlagsForm(formdata=None, decision="uphold", reason=most_flagged.value if most_flagged else None)
 
 
 def _decide(item: Post | Comment):

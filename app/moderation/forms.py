@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import ascii_digits, clean_text
 from app.core.validators import Finite
+from app.core.web import localized
 from app.moderation.flags import NOTE_MAX as FLAG_NOTE_MAX
 from app.moderation.labels import FLAG_REASON_LABELS, ROLE_LABELS
 from app.moderation.users import REASON_MAX
@@ -45,11 +46,23 @@ def _note(label, max_length: int = NOTE_MAX):
     )
 
 
+def reason_choices(templates) -> list[SelectChoice]:
+    """The reject forms' reasons: the moderator's own words, or one of the reason templates."""
+    return [SelectChoice("", _l("No template: my own words"))] + [
+        SelectChoice(template.id, localized(template, "title")) for template in templates
+    ]
+
+
+def department_choices(departments) -> list[SelectChoice]:
+    return [SelectChoice(department.id, localized(department)) for department in departments]
+
+
 class TransitionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     note = _note(_l("Public note"))
     department = SelectField(_l("Department"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     original = StringField(_l("Number of the original post"), filters=[post_number], validators=[Optional()])
+    next = HiddenField()
 
 
 class WithdrawForm(FlaskForm):
@@ -72,6 +85,7 @@ class DuplicateForm(FlaskForm):
 class RejectForm(FlaskForm):
     template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     note = _note(_l("In your own words (the author reads this)"))
+    next = HiddenField()
 
 
 class BulkForm(FlaskForm):
@@ -91,6 +105,7 @@ class RecategoriseForm(FlaskForm):
     category = SelectField(
         _l("Category"), coerce=int_or_none, validate_choice=False, validators=[DataRequired(_l("Choose a category."))]
     )
+    next = HiddenField()
 
 
 class RetitleForm(FlaskForm):
@@ -102,6 +117,7 @@ class RetitleForm(FlaskForm):
             Length(rules.TITLE_MIN, rules.TITLE_MAX, _l("The title must be %(min)d to %(max)d characters long.")),
         ],
     )
+    next = HiddenField()
 
 
 _REASON_CHOICES = [SelectChoice(reason.value, label) for reason, label in FLAG_REASON_LABELS.items()]
@@ -118,6 +134,7 @@ class DecideFlagsForm(FlaskForm):
     decision = HiddenField(validators=[DataRequired()])
     reason = SelectField(_l("Reason the author will read"), choices=_REASON_CHOICES, validators=[Optional()])
     note = _note(_l("Note to the author (optional)"), FLAG_NOTE_MAX)
+    next = HiddenField()
 
 
 class BlockForm(FlaskForm):

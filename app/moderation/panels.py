@@ -4,14 +4,23 @@ queries."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
 from app.core.personal import add_choice, is_sharing, personal
 from app.moderation import duplicates, flags, revisions, services, workflow
-from app.moderation.forms import FlagForm
+from app.moderation.forms import (
+    DecideFlagsForm,
+    DuplicateForm,
+    FlagForm,
+    RejectForm,
+    TransitionForm,
+    department_choices,
+    reason_choices,
+)
 from app.moderation.permissions import can_edit_post_as_moderator, can_flag, can_view_versions
 from app.posts.choices import active_departments
 from app.posts.models import Comment, Post
@@ -68,7 +77,13 @@ def _flag_states(holes: list[tuple]) -> list[bool]:
 def _flag_comment(comment: Comment, post: Post) -> str:
     if not current_user.is_authenticated:
         return ""
-    return render_template("moderation/_flag_comment.html", comment=comment, post=post)
+    # Moderators hide it from here, with a reason and a note the author reads.
+    hide_form = (
+        DecideFlagsForm(formdata=None, decision="uphold", next=url_for("posts.show", post_id=post.id))
+        if can_moderate(current_user)
+        else None
+    )
+    return render_template("moderation/_flag_comment.html", comment=comment, post=post, hide_form=hide_form)
 
 
 def moderator_moves(user, post: Post) -> list[workflow.Transition]:
@@ -91,11 +106,31 @@ def _actions(post: Post) -> str:
         "moderation/_actions.html",
         post=post,
         moves=moves,
-        reasons=services.active_reason_templates() if "reject" in actions else [],
-        departments=active_departments() if "forward" in actions else [],
+        forms=_action_forms(post, moves),
         moved_supporters=duplicates.moved_supporter_count(post) if "not_duplicate" in actions else 0,
         tools=can_edit_post_as_moderator(current_user, post),
     )
+
+
+def _action_forms(post: Post, moves: list[workflow.Transition]) -> dict:
+    """A form for each move, filled for this post (the reasons and departments only when a move needs them)."""
+    back = url_for("posts.show", post_id=post.id)
+    forms: dict = {}
+    for move in moves:
+        if move.action == "reject":
+            form = RejectForm(formdata=None, next=back)
+            form.template.choices = reason_choices(services.active_reason_templates())
+        elif move.action == "mark_duplicate":
+            form = DuplicateForm(formdata=None, next=back)
+        else:
+            form = TransitionForm(formdata=None, action=move.action, next=back)
+            if move.needs_note:
+                form.note.label.text = f"{_('Public note')} ({_('required')})"
+            if move.action == "forward":
+                form.department.choices = department_choices(active_departments())
+                form.department.data = post.category.default_department_id
+        forms[move.action] = form
+    return forms
 
 
 def register_hooks(app: Flask) -> None:

@@ -11,16 +11,25 @@ from wtforms import SelectChoice
 
 from app.accounts.permissions import can_moderate
 from app.core.errors import DomainError, form_error_text, show_error
+from app.core.hooks import render_hook
 from app.core.l10n import format_number
+from app.core.page_context import add_page_context
 from app.core.pagination import paginate, requested_page
 from app.core.permissions import require
 from app.core.redirects import safe_next_url
-from app.core.web import localized
 from app.extensions import db
 from app.moderation import audit, flags, panels, promising, services, workflow  # noqa: F401  (audit: signal receiver)
-from app.moderation.forms import BulkForm, RecategoriseForm, RejectForm, RetitleForm, TransitionForm
+from app.moderation.forms import (
+    BulkForm,
+    DuplicateForm,
+    RecategoriseForm,
+    RejectForm,
+    RetitleForm,
+    TransitionForm,
+    department_choices,
+    reason_choices,
+)
 from app.moderation.labels import (
-    FLAG_REASON_LABELS,
     audit_action_label,
     flag_reason_label,
     role_label,
@@ -46,13 +55,11 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 @bp.record_once
 def _template_helpers(state) -> None:
     panels.register_hooks(state.app)
+    add_page_context(state.app, _waiting_for_moderators)
     state.app.jinja_env.globals.update(
-        moderation_waiting_count=services.waiting_count,
-        moderation_waiting_counts=services.waiting_counts,
         can_flag=can_flag,
         can_block=can_block,
         flag_reason_label=flag_reason_label,
-        flag_reason_labels=FLAG_REASON_LABELS,
         role_label=role_label,
         can_change_role=can_change_role,
         audit_action_label=audit_action_label,
@@ -61,10 +68,13 @@ def _template_helpers(state) -> None:
     )
 
 
+def _waiting_for_moderators() -> dict:
+    """The header's badge and the moderation tabs: what waits for a moderator (for those who moderate)."""
+    return {"moderation_waiting": services.waiting_counts() if can_moderate(current_user) else None}
+
+
 def _reason_choices() -> list[SelectChoice]:
-    return [SelectChoice("", _("No template: my own words"))] + [
-        SelectChoice(t.id, localized(t, "title")) for t in services.active_reason_templates()
-    ]
+    return reason_choices(services.active_reason_templates())
 
 
 @bp.get("/")
@@ -72,30 +82,62 @@ def _reason_choices() -> list[SelectChoice]:
 def queue():
     require(can_moderate(current_user))
     page = paginate(services.pending_query(), requested_page(), current_app.config["POSTS_PER_PAGE"])
+    reasons = _reason_choices()
     bulk = BulkForm()
-    bulk.template.choices = _reason_choices()
+    bulk.template.choices = reasons
+    categories = category_choices(_("Choose a category"))
     return render_template(
         "moderation/queue.html",
         page=page,
         bulk_form=bulk,
-        reasons=_reason_choices(),
-        categories=category_choices(_("Choose a category")),
+        forms={post.id: _pending_post_forms(post, reasons, categories) for post in page.items},
         records=services.author_records([post.author_id for post in page.items]),
+        similar={
+            post.id: render_hook(
+                "pending-post-similar", post=post, heading_level=4, back_to=url_for("moderation.queue"), shown=2
+            )
+            for post in page.items
+        },
         tab="pending",
     )
+
+
+def _pending_post_forms(post: Post, reasons: list[SelectChoice], categories: list[SelectChoice]) -> dict:
+    """The forms under a pending post in the queue, filled with what the post has now."""
+    back = url_for("moderation.queue")
+    reject = RejectForm(formdata=None, next=back)
+    reject.template.choices = reasons
+    recategorise = RecategoriseForm(formdata=None, category=post.category_id, next=back)
+    recategorise.category.choices = categories
+    retitle = RetitleForm(formdata=None, title=post.title, next=back)
+    retitle.title.label.text = _("Clearer title (the original is kept)")
+    duplicate = DuplicateForm(formdata=None, next=back)
+    duplicate.original.label.text = _("Duplicate of post number")
+    return {"reject": reject, "recategorise": recategorise, "retitle": retitle, "duplicate": duplicate}
 
 
 @bp.get("/promising")
 @login_required
 def promising_tab():
     require(can_moderate(current_user))
+    scored = promising.promising_posts()
+    departments = department_choices(active_departments())
     return render_template(
         "moderation/promising.html",
-        scored=promising.promising_posts(),
+        scored=scored,
         handed_back=promising.handed_back_posts(),
-        departments=active_departments(),
+        forward_forms={item.post.id: _forward_form(item.post, departments) for item in scored},
         tab="promising",
     )
+
+
+def _forward_form(post: Post, departments: list[SelectChoice]) -> TransitionForm:
+    """ "Another department or a note…" under a promising post: its category's department chosen."""
+    default = post.category.default_department
+    form = TransitionForm(formdata=None, action="forward", next=url_for("moderation.promising_tab"))
+    form.department.choices = departments
+    form.department.data = default.id if default is not None and default.is_active else None
+    return form
 
 
 @bp.post("/posts/<int:post_id>/transition")

@@ -193,10 +193,6 @@ def waiting_counts() -> dict[str, int]:
     return {"pending": pending, "flags": open_flagged_item_count()}
 
 
-def waiting_count() -> int:
-    return sum(waiting_counts().values())
-
-
 def duplicates_of(post: Post, limit: int = 10) -> list[Post]:
     """The visible posts marked as repeating this one, oldest first (shown on the original)."""
     if not post.duplicate_count:

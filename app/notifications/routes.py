@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.accounts.models import User
 from app.accounts.permissions import is_signed_in
 from app.core.l10n import format_number
+from app.core.page_context import add_page_context
 from app.core.permissions import require
 from app.core.personal import add_own_part
 from app.extensions import db
@@ -23,6 +24,10 @@ PER_PAGE = 30
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    add_page_context(
+        state.app,
+        lambda: {"unread_notifications": services.unread_count(current_user) if is_signed_in(current_user) else 0},
+    )
     state.app.jinja_env.globals.update(
         describe_notification=texts.describe,
         notification_detail=texts.detail,
@@ -30,9 +35,10 @@ def _template_helpers(state) -> None:
     add_own_part(state.app, "bell", _bell)
 
 
-def _bell() -> str:
-    """The reader's bell (a reader's own part of shared pages): rendered once per language and count."""
-    unread = services.unread_count(current_user) if is_signed_in(current_user) else 0
+def _bell(frame) -> str:
+    """The reader's bell (a reader's own part of shared pages), from the unread count loaded before
+    the page renders (app.core.page_context): rendered once per language and count."""
+    unread = frame["unread_notifications"]
     rendered = current_app.extensions.setdefault("shahrvand_bells", {})
     key = (str(get_locale()), unread)
     if key not in rendered:

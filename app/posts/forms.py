@@ -27,7 +27,24 @@ def multiline(value: str | None) -> str:
     return clean_text(value, multiline=True)
 
 
-class PostForm(FlaskForm):
+class LocationFields:
+    """Where a post is: an address and a point (a form mixin, shared by the post form and a call's idea form)."""
+
+    address = StringField(
+        _l("Address or nearest landmark"),
+        filters=[clean_text],
+        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
+        validators=[
+            Optional(),
+            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
+        ],
+    )
+    # Filled by the map or the browser's location, or typed (any digits): see posts/_location_fields.html.
+    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
+    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
+
+
+class PostForm(LocationFields, FlaskForm):
     kind = RadioField(
         _l("What would you like to share?"),
         choices=[
@@ -63,18 +80,6 @@ class PostForm(FlaskForm):
         validate_choice=False,  # the service checks the category, with a clearer message
         validators=[DataRequired(_l("Choose a category."))],
     )
-    address = StringField(
-        _l("Address or nearest landmark"),
-        filters=[clean_text],
-        description=_l("For example: Sajjad Boulevard, corner of Bozorgmehr Street, in front of the bakery."),
-        validators=[
-            Optional(),
-            Length(max=rules.ADDRESS_MAX, message=_l("The address must be at most %(max)d characters long.")),
-        ],
-    )
-    # Filled by the map or the browser's location, or typed (any digits): see posts/_location_fields.html.
-    latitude = DecimalNumberField(_l("Latitude"), message=_l("Enter the latitude as a number, like 36.2970."))
-    longitude = DecimalNumberField(_l("Longitude"), message=_l("Enter the longitude as a number, like 59.6060."))
     # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -98,6 +103,27 @@ class CommentForm(FlaskForm):
         ],
     )
     parent_id = HiddenField(filters=[int_or_none])
+
+
+class ListFilterForm(FlaskForm):
+    """The list's and the map's filters (a GET form: no token, no session for visitors). The view
+    reads the query string itself (list_filters, forgiving odd values) and fills this with what it
+    understood, so the form shows the filters in force."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Kind"))
+    category = SelectField(_l("Category"))
+    status = SelectField(_l("Status"))
+    sort = SelectField(
+        _l("Order"),
+        choices=[
+            SelectChoice("hot", _l("Hot")),
+            SelectChoice("newest", _l("Newest")),
+            SelectChoice("supported", _l("Most supported")),
+        ],
+    )
 
 
 class VoteForm(FlaskForm):

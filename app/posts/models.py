@@ -143,6 +143,10 @@ class Post(db.Model):
         Index("ix_post_status_created", "status", "created_at"),
         Index("ix_post_status_up", "status", "up_count"),  # the moderators' "promising" tab
         Index("ix_post_department_support", "department_id", "support"),  # a department's queue
+        # Covers the statistics page's counts: one GROUP BY reads this index and not the posts.
+        Index("ix_post_status_counts", "status", "is_hidden", "category_id", "department_id"),
+        # Covers the city map's clusters of listed posts: the places in view, counted per cell.
+        Index("ix_post_listed_place", "is_listed", "latitude", "longitude"),
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="latitude_range"),
         CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="longitude_range"),
     )

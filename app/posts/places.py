@@ -61,8 +61,9 @@ def map_settings() -> dict:
             "outside": _("This spot is outside Mashhad. Choose a place within the city."),
             "noLocation": _("Your browser did not share a location. Mark the spot on the map or type the address."),
             "loading": _("Loading the pins…"),
-            "loaded": _("Pins shown: %(count)s."),
-            "truncated": _("Only the newest pins are shown; narrow the filters to see the rest."),
+            "inView": _("Posts in view: %(count)s."),
+            "cluster": _("%(count)s posts here. Zoom in to see them."),
+            "truncated": _("Only the newest pins in view are shown; narrow the filters to see the rest."),
             "loadFailed": _("The pins could not be loaded. Use the list below instead."),
             "support": _("Supporters: %(count)s"),
             "circleDrawn": _("Centre marked. Change the radius below, or click elsewhere to move the circle."),
@@ -82,14 +83,10 @@ class Pin:
     support: int
 
 
-def map_pins(filters: queries.PostFilter, limit: int) -> tuple[list[Pin], bool]:
-    """Public posts with a location that match the list's filters, newest first, in one query.
-
-    Returns at most `limit` pins, and whether more matched (then the map says so).
-    """
-    query = (
-        queries.public_posts_query(filters, queries.Sort.NEWEST)
-        .where(Post.latitude.is_not(None), Post.longitude.is_not(None))
+def public_pin(post_id: int) -> Pin | None:
+    """One public post's pin, or None when it has no place or is not public."""
+    row = db.session.execute(
+        queries.public_posts_query(queries.PostFilter(), queries.Sort.NEWEST)
         .with_only_columns(
             Post.id,
             Post.latitude,
@@ -100,10 +97,10 @@ def map_pins(filters: queries.PostFilter, limit: int) -> tuple[list[Pin], bool]:
             Post.support,
             maintain_column_froms=True,
         )
-        .limit(limit + 1)
-    )
-    rows = db.session.execute(query).all()
-    return [Pin(*row) for row in rows[:limit]], len(rows) > limit
+        .where(Post.id == post_id, Post.latitude.is_not(None), Post.longitude.is_not(None))
+        .order_by(None)
+    ).first()
+    return Pin(*row) if row is not None else None
 
 
 def located_posts(filters: queries.PostFilter, limit: int) -> list[Post]:

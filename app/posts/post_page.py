@@ -13,6 +13,7 @@ from app.accounts import permissions as account_permissions
 from app.accounts.models import Role
 from app.core.cache import POST_SCOPE, current_versions, page_versions, versions_key
 from app.core.fragments import use_fragments
+from app.core.hooks import render_hook, render_hooks
 from app.core.pagination import requested_page
 from app.core.personal import know
 from app.extensions import db
@@ -38,8 +39,11 @@ def comment_url(comment: Comment) -> str:
     )
 
 
-def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int | None = None, **extra) -> dict:
-    """What the post's page (and its comments section) shows; the shared parts only when not cached."""
+def post_page(
+    post: Post, comment_form: CommentForm | None, *, thread_page: int | None = None, whole_page: bool = True, **extra
+) -> dict:
+    """What the post's page shows; the shared parts only when not cached. `whole_page` False: only
+    its comments section (htmx swaps it in), without the other packages' parts of the page."""
     newest_first = request.args.get("comments") == "newest"
     number = thread_page or requested_page("comment_page")
     read = g.pop("shahrvand_post_reader", None)  # read by `reader_key` for a shared page of this post
@@ -50,18 +54,37 @@ def post_page(post: Post, comment_form: CommentForm | None, *, thread_page: int 
         my_vote, is_following, has_commented = _viewer_state(post)
     found = use_fragments(_fragment_key(post, versions, has_commented), POST_PAGE_PARTS)
     thread = None
+    comment_tools: dict[int, str] = {}
     if not found["thread"]:
         thread = comment_service.thread_page(
             post, number, current_app.config["COMMENTS_PER_PAGE"], newest_first=newest_first
         )
+        comment_tools = {
+            comment.id: render_hook("comment-tools", comment=comment, post=post)
+            for top, replies in thread.items
+            for comment in (top, *replies)
+        }
     return {
         "post": post,
         "thread": thread,
         "comment_form": comment_form,
         "my_vote": my_vote,
         "is_following": is_following,
+        "hooks": _post_hooks(post, found) if whole_page else {},
+        "comment_tools": comment_tools,
         **extra,
     }
+
+
+def _post_hooks(post: Post, found: dict[str, bool]) -> dict[str, str]:
+    """Other packages' parts of the page (app.core.hooks), loaded before it renders; the parts
+    inside a cached shared part are not loaded at all."""
+    names = ["post-vote-card", "post-timeline"]
+    names += [name for name, part in HOOKS_IN_PARTS.items() if not found[part]]
+    return render_hooks(*names, post=post)
+
+
+HOOKS_IN_PARTS = {"post-notices": "notices", "post-author": "body", "post-aside": "aside"}
 
 
 def _viewer_state(post: Post) -> tuple[int, bool, bool]:

@@ -8,21 +8,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
+from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
 from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors, page_versions
 from app.core.errors import DomainError, show_error
+from app.core.hooks import render_hook
 from app.core.pagination import requested_page
 from app.core.permissions import require
 from app.core.personal import add_choice, is_sharing, shared_by_readers
 from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
+from app.core.web import localized
 from app.extensions import db, limiter
 from app.posts import comments as comment_service
 from app.posts import duplicates, follows, labels, permissions, places, post_page, queries, services, votes
 from app.posts import photos as photo_store
 from app.posts.choices import category_choices
-from app.posts.forms import CommentForm, PostForm, VoteForm, int_or_none
+from app.posts.forms import CommentForm, ListFilterForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
 
 bp = Blueprint("posts", __name__)
@@ -91,6 +94,29 @@ def list_filters() -> queries.PostFilter:
     )
 
 
+def filter_form(filters: queries.PostFilter, categories: list[Category], sort: queries.Sort | None = None):
+    """The filters' form, showing the filters in force (the map has no order: `sort` None)."""
+    form = ListFilterForm(
+        formdata=None,
+        kind=filters.kind.value if filters.kind else "",
+        category=str(filters.category_id or ""),
+        status=filters.status.value if filters.status else "",
+        sort=sort.value if sort else "hot",
+    )
+    form.kind.choices = [SelectChoice("", _("All kinds"))] + [
+        SelectChoice(kind.value, labels.kind_label(kind)) for kind in PostKind
+    ]
+    form.category.choices = [SelectChoice("", _("All categories"))] + [
+        SelectChoice(str(category.id), localized(category)) for category in categories
+    ]
+    form.status.choices = [SelectChoice("", _("All open and closed"))] + [
+        SelectChoice(status.value, labels.status_label(status)) for status in sorted(queries.PUBLIC_STATUSES)
+    ]
+    if sort is None:
+        del form.sort
+    return form
+
+
 @bp.get("/")
 @cached_for_visitors(scope=LISTS_SCOPE)
 @shared_by_readers(lambda: list_key())
@@ -105,6 +131,7 @@ def index():
         problems=problems.items,
         ideas=ideas.items,
         my_votes=_my_votes(hot.items + problems.items + ideas.items),
+        announcements=render_hook("home-announcements"),
     )
 
 
@@ -115,13 +142,13 @@ def list_posts():
     filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
     page = queries.list_public_posts(filters, sort, requested_page(), current_app.config["POSTS_PER_PAGE"])
+    categories = services.active_categories()
     return render_template(
         "posts/list.html",
         page=page,
         filters=filters,
-        sort=sort,
-        categories=services.active_categories(),
-        statuses=sorted(queries.PUBLIC_STATUSES),
+        categories=categories,
+        filter_form=filter_form(filters, categories, sort),
         my_votes=_my_votes(page.items),
     )
 
@@ -385,14 +412,14 @@ def add_comment(post_id: int):
                 return render_template(
                     "posts/_comments.html",
                     **post_page.post_page(
-                        post, CommentForm(formdata=None), thread_page=page, new_comment_id=comment.id
+                        post, CommentForm(formdata=None), thread_page=page, whole_page=False, new_comment_id=comment.id
                     ),
                 )
             flash(_("Your comment is posted."), "success")
             return redirect(post_page.comment_url(comment))
     db.session.rollback()
     template = "posts/_comments.html" if is_htmx else "posts/show.html"
-    return render_template(template, **post_page.post_page(post, form, reply_to=parent)), 422
+    return render_template(template, **post_page.post_page(post, form, reply_to=parent, whole_page=not is_htmx)), 422
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -136,7 +136,7 @@
     });
   });
 
-  // Maps: Leaflet (and the cluster plugin for the city map) only on pages that have a map.
+  // Maps: Leaflet only on pages that have a map (the city map's clusters are counted by the server).
   function load(tag, attributes) {
     return new Promise(function (resolve, reject) {
       var element = document.createElement(tag);
@@ -150,15 +150,8 @@
   function js(path) { return load("script", { src: staticRoot + path, async: false }); }
 
   if (document.querySelector("[data-map]")) {
-    var clusters = document.querySelector("[data-map=browse]");
     css("vendor/leaflet/leaflet.css");
-    var ready = js("vendor/leaflet/leaflet.js");
-    if (clusters) {
-      css("vendor/leaflet.markercluster/MarkerCluster.css");
-      css("vendor/leaflet.markercluster/MarkerCluster.Default.css");
-      ready = ready.then(function () { return js("vendor/leaflet.markercluster/leaflet.markercluster.js"); });
-    }
-    ready.then(function () { return js("js/map.js"); }).catch(function () {
+    js("vendor/leaflet/leaflet.js").then(function () { return js("js/map.js"); }).catch(function () {
       document.documentElement.classList.add("no-maps");
     });
   }

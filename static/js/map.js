@@ -258,49 +258,106 @@
     return box;
   }
 
+  // A cluster counted by the server: its count in the viewer's digits; a click (or Enter) zooms to
+  // its posts, down to street level where each post is a pin.
+  function clusterMarker(cluster, config, map) {
+    var size = cluster.count < 10 ? "small" : cluster.count < 100 ? "medium" : "large";
+    var pixels = { small: 34, medium: 42, large: 50 }[size];
+    var label = config.text.cluster.replace("%(count)s", localDigits(cluster.count));
+    var marker = L.marker([cluster.lat, cluster.lng], {
+      icon: L.divIcon({
+        html: "<span>" + localDigits(cluster.count) + "</span>",
+        className: "map-cluster map-cluster-" + size,
+        iconSize: L.point(pixels, pixels)
+      }),
+      title: label,
+      riseOnHover: true
+    });
+    marker.on("add", function () { marker.getElement().setAttribute("aria-label", label); });
+    marker.on("click", function () {
+      var bounds = L.latLngBounds(cluster.bounds);
+      var zoom = map.getBoundsZoom(bounds, false, L.point(48, 48));
+      map.setView(bounds.getCenter(), Math.min(Math.max(zoom, map.getZoom() + 1), map.getMaxZoom()));
+    });
+    return marker;
+  }
+
+  // The city map: asks the server for the markers of what is in view (a margin around it, so that a
+  // small move asks nothing), again after every move or zoom; the newest answer wins.
   function browse(element, config) {
     var say = statusLine(element);
     var map = baseMap(element, config);
-    map.setView(config.center, config.zoom);
-    say(config.text.loading);
-    fetch(element.dataset.pinsUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.json();
-      })
-      .then(function (data) {
-        var cluster = L.markerClusterGroup({
-          showCoverageOnHover: false,
-          maxClusterRadius: 48,
-          iconCreateFunction: function (group) {
-            var count = group.getChildCount();
-            var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-            return L.divIcon({
-              html: "<div><span>" + localDigits(count) + "</span></div>",
-              className: "marker-cluster marker-cluster-" + size,
-              iconSize: L.point(40, 40)
-            });
+    var layer = L.layerGroup().addTo(map);
+    var pinsUrl = element.dataset.pinsUrl;
+    var pinZoom = Number(element.dataset.pinZoom) || 17;
+    var wanted = /^#post-(\d+)$/.exec(window.location.hash);
+    var focus = wanted ? wanted[1] : null;  // "see it on the city map": go to that post, open its pin
+    var asked = 0;
+    var covered = null;  // the box and zoom of the markers on the map
+
+    function address(box) {
+      // Edges moved out to a grid of the zoom (a quarter of a tile): nearby views ask the same
+      // address, which the server has answered before (it counts whole cells of that grid anyway).
+      var step = 360 / Math.pow(2, map.getZoom()) / 4;
+      var down = function (value, least) { return Math.max(Math.floor(value / step) * step, least).toFixed(5); };
+      var up = function (value, most) { return Math.min(Math.ceil(value / step) * step, most).toFixed(5); };
+      var bbox = [down(box.getWest(), -180), down(box.getSouth(), -90), up(box.getEast(), 180),
+        up(box.getNorth(), 90)].join(",");
+      var url = pinsUrl + (pinsUrl.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom() + "&bbox=" + bbox;
+      return focus ? url + "&focus=" + focus : url;
+    }
+
+    function draw(data) {
+      layer.clearLayers();
+      var markers = {};
+      data.clusters.forEach(function (cluster) { layer.addLayer(clusterMarker(cluster, config, map)); });
+      data.pins.forEach(function (pin) {
+        var marker = L.marker([pin.lat, pin.lng], { alt: pin.title, title: pin.title });
+        marker.bindPopup(popup(pin, data.labels, config));
+        layer.addLayer(marker);
+        markers[pin.id] = marker;
+      });
+      element.dataset.pinCount = String(data.total);
+      element.dataset.clusterCount = String(data.clusters.length);
+      element.dataset.shownPins = String(data.pins.length);
+      var message = config.text.inView.replace("%(count)s", localDigits(data.total));
+      say(data.truncated ? message + " " + config.text.truncated : message);
+      return markers;
+    }
+
+    function load() {
+      var view = map.getBounds();
+      if (covered && covered.zoom === map.getZoom() && covered.box.contains(view)) { return; }
+      var box = view.pad(0.25);
+      var mine = ++asked;
+      say(config.text.loading);
+      fetch(address(box), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          if (mine !== asked) { return; }  // the map moved again meanwhile: a newer answer is coming
+          if (focus !== null) {
+            var spot = data.focus;
+            focus = null;
+            if (spot) {
+              map.setView([spot.lat, spot.lng], Math.max(pinZoom, map.getZoom()));
+              map.once("markers-drawn", function (event) {
+                if (event.markers[spot.id]) { event.markers[spot.id].openPopup(); }
+              });
+              return;  // the move asks again, at street level
+            }
           }
-        });
-        var markers = {};
-        data.pins.forEach(function (pin) {
-          var marker = L.marker([pin.lat, pin.lng], { alt: pin.title, title: pin.title });
-          marker.bindPopup(popup(pin, data.labels, config));
-          cluster.addLayer(marker);
-          markers[pin.id] = marker;
-        });
-        map.addLayer(cluster);
-        element.dataset.pinCount = String(data.pins.length);
-        var message = config.text.loaded.replace("%(count)s", localDigits(data.pins.length));
-        say(data.truncated ? message + " " + config.text.truncated : message);
-        var wanted = /^#post-(\d+)$/.exec(window.location.hash);
-        if (wanted && markers[wanted[1]]) {
-          cluster.zoomToShowLayer(markers[wanted[1]], function () { markers[wanted[1]].openPopup(); });
-        } else if (data.pins.length) {
-          map.fitBounds(cluster.getBounds(), { padding: [24, 24], maxZoom: 16 });
-        }
-      })
-      .catch(function () { say(config.text.loadFailed); });
+          covered = { box: box, zoom: map.getZoom() };
+          map.fire("markers-drawn", { markers: draw(data) });
+          element.dataset.mapLoaded = String(mine);
+        })
+        .catch(function () { if (mine === asked) { say(config.text.loadFailed); } });
+    }
+
+    map.on("moveend", load);
+    map.setView(config.center, config.zoom);
   }
 
   var kinds = { picker: picker, spot: spot, browse: browse, circle: circle, area: area };

@@ -4,7 +4,7 @@
   "use strict";
   document.addEventListener("change", function (event) {
     var select = event.target;
-    if (!select.matches || !select.matches("select.response-template")) { return; }
+    if (!select.matches || !select.matches("select[data-fills]")) { return; }
     var box = document.getElementById(select.getAttribute("data-fills"));
     var option = select.options[select.selectedIndex];
     if (box && option && option.getAttribute("data-body") !== null) {

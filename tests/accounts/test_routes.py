@@ -95,6 +95,19 @@ def test_signup_with_a_taken_address_answers_like_a_new_one_and_tells_the_owner(
     assert "/forgot-password" in mail.body
 
 
+def test_sign_ups_with_a_taken_address_e_mail_its_owner_at_most_the_mailbox_limit(app, client, make):
+    app.config["SIGNUP_OWNER_MAIL_RATE_LIMIT"] = "3 per hour"  # read at each request
+    owner = make.user(email="taken@example.org")
+    answers = [signup(client, email=spelling) for spelling in ("taken@example.org", "TAKEN@Example.org") * 3]
+    new = signup(client, email="new@example.org")
+    # Every try answers as a new address does, the ones past the limit too: the page tells nothing.
+    assert {(r.status_code, r.headers["Location"]) for r in answers} == {(new.status_code, new.headers["Location"])}
+    mails = db.session.scalars(select(OutboxEmail).where(OutboxEmail.user_id == owner.id)).all()
+    assert len(mails) == 3  # counted per mailbox, however the address is written
+    newcomer = db.session.scalar(select(User).where(User.email_key == "new@example.org"))
+    assert db.session.scalar(select(func.count(OutboxEmail.id)).where(OutboxEmail.user_id == newcomer.id)) == 1
+
+
 def test_new_accounts_from_one_address_are_rate_limited(app, client):
     app.config["SIGNUP_RATE_LIMIT"] = "2 per hour"  # read at each request
     codes = []

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.accounts.models import Role
+from app.core.i18n import LANGUAGE_COOKIE
 from app.extensions import db
 from app.notifications.models import OutboxEmail
 from app.posts import photos
@@ -22,12 +23,23 @@ SHRINE = {"latitude": 36.2880, "longitude": 59.6157}
 SIGN_IN = {"fa": ("نشانی رایانامه", "گذرواژه", "ورود"), "en": ("E-mail address", "Password", "Sign in")}
 
 
-def sign_in(page: Page, email: str, language: str = "fa", password: str = PASSWORD) -> None:
+def sign_in(
+    page: Page, email: str, language: str = "fa", password: str = PASSWORD, *, switch_user: bool = False
+) -> None:
+    """Sign in from the sign-in page and wait until the page says so (its "Sign in" link is gone).
+    `switch_user`: whoever is signed in in this browser is forgotten first (every cookie but the
+    language the test chose), as another person on another device."""
+    if switch_user:
+        kept = [cookie for cookie in page.context.cookies() if cookie["name"] == LANGUAGE_COOKIE]
+        page.context.clear_cookies()
+        page.context.add_cookies(kept)
     label_email, label_password, button = SIGN_IN[language]
     page.goto("/login")
     page.get_by_label(label_email).fill(email)
     page.get_by_label(label_password, exact=True).fill(password)
     page.get_by_role("button", name=button, exact=True).click()
+    # Hidden links count too: on a phone the menu holding the link is folded.
+    expect(page.get_by_role("link", name=button, exact=True, include_hidden=True)).to_have_count(0)
     expect(page.locator("#main")).to_be_visible()
 
 
@@ -60,7 +72,7 @@ def latest_link(path: str) -> str:
 
 def use_language(page: Page, base_url: str, language: str) -> None:
     """Pick the language as a visitor's browser remembers it (the switch itself is tested on its own)."""
-    page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+    page.context.add_cookies([{"name": LANGUAGE_COOKIE, "value": language, "url": base_url}])
 
 
 def photo_upload(name: str = "pothole.jpg") -> dict:

@@ -13,22 +13,13 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.moderation import workflow
 from app.posts.models import Post
-from tests.factories import PASSWORD
+from tests.browser.helpers import sign_in
 
 TITLE = "پیاده‌راه خیابان احمدآباد"
 QUESTION = "چه چیزی پیاده‌روی در احمدآباد را بهتر می‌کند؟"
 IDEA = "نیمکت‌های سایه‌دار در هر بلوک"
 IDEA_BODY = "در هر بلوک یک نیمکت با سایه‌بان بگذارید تا سالمندان و کودکان بتوانند در راه استراحت کنند."
 OUTCOME = "نیمکت‌های سایه‌دار در بودجهٔ سال آینده آمد و در بهار نصب می‌شود."
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("نشانی رایانامه").fill(email)
-    page.get_by_label("گذرواژه").fill(PASSWORD)
-    page.get_by_role("button", name="ورود").click()
-    expect(page.get_by_role("link", name="ورود")).to_have_count(0)
 
 
 def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, make, screenshot):
@@ -61,7 +52,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     call_url = page.url
 
     # A resident finds it on the home page and posts an idea into it.
-    sign_in(page, author.email)
+    sign_in(page, author.email, switch_user=True)
     page.goto("/")
     page.locator(".call-announcement").get_by_role("link", name=TITLE).click()
     page.get_by_role("link", name="فرستادن ایده").click()
@@ -76,7 +67,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     db.session.commit()
 
     # Another resident supports it from the call's page.
-    sign_in(page, supporter.email)
+    sign_in(page, supporter.email, switch_user=True)
     page.goto(call_url)
     idea = page.locator("article.call-idea", has_text=IDEA)
     idea.get_by_role("button", name="حمایت").click()
@@ -94,7 +85,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     expect(page.locator("article.call-idea").get_by_role("button", name="حمایت")).to_have_count(0)
 
     # The department publishes its outcome, idea by idea.
-    sign_in(page, staff.email)
+    sign_in(page, staff.email, switch_user=True)
     page.goto(call_url)
     page.get_by_role("link", name="انتشار نتیجه").click()
     page.get_by_label("نتیجه: واحد چه خواهد کرد").fill(OUTCOME)
@@ -105,7 +96,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
 
     # Those who took part hear of it and see it on the call and on the idea's own page.
     for resident in (author, supporter):
-        sign_in(page, resident.email)
+        sign_in(page, resident.email, switch_user=True)
         expect(page.locator("#notification-bell")).to_have_attribute("aria-label", re.compile("خوانده‌نشده"))
         page.locator("#notification-bell").click()
         item = page.locator("li", has_text="نتیجه‌اش را منتشر کرد").first

@@ -5,15 +5,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
-from tests.browser.helpers import sign_up_as_maryam
-from tests.factories import PASSWORD
-
-
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("نشانی رایانامه").fill(email)
-    page.get_by_label("گذرواژه").fill(password)
-    page.get_by_role("button", name="ورود").click()
+from tests.browser.helpers import sign_in, sign_up_as_maryam
 
 
 def test_resident_posts_a_problem_and_a_moderator_approves_it(page: Page, make, screenshot):

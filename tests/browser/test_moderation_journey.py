@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
-from tests.factories import PASSWORD
+from tests.browser.helpers import sign_in
 
 TITLE = "چراغ‌های کوچه‌ی بهار خاموش است"
 BODY = "از هفته‌ی پیش همه‌ی چراغ‌های کوچه‌ی بهار خاموش است و شب‌ها عبور از آن ترسناک شده است."
@@ -19,15 +19,6 @@ RESOLVED = "لامپ‌های کوچه‌ی بهار تعویض شد. از گز�
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "PROMISING_THRESHOLD": 2.0}  # three neighbours are enough in this story
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("نشانی رایانامه").fill(email)
-    page.get_by_label("گذرواژه").fill(PASSWORD)
-    page.get_by_role("button", name="ورود").click()
-    expect(page.get_by_role("link", name="ورود")).to_have_count(0)
 
 
 def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, make, screenshot):
@@ -53,7 +44,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
     expect(page.get_by_role("heading", name="پیدا نشد")).to_be_visible()
 
     # The moderator sees it waiting (the header counts it) and approves it from the queue.
-    sign_in(page, moderator.email)
+    sign_in(page, moderator.email, switch_user=True)
     expect(page.locator("#nav-moderation .badge")).to_contain_text("۱")
     page.locator("#nav-moderation").click()
     card = page.locator("article.pending-post", has_text=TITLE)
@@ -65,14 +56,14 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
 
     # Neighbours support it.
     for neighbour in neighbours:
-        sign_in(page, neighbour.email)
+        sign_in(page, neighbour.email, switch_user=True)
         page.goto(post_url)
         page.get_by_role("button", name="من هم").click()
         expect(page.get_by_role("button", name="من هم")).to_have_attribute("aria-pressed", "true")
     expect(page.locator(".vote-number").first).to_have_text("۳")
 
     # It is now promising: one click forwards it to the category's department.
-    sign_in(page, moderator.email)
+    sign_in(page, moderator.email, switch_user=True)
     page.goto("/moderation/promising")
     promising = page.locator("article.promising-post", has_text=TITLE)
     screenshot("moderation-promising-fa")
@@ -80,7 +71,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
     expect(page.locator("article.promising-post", has_text=TITLE)).to_have_count(0)
 
     # The department's staff find it in their queue, acknowledge it from a template, note and resolve.
-    sign_in(page, staff.email)
+    sign_in(page, staff.email, switch_user=True)
     page.get_by_role("link", name="واحد من").click()
     expect(page.get_by_role("heading", name=department.name_fa)).to_be_visible()
     page.get_by_role("link", name=TITLE).click()
@@ -98,7 +89,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
     screenshot("post-resolved-staff-fa")
 
     # The author hears about it under the bell, and reads the official answer.
-    sign_in(page, author.email)
+    sign_in(page, author.email, switch_user=True)
     expect(page.locator("#notification-bell .badge")).to_have_text(re.compile("[۱-۹]"))
     page.locator("#notification-bell").click()
     expect(page.get_by_text(re.compile(f"{department.name_fa}.*«.*{TITLE}.*» را حل کرد"))).to_be_visible()

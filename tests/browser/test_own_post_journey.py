@@ -9,21 +9,11 @@ from app.accounts.models import Role
 from app.extensions import db
 from app.posts.models import PostStatus
 from app.posts.services import edit_post
-from tests.browser.helpers import use_language
+from tests.browser.helpers import sign_in, use_language
 from tests.browser.test_accessibility import _visit
-from tests.factories import PASSWORD
 
 ADDED = "دو خودرو هم در آن آسیب دیده‌اند."
 WHY = "شهرداری منطقه دیروز چاله را پر کرد."
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.get_by_label("نشانی رایانامه").fill(email)
-    page.get_by_label("گذرواژه").fill(PASSWORD)
-    page.get_by_role("button", name="ورود").click()
-    expect(page.get_by_role("link", name="ورود")).to_have_count(0)
 
 
 def test_an_author_edits_after_approval_a_moderator_compares_then_she_withdraws(page: Page, make, screenshot):
@@ -44,7 +34,7 @@ def test_an_author_edits_after_approval_a_moderator_compares_then_she_withdraws(
     expect(page.locator(".timeline-edit")).to_contain_text("ویرایش به دست نویسنده")
 
     # A moderator finds the edit in the "edited" tab and compares it with the version before.
-    sign_in(page, moderator.email)
+    sign_in(page, moderator.email, switch_user=True)
     page.goto("/moderation/edited")
     page.locator(".edited-post").get_by_role("link", name=post.title).click()
     expect(page.locator(".post-version ins")).to_contain_text(ADDED)
@@ -55,7 +45,7 @@ def test_an_author_edits_after_approval_a_moderator_compares_then_she_withdraws(
     expect(page.get_by_text("هیچ ویرایشی در انتظار بررسی نیست")).to_be_visible()
 
     # She withdraws it: a confirmation first, then the timeline records it and the public loses it.
-    sign_in(page, author.email)
+    sign_in(page, author.email, switch_user=True)
     page.goto(post_url)
     page.get_by_role("link", name="پس گرفتن").click()
     expect(page.get_by_text("پس گرفتن قطعی است")).to_be_visible()
@@ -98,7 +88,7 @@ def test_the_pages_of_editing_withdrawing_and_following_pass_axe(page: Page, mak
         ],
     }
     for user, visits in pages.items():
-        sign_in(page, user.email)
         use_language(page, base_url, language)
+        sign_in(page, user.email, language, switch_user=True)
         for name, path in visits:
             _visit(page, path, name, language, axe, screenshot)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.moderation.models import Flag
+from app.notifications.models import OutboxEmail
 from app.posts.models import Comment, Vote
 from tests.factories import PASSWORD
 
@@ -49,6 +50,21 @@ def test_thirty_sign_ups_sent_at_once_create_no_more_accounts_than_the_limit(app
     db.session.rollback()
     created = db.session.scalar(select(func.count()).select_from(User).where(User.email.like("burst%")))
     assert created == 20 and codes.count(302) == 20 and codes.count(429) == 10
+
+
+def test_sign_ups_of_a_taken_address_sent_at_once_e_mail_its_owner_no_more_than_the_limit(app, make):
+    app.config["SIGNUP_OWNER_MAIL_RATE_LIMIT"] = "3 per hour"
+    owner = make.user(email="taken@example.org")
+    db.session.commit()
+
+    def sign_up(client, number):
+        data = {"email": "taken@example.org", "display_name": f"Burst {number}"}
+        return client.post("/signup", data=data | {"password": "a-good-password", "confirm": "a-good-password"})
+
+    codes = [r.status_code for r in at_once(app, 12, sign_up)]
+    db.session.rollback()
+    mails = db.session.scalar(select(func.count(OutboxEmail.id)).where(OutboxEmail.user_id == owner.id))
+    assert codes == [302] * 12 and mails == 3
 
 
 def test_password_guesses_sent_at_once_are_not_checked_past_the_limit(app):

@@ -143,6 +143,16 @@ def test_the_moderators_links_and_waiting_count_never_reach_a_residents_shared_p
     assert "/departments/mine" not in text(reader(app, make), "/posts")
 
 
+def test_a_moderator_served_a_kept_page_sees_what_waits(app, make):
+    make.post(PostStatus.PENDING), make.post(PostStatus.PENDING)
+    first, second = reader(app, make, make.user(Role.MODERATOR)), reader(app, make, make.user(Role.MODERATOR))
+    text(first, "/posts")  # rendered for the moderators
+    with rendered_templates(app) as names:
+        html = text(second, "/posts")
+    assert "posts/list.html" not in names  # kept: the count is loaded for the hole, without a render
+    assert re.search(r'id="nav-moderation".*?text-bg-warning[^>]*>2<', html, re.S)
+
+
 def test_is_it_fixed_asks_only_the_author_and_followers_on_a_shared_page(app, make):
     post = make.post(PostStatus.IN_PROGRESS, kind=PostKind.PROBLEM)
     follower = make.user()
@@ -170,6 +180,24 @@ def test_a_readers_own_part_inside_a_shared_fragment_is_refused(app, make):
         g.shahrvand_fragments = (("key",), {"part": None})
         with pytest.raises(RuntimeError, match="inside a shared fragment"):
             render_template_string('{% call fragment("part") %}{{ own_part("reader-name") }}{% endcall %}')
+
+
+def test_a_slots_hole_filled_by_the_view_inside_a_shared_fragment_is_refused(app, make):
+    """Views fill other packages' slots before the page renders (app.core.hooks): a hole made there
+    is only text by the time a fragment keeps it, and is refused all the same."""
+    user = make.user()
+    with app.test_request_context("/"):
+        from flask import g
+        from flask_login import login_user
+
+        from app.core.personal import personal
+
+        login_user(user)
+        g.shahrvand_holes = []
+        part = personal("flag", (1,), False, (False, True), caller=lambda state: f"flagged: {state}")
+        g.shahrvand_fragments = (("key",), {"part": None})
+        with pytest.raises(RuntimeError, match="inside a shared fragment"):
+            render_template_string('{% call fragment("part") %}{{ part }}{% endcall %}', part=part)
 
 
 def test_a_page_with_a_message_is_not_shared(app, make):

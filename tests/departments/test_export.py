@@ -169,3 +169,23 @@ def test_the_departments_staff_moderators_and_admins_export_with_no_dates(client
 
 def test_an_unknown_department_is_not_found(client, setup):
     assert client.get("/departments/nowhere/export.csv?start=2026-01-01&end=2026-02-01").status_code == 404
+
+
+def test_the_csv_is_streamed_batch_by_batch_with_every_posts_facts(app, client, make, setup, monkeypatch):
+    from app.departments import export
+
+    monkeypatch.setattr(export, "BATCH", 2)  # five posts: three batches, each with its own look-ups
+    department, category, staff = setup
+    posts = [make.post(PostStatus.FORWARDED, category=category, title=f"گزارش شماره‌ی {n}") for n in range(5)]
+    for post in posts:
+        workflow.transition(post, "acknowledge", staff, note=f"دیدیم {post.id}")
+        services.assign_post(post, staff, staff)
+    db.session.commit()
+    response = client.get(f"/departments/{department.slug}/export.csv")
+    assert response.is_streamed
+    chunks = [chunk for chunk in response.response if chunk]
+    assert len(chunks) >= 3
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8")[1:])))
+    assert [r["title"] for r in rows] == [p.title for p in posts]
+    assert all(r["first_response_at_utc"] and r["assignee"] == "کارشناس روشنایی" for r in rows)
+    assert [r["last_public_note"] for r in rows] == [f"دیدیم {p.id}" for p in posts]

@@ -10,6 +10,7 @@ from app.departments.charts import NARROW_AREA, NARROW_ROW, Bar, layout
 from app.extensions import db
 from app.moderation import workflow
 from app.moderation.models import StatusChange
+from app.posts import votes
 from app.posts.models import PostStatus
 
 
@@ -84,3 +85,38 @@ def test_the_narrow_chart_puts_each_label_above_a_bar_measured_in_per_cent(rtl):
         assert longest.start + longest.share == 100 and longest.value_x == longest.start
     else:
         assert longest.start == 0 and longest.value_x == longest.share
+
+
+def test_the_figures_are_counted_once_per_site_wide_write_not_per_request(client, make, auth, count_queries):
+    post = make.post(PostStatus.PUBLISHED)
+    voters = [make.user() for _ in range(2)]
+    auth.login(make.user())
+    with count_queries() as first:
+        assert client.get("/statistics").status_code == 200
+    with count_queries() as again:
+        page = client.get("/statistics").get_data(as_text=True)
+    assert any("GROUP BY" in q for q in first) and not any("GROUP BY" in q for q in again)
+    for voter in voters:  # votes change no figure of the page
+        votes.cast_vote(voter, post, votes.SUPPORT)
+    db.session.commit()
+    with count_queries() as voted:
+        client.get("/statistics")
+    assert not any("GROUP BY" in q for q in voted)
+    workflow.transition(post, "forward", make.user(Role.MODERATOR))  # a status move: new figures
+    db.session.commit()
+    with count_queries() as after:
+        moved = client.get("/statistics").get_data(as_text=True)
+    assert any("GROUP BY" in q for q in after) and moved != page
+
+
+def test_the_figures_are_counted_again_when_their_window_moves_on(client, make, auth, count_queries, monkeypatch):
+    from app.core import cache
+
+    make.post(PostStatus.PUBLISHED)
+    auth.login(make.user())
+    client.get("/statistics")
+    now = cache._now()
+    monkeypatch.setattr(cache, "_now", lambda: now + stats.FIGURES_REFRESH_SECONDS)
+    with count_queries() as later:
+        assert client.get("/statistics").status_code == 200
+    assert any("GROUP BY" in q for q in later)  # ten minutes on: the 90 days end later too

@@ -149,6 +149,19 @@ def test_a_response_from_a_template_appears_on_the_public_timeline_as_official(c
     assert "timeline-item official" in page and "گزارش شما به اکیپ منطقه سپرده شد." in page
 
 
+def test_the_response_forms_come_from_their_fields_with_the_templates_text_for_the_script(
+    client, make, staff, department
+):
+    post = _forwarded(make, department, "لامپ سوخته در کوچه")
+    template = make.response_template(department, "acknowledge", body="گزارش شما به اکیپ منطقه سپرده شد.")
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    select = page[page.index('id="template-acknowledge"') :].split("</select>")[0]
+    assert 'data-fills="note-acknowledge"' in page and 'data-body="گزارش شما به اکیپ منطقه سپرده شد."' in select
+    assert f'value="{template.id}"' in select
+    for action in ("acknowledge", "hand_back"):
+        assert 'maxlength="2000"' in page[page.index(f'id="note-{action}"') :].split(">")[0]
+
+
 def test_typed_words_win_over_the_template(client, make, staff, department):
     post = _forwarded(make, department, "لامپ سوخته در کوچه")
     template = make.response_template(department, "resolve")
@@ -225,6 +238,17 @@ def test_assigning_and_unassigning_a_staff_member(client, make, staff, departmen
     assert "لامپ سوخته" not in page
     assert client.post(f"/departments/posts/{post.id}/assign", data={"assignee": ""}).status_code == 302
     assert db.session.get(Assignment, post.id) is None
+
+
+def test_the_assign_form_comes_from_its_field_with_the_assignee_chosen(client, make, staff, department):
+    post = _forwarded(make, department, "لامپ سوخته در کوچه")
+    colleague = make.user(Role.STAFF, department=department, display_name="همکار بخش")
+    client.post(f"/departments/posts/{post.id}/assign", data={"assignee": colleague.id})
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    start = page.index('<select class="form-select form-select-sm" dir="auto" id="assignee"')
+    select = page[start:].split("</select>")[0]
+    assert f'<option selected value="{colleague.id}">همکار بخش</option>' in select
+    assert f'<option value="{staff.id}">{staff.display_name} (' in select  # the viewer, marked as "me"
 
 
 @pytest.mark.parametrize("assignee", ["abc", "999999"])

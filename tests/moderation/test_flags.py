@@ -255,3 +255,21 @@ def test_the_flags_needed_per_supporter_is_a_setting(make, app):
     make.supporters(post, 50)
     _flag_many(make, post, 3)
     assert post.is_hidden
+
+
+def test_the_hide_forms_come_from_their_fields_with_the_most_flagged_reason_chosen(client, auth, make):
+    post = make.post()
+    comment = make.comment(post)
+    flags.flag(make.user(), post, FlagReason.SPAM)
+    flags.flag(make.user(), post, FlagReason.OFFENSIVE)
+    flags.flag(make.user(), post, FlagReason.OFFENSIVE)
+    db.session.commit()
+    auth.login(make.user(Role.MODERATOR))
+    tab = client.get("/moderation/flags").get_data(as_text=True)
+    reasons = tab[tab.index('id="uphold-reason-1"') :].split("</select>")[0]
+    assert f'<option selected value="{FlagReason.OFFENSIVE.value}">' in reasons
+    note = tab[tab.index('id="uphold-note-1"') :].split(">")[0]
+    assert f'maxlength="{flags.NOTE_MAX}"' in note
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    hide_note = page[page.index(f'id="hide-note-{comment.id}"') :].split(">")[0]
+    assert f'maxlength="{flags.NOTE_MAX}"' in hide_note

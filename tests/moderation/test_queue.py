@@ -1,5 +1,6 @@
 """The pending tab: oldest first with context, and every decision a moderator makes there."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,16 @@ from app.accounts.models import Role
 from app.core.db import utcnow
 from app.extensions import db
 from app.moderation.models import StatusChange, TitleRevision
+from app.moderation.workflow import NOTE_MAX
 from app.posts import follows
 from app.posts.models import PostStatus
+
+
+def tag(page: str, element: str, element_id: str) -> str:
+    """The opening tag of the element with this id (attributes in any order)."""
+    match = re.search(rf'<{element}\b[^>]*\bid="{re.escape(element_id)}"[^>]*>', page)
+    assert match, element_id
+    return match.group(0)
 
 
 @pytest.fixture
@@ -272,3 +281,24 @@ def test_a_moderator_cannot_approve_their_own_post(client, make, moderator):
     assert response.status_code == 302  # another moderator may
     db.session.refresh(own)
     assert own.status is PostStatus.PUBLISHED
+
+
+def test_the_queues_forms_come_from_their_fields_with_the_limits_of_their_validators(client, make, moderator):
+    other = make.category()
+    post = make.post(PostStatus.PENDING, title="پیاده‌روی شکسته در کوچه")
+    page = client.get("/moderation/").get_data(as_text=True)
+    assert f'maxlength="{NOTE_MAX}"' in tag(page, "textarea", f"reject-note-{post.id}")
+    title = tag(page, "input", f"title-{post.id}")
+    assert 'maxlength="150"' in title and 'minlength="8"' in title and 'value="پیاده‌روی شکسته در کوچه"' in title
+    assert "required" in tag(page, "input", f"original-{post.id}")
+    categories = page[page.index(tag(page, "select", f"category-{post.id}")) :].split("</select>")[0]
+    assert f'selected value="{post.category_id}"' in categories and f'value="{other.id}"' in categories
+
+
+def test_the_post_pages_moves_come_from_their_fields(client, make, moderator):
+    post = make.post(PostStatus.PUBLISHED)
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    departments = page[page.index(tag(page, "select", "dept-forward")) :].split("</select>")[0]
+    assert f'selected value="{post.category.default_department_id}"' in departments
+    assert f'maxlength="{NOTE_MAX}"' in tag(page, "textarea", "note-forward")
+    assert 'value="forward"' in page and 'name="csrf_token"' in page

@@ -47,6 +47,17 @@ def test_filters_by_kind_category_and_status(client, make):
     assert resolved.title in page and problem.title not in page
 
 
+def test_the_filter_form_shows_the_filters_in_force_and_forgets_odd_values(client, make):
+    category = make.category()
+    page = text(client.get(f"/posts?kind=idea&category={category.id}&status=zzz&sort=newest"))
+    form = page[page.index('class="filter-form') :].split("</form>")[0]
+    assert '<option selected value="idea">' in form and f'<option selected value="{category.id}">' in form
+    assert '<option selected value="">' in form.split('id="f-status"')[1].split("</select>")[0]
+    assert '<option selected value="newest">' in form
+    map_form = text(client.get("/map?kind=problem")).split('class="filter-form')[1].split("</form>")[0]
+    assert '<option selected value="problem">' in map_form and 'id="f-sort"' not in map_form
+
+
 @pytest.mark.parametrize(
     "query",
     [
