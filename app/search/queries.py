@@ -22,7 +22,7 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import sorting
-from whoosh.query import And, AndMaybe, NumericRange, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.extensions import db
@@ -43,6 +43,9 @@ SPLIT_COUNT_CAP = 50  # posts counted per half when choosing where to split
 Splitter = Callable[[str], tuple[str, str] | None]
 TITLE_BOOST = 2.0  # a word in the title counts this much more than in the text
 MAX_PAGE = 100  # deeper pages are never useful; refining the query is
+# Matches of a ranked search counted one by one up to this many (or past the requested page, if further);
+# beyond, the page says "about N" from how far into the index the count got (docs/decisions/0032-whoosh-at-scale.md).
+COUNT_EXACT = 1000
 SEARCH_ARGS = ("q", "kind", "category", "status", "department", "date_from", "date_to", "sort")  # kept in links
 
 
@@ -87,6 +90,7 @@ class SearchResults:
     suggestion: str | None = None  # "did you mean": a better query than the one that matched
     approximate: bool = False  # nothing matched exactly; these have words a letter or two away
     available: bool = True  # False while there is no index yet
+    total_is_estimate: bool = False  # more than COUNT_EXACT matched: `total` is rounded, from a count that stopped
 
     @property
     def page(self) -> int:
@@ -126,7 +130,8 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
         return results
     ids, terms = found
     posts = _visible_posts(ids, request, viewer)
-    results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
+    if not results.total_is_estimate:
+        results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
     results.hits = [SearchHit(p, highlight(p.title, terms), snippet(p.body, terms)) for p in posts]
     return results
 
@@ -150,7 +155,8 @@ def whoosh_search(store, request: SearchRequest, viewer, results: SearchResults)
         if searcher is None:
             return None
         groups = query_groups(request.text, _splitter(searcher, viewer))
-        ids, results.total, terms = _run(searcher, request, viewer, groups, results)
+        ids, total, terms = _run(searcher, request, viewer, groups, results)
+    results.total, results.total_is_estimate = total.count, not total.exact
     return ids, terms
 
 
@@ -185,7 +191,7 @@ def _splitter(searcher: Searcher, viewer) -> Splitter:
         nonlocal hidden
         if hidden is None:
             mask = hidden_from(viewer) if viewer is not None else None
-            hidden = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+            hidden = hidden_documents(searcher, mask)
         terms = analyze(word)
         return spelling.visible_count(searcher, terms[0], hidden, cap=cap, fieldname="text") if terms else 0
 
@@ -207,9 +213,18 @@ def _terms_of(groups: list[tuple[str, ...]]) -> frozenset[str]:
     return frozenset(term for group in groups for term in group)
 
 
+@dataclass(frozen=True)
+class Total:
+    count: int
+    exact: bool = True
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
 def _run(
     searcher: Searcher, request: SearchRequest, viewer, groups: list[tuple[str, ...]], results: SearchResults
-) -> tuple[list[int], int, frozenset[str]]:
+) -> tuple[list[int], Total, frozenset[str]]:
     mask = hidden_from(viewer)
     page = partial(_page, searcher, request=request, hidden=mask)
     filters = _filters(request)
@@ -219,7 +234,7 @@ def _run(
     ids, total = page(_all_words(groups, filters))
     if total:  # found as typed: no "did you mean", however rare the words
         return ids, total, _terms_of(groups)
-    hidden_docs = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+    hidden_docs = hidden_documents(searcher, mask)
     suggestion = spelling.suggest(searcher, request.text, hidden_docs)
     corrected_groups = query_groups(suggestion) if suggestion else []
     if corrected_groups:
@@ -297,23 +312,82 @@ def _page(
     request: SearchRequest,
     hidden: Query | None,
     default: SearchSort = SearchSort.RELEVANCE,
-) -> tuple[list[int], int]:
+) -> tuple[list[int], Total]:
     """The post ids on the requested page, and how many posts matched in all (leaving `hidden` out)."""
     if query is None:
-        return [], 0
+        return [], Total(0)
     limit = request.page * request.per_page
+    start = (request.page - 1) * request.per_page
     sort = request.sort or default
     if sort is SearchSort.RELEVANCE and default is not SearchSort.RELEVANCE:
         sort = default  # without words there is no relevance to order by
+    hidden_docs = hidden_documents(searcher, hidden)
+    if sort is SearchSort.RELEVANCE:
+        # The best `limit` only: Whoosh skips the blocks of postings that cannot reach them (block-max
+        # scores; hidden documents as a NOT clause, since a mask turns the skipping off). Counting is a
+        # second, unscored walk that stops past COUNT_EXACT.
+        ranked = AndNot(query, hidden) if hidden is not None and hidden_docs else query
+        hits = searcher.search(ranked, limit=limit, optimize=True)
+        total = count_matches(searcher, _required(query), hidden_docs, bound=max(COUNT_EXACT, limit))
+        return [int(hit["id"]) for hit in hits[start:limit]], total
     if sort is SearchSort.NEWEST:
-        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden)
-    elif sort is SearchSort.SUPPORTED:
+        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden_docs or None)
+    else:
         order = sorting.MultiFacet(["support", "created"])
-        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden)
-    else:  # optimize=False: exact top hits (block-quality skipping misorders some), and an exact count
-        hits = searcher.search(query, limit=limit, optimize=False, mask=hidden)
-    start = (request.page - 1) * request.per_page
-    return [int(hit["id"]) for hit in hits[start:limit]], len(hits)
+        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden_docs or None)
+    return [int(hit["id"]) for hit in hits[start:limit]], Total(len(hits))
+
+
+def _required(query: Query) -> Query:
+    """What a document must match to be a hit: the words and filters, without the title's optional bonus."""
+    return query.a if isinstance(query, AndMaybe) else query
+
+
+def count_matches(searcher: Searcher, query: Query, hidden: frozenset[int], *, bound: int) -> Total:
+    """How many documents match `query`, leaving `hidden` out: exact up to `bound`, an estimate beyond.
+
+    Walks the matches without scoring them and stops at the first past `bound`; the estimate assumes the
+    rest of the index (document numbers follow post ids) matches as often as the part walked, and is
+    rounded to two significant digits, never below what was counted.
+    """
+    count = 0
+    context = searcher.boolean_context()
+    for subsearcher, offset in searcher.leaf_searchers():
+        matcher = query.matcher(subsearcher, context)
+        while matcher.is_active():
+            if offset + matcher.id() not in hidden:
+                count += 1
+                if count > bound:
+                    walked = offset + matcher.id() + 1
+                    return Total(about(count * searcher.doc_count_all() / walked, at_least=count), exact=False)
+            matcher.next()
+    return Total(count)
+
+
+def about(estimate: float, *, at_least: int) -> int:
+    """An estimate to two significant digits (3,456 → 3,500), and at least `at_least`."""
+    digits = max(0, len(str(int(estimate))) - 2)
+    rounded = int(round(estimate, -digits))
+    if rounded < at_least:
+        rounded = int(math.ceil(at_least / 10**digits) * 10**digits)
+    return rounded
+
+
+HIDDEN_MEMO = 64  # masks remembered per searcher: visitors share one, signed-in people have their own
+
+
+def hidden_documents(searcher: Searcher, mask: Query | None) -> frozenset[int]:
+    """The document numbers `mask` matches, remembered on the searcher (so once per version of the index
+    and process: a searcher is replaced when the index changes)."""
+    if mask is None:
+        return frozenset()
+    memo: dict = searcher.__dict__.setdefault("_hidden_documents", {})
+    key = repr(mask)
+    if key not in memo:
+        if len(memo) >= HIDDEN_MEMO:
+            memo.clear()
+        memo[key] = frozenset(searcher.docs_for_query(mask))
+    return memo[key]
 
 
 def _visible_posts(ids: Sequence[int], request: SearchRequest, viewer) -> list[Post]:
