@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
-from whoosh import sorting
+from whoosh import collectors, sorting
 from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
@@ -327,7 +327,9 @@ def _page(
         # scores; hidden documents as a NOT clause, since a mask turns the skipping off). Counting is a
         # second, unscored walk that stops past COUNT_EXACT.
         ranked = AndNot(query, hidden) if hidden is not None and hidden_docs else query
-        hits = searcher.search(ranked, limit=limit, optimize=True)
+        top = TopHits(limit=limit)
+        searcher.search_with_collector(ranked, top)
+        hits = top.results()
         total = count_matches(searcher, _required(query), hidden_docs, bound=max(COUNT_EXACT, limit))
         return [int(hit["id"]) for hit in hits[start:limit]], total
     if sort is SearchSort.NEWEST:
@@ -336,6 +338,22 @@ def _page(
         order = sorting.MultiFacet(["support", "created"])
         hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden_docs or None)
     return [int(hit["id"]) for hit in hits[start:limit]], Total(len(hits))
+
+
+class TopHits(collectors.TopCollector):
+    """Whoosh's top-N collector, skipping blocks as soon as it holds N hits.
+
+    Whoosh raises the bar for skipping only when a better hit replaces one, so when the first N hits
+    already tie for the best score (short titles with the same words do), it scored every match. A hit
+    must beat the N-th strictly to enter, so a block that can at most tie it is skipped too (the bar is
+    raised by a relative 1e-9 so that float rounding in the block bounds cannot let one through).
+    """
+
+    def _collect(self, global_docnum: int, score: float):
+        key = super()._collect(global_docnum, score)
+        if len(self.items) >= self.limit:
+            self.minscore = self.items[0][0] * (1 + 1e-9)
+        return key
 
 
 def _required(query: Query) -> Query:
