@@ -332,11 +332,12 @@ def _page(
         hits = top.results()
         total = count_matches(searcher, _required(query), hidden_docs, bound=max(COUNT_EXACT, limit))
         return [int(hit["id"]) for hit in hits[start:limit]], total
+    mask = set(hidden_docs) if hidden_docs else None  # whoosh takes a set (not a frozenset) of document numbers
     if sort is SearchSort.NEWEST:
-        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden_docs or None)
+        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=mask)
     else:
         order = sorting.MultiFacet(["support", "created"])
-        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden_docs or None)
+        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=mask)
     return [int(hit["id"]) for hit in hits[start:limit]], Total(len(hits))
 
 

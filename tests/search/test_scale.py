@@ -129,3 +129,12 @@ def test_a_rebuild_in_several_processes_finds_what_the_index_kept_in_step_found(
         key: (set(ids), total) for key, (ids, total) in kept_in_step.items()
     }
     assert all(ids for ids, _ in one_process.values())
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported"])
+def test_sorted_searches_leave_hidden_posts_out_with_their_remembered_mask(make, search, sort):
+    shown = make.post(title="سطل زباله‌ی سوخته در پارک ملت", body=BODY)
+    make.post(PostStatus.PENDING, title="سطل زباله‌ی سوخته در انتظار", body=BODY)
+    assert search("سطل سوخته")[1] == [shown.id]  # relevance first: the mask is remembered by the searcher
+    status, ids, html = search("سطل سوخته", sort=sort)
+    assert status == 200 and ids == [shown.id] and "۱ پست پیدا شد" in heading(html)
