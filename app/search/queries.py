@@ -21,17 +21,18 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
-from whoosh import collectors, sorting
+from whoosh import sorting
 from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.extensions import db
 from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
-from app.search import spelling
+from app.search import counting, spelling
 from app.search.analysis import analyze
 from app.search.backend import search_backend
 from app.search.compounds import term_groups
+from app.search.counting import TopHits, Total, count_matches, hidden_documents
 from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
 
@@ -43,9 +44,6 @@ SPLIT_COUNT_CAP = 50  # posts counted per half when choosing where to split
 Splitter = Callable[[str], tuple[str, str] | None]
 TITLE_BOOST = 2.0  # a word in the title counts this much more than in the text
 MAX_PAGE = 100  # deeper pages are never useful; refining the query is
-# Matches of a ranked search counted one by one up to this many (or past the requested page, if further);
-# beyond, the page says "about N" from how far into the index the count got (docs/decisions/0032-whoosh-at-scale.md).
-COUNT_EXACT = 1000
 SEARCH_ARGS = ("q", "kind", "category", "status", "department", "date_from", "date_to", "sort")  # kept in links
 
 
@@ -213,15 +211,6 @@ def _terms_of(groups: list[tuple[str, ...]]) -> frozenset[str]:
     return frozenset(term for group in groups for term in group)
 
 
-@dataclass(frozen=True)
-class Total:
-    count: int
-    exact: bool = True
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-
 def _run(
     searcher: Searcher, request: SearchRequest, viewer, groups: list[tuple[str, ...]], results: SearchResults
 ) -> tuple[list[int], Total, frozenset[str]]:
@@ -330,7 +319,7 @@ def _page(
         top = TopHits(limit=limit)
         searcher.search_with_collector(ranked, top)
         hits = top.results()
-        total = count_matches(searcher, _required(query), hidden_docs, bound=max(COUNT_EXACT, limit))
+        total = count_matches(searcher, _required(query), hidden_docs, bound=max(counting.COUNT_EXACT, limit))
         return [int(hit["id"]) for hit in hits[start:limit]], total
     mask = set(hidden_docs) if hidden_docs else None  # whoosh takes a set (not a frozenset) of document numbers
     if sort is SearchSort.NEWEST:
@@ -341,72 +330,9 @@ def _page(
     return [int(hit["id"]) for hit in hits[start:limit]], Total(len(hits))
 
 
-class TopHits(collectors.TopCollector):
-    """Whoosh's top-N collector, skipping blocks as soon as it holds N hits.
-
-    Whoosh raises the bar for skipping only when a better hit replaces one, so when the first N hits
-    already tie for the best score (short titles with the same words do), it scored every match. A hit
-    must beat the N-th strictly to enter, so a block that can at most tie it is skipped too (the bar is
-    raised by a relative 1e-9 so that float rounding in the block bounds cannot let one through).
-    """
-
-    def _collect(self, global_docnum: int, score: float):
-        key = super()._collect(global_docnum, score)
-        if len(self.items) >= self.limit:
-            self.minscore = self.items[0][0] * (1 + 1e-9)
-        return key
-
-
 def _required(query: Query) -> Query:
     """What a document must match to be a hit: the words and filters, without the title's optional bonus."""
     return query.a if isinstance(query, AndMaybe) else query
-
-
-def count_matches(searcher: Searcher, query: Query, hidden: frozenset[int], *, bound: int) -> Total:
-    """How many documents match `query`, leaving `hidden` out: exact up to `bound`, an estimate beyond.
-
-    Walks the matches without scoring them and stops at the first past `bound`; the estimate assumes the
-    rest of the index (document numbers follow post ids) matches as often as the part walked, and is
-    rounded to two significant digits, never below what was counted.
-    """
-    count = 0
-    context = searcher.boolean_context()
-    for subsearcher, offset in searcher.leaf_searchers():
-        matcher = query.matcher(subsearcher, context)
-        while matcher.is_active():
-            if offset + matcher.id() not in hidden:
-                count += 1
-                if count > bound:
-                    walked = offset + matcher.id() + 1
-                    return Total(about(count * searcher.doc_count_all() / walked, at_least=count), exact=False)
-            matcher.next()
-    return Total(count)
-
-
-def about(estimate: float, *, at_least: int) -> int:
-    """An estimate to two significant digits (3,456 → 3,500), and at least `at_least`."""
-    digits = max(0, len(str(int(estimate))) - 2)
-    rounded = int(round(estimate, -digits))
-    if rounded < at_least:
-        rounded = int(math.ceil(at_least / 10**digits) * 10**digits)
-    return rounded
-
-
-HIDDEN_MEMO = 64  # masks remembered per searcher: visitors share one, signed-in people have their own
-
-
-def hidden_documents(searcher: Searcher, mask: Query | None) -> frozenset[int]:
-    """The document numbers `mask` matches, remembered on the searcher (so once per version of the index
-    and process: a searcher is replaced when the index changes)."""
-    if mask is None:
-        return frozenset()
-    memo: dict = searcher.__dict__.setdefault("_hidden_documents", {})
-    key = repr(mask)
-    if key not in memo:
-        if len(memo) >= HIDDEN_MEMO:
-            memo.clear()
-        memo[key] = frozenset(searcher.docs_for_query(mask))
-    return memo[key]
 
 
 def _visible_posts(ids: Sequence[int], request: SearchRequest, viewer) -> list[Post]:

@@ -9,9 +9,10 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from app.posts.models import PostStatus
-from app.search import queries
+from app.search import counting, queries
 from app.search.backend import search_backend
-from app.search.queries import SearchRequest, about, search_posts
+from app.search.counting import about
+from app.search.queries import SearchRequest, search_posts
 from app.search.store import index_store
 from tests.search.conftest import indexed
 
@@ -27,7 +28,7 @@ def heading(html: str) -> str:
 @pytest.fixture
 def many(app, make, monkeypatch):
     """Seven posts about one bench, two a page, counted one by one up to three."""
-    monkeypatch.setattr(queries, "COUNT_EXACT", 3)
+    monkeypatch.setattr(counting, "COUNT_EXACT", 3)
     app.config["POSTS_PER_PAGE"] = 2
     for n in range(3):
         make.post(title=f"چاله‌ی خیابان شماره {n}", body=BODY)
@@ -70,7 +71,7 @@ def test_pages_go_on_to_the_last_real_one_and_stop_there(many, search):
 
 
 def test_the_estimate_is_never_below_what_was_counted_and_exact_counts_stay_exact(app, make, monkeypatch):
-    monkeypatch.setattr(queries, "COUNT_EXACT", 2)
+    monkeypatch.setattr(counting, "COUNT_EXACT", 2)
     for n in range(6):
         make.post(title=f"نیمکت شکسته شماره {n}" if n % 2 == 0 else f"درخت افتاده شماره {n}", body=BODY)
     visitor = AnonymousUserMixin()
@@ -88,7 +89,7 @@ def test_about_rounds_to_two_significant_digits_and_never_below_what_was_counted
 
 
 def test_hidden_posts_are_never_counted_past_the_bound(app, make, monkeypatch, search):
-    monkeypatch.setattr(queries, "COUNT_EXACT", 2)
+    monkeypatch.setattr(counting, "COUNT_EXACT", 2)
     shown = [make.post(title=f"سطل زباله‌ی سوخته شماره {n}", body=BODY) for n in range(2)]
     for n in range(3):
         make.post(PostStatus.PENDING, title=f"سطل زباله‌ی سوخته در انتظار {n}", body=BODY)
