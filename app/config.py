@@ -120,6 +120,10 @@ class Defaults:
     SEARCH_BACKEND: str | None = None
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
     SEARCH_SYNC_ON_COMMIT_ROWS = 20  # queue rows a request indexes at most after its commit; the worker the rest
+    # `flask search rebuild` writes with this many processes (None: one per core) once there are this
+    # many posts (docs/decisions/0032-whoosh-at-scale.md).
+    SEARCH_REBUILD_PROCESSES: int | None = None
+    SEARCH_REBUILD_PARALLEL_FROM = 5000
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.
