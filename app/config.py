@@ -124,6 +124,10 @@ class Defaults:
     # A vote's re-indexing (its post's support, for "most supported" search results) waits for the worker
     # (its round: 0.5 s) instead of an index commit in the request; True: indexed after the vote's commit.
     SEARCH_SYNC_COUNTERS_ON_COMMIT = False
+    # `flask search rebuild` writes with this many processes (None: one per core) once there are this
+    # many posts (docs/decisions/0032-whoosh-at-scale.md).
+    SEARCH_REBUILD_PROCESSES: int | None = None
+    SEARCH_REBUILD_PARALLEL_FROM = 5000
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.

@@ -63,7 +63,7 @@ def corpus_and_queries(size: int, count: int) -> tuple[list[dict], list[dict]]:
 
 
 def build_app(docs: list[dict], workdir: Path, backend: str = "whoosh"):
-    """The app holding these posts (bench/dupbench.py), and the rebuild's docs/s."""
+    """The app holding these posts (bench/dupbench.py), and the rebuild's docs/s (wall clock)."""
     set_dir = workdir / "set"
     if not set_dir.exists():
         set_dir.mkdir()
@@ -103,13 +103,13 @@ def timed(call) -> tuple[float, float]:
     return best, wall
 
 
-def measure(loaded, fts: sqlite3.Connection, queries: list[dict]) -> dict[str, list[tuple[float, float]]]:
+def measure(loaded, fts: sqlite3.Connection, queries: list[dict]) -> dict[str, list]:
     from flask_login import AnonymousUserMixin
 
     from app.search.queries import SearchRequest, search_posts
 
     anonymous = AnonymousUserMixin()
-    found: dict[str, list[tuple[float, float]]] = {"similar": [], "similar fts5": [], "search": [], "search fts5": []}
+    found: dict[str, list] = {"similar": [], "similar fts5": [], "search": [], "search fts5": [], "agreement": []}
     with loaded.app.app_context(), loaded.app.test_request_context():
         for query in queries[:20]:  # warm the searchers and caches, as a running server is
             ask(loaded, query, full=True)
@@ -129,7 +129,32 @@ def measure(loaded, fts: sqlite3.Connection, queries: list[dict]) -> dict[str, l
             request = SearchRequest(text=" ".join(title_words))
             found["search"].append(timed(lambda r=request: search_posts(r, anonymous)))
             found["search fts5"].append(timed(lambda m=all_words: _fts_search(fts, m)))
+            if loaded.app.config["SEARCH_BACKEND"] == "whoosh":
+                found["agreement"].append(_agreement(loaded, request, search_posts(request, anonymous), anonymous))
     return found
+
+
+def _agreement(loaded, request, results, viewer) -> tuple[float, int, int, bool] | None:
+    """The page's top 10 against the ranking before issue 16 (every match scored, `optimize=False`, a
+    mask), and its count against an exact one: (overlap@10, total shown, exact total, shown as estimate).
+    None when nothing matched as typed (the spelling paths are unchanged)."""
+    from app.search import queries
+    from app.search.permissions import hidden_from
+
+    with loaded.app.extensions["search_store"].searcher() as searcher:
+        groups = queries.query_groups(request.text, queries._splitter(searcher, viewer))
+        if not groups:
+            return None
+        query, mask = queries._all_words(groups, []), hidden_from(viewer)
+        hits = searcher.search(query, limit=20, optimize=False, mask=mask)
+        before = [int(hit["id"]) for hit in hits[:10]]
+        # Counted by collecting every match: len() of a limited search counts one segment's matches only
+        # on an index of several segments (whoosh-reloaded 2.7.5), which the page showed before issue 16.
+        exact_total = len(searcher.search(query, limit=None, mask=mask))
+    if not before or results.corrected or results.approximate:
+        return None
+    now = [hit.post.id for hit in results.hits[:10]]
+    return len(set(now) & set(before)) / len(before), results.total, exact_total, results.total_is_estimate
 
 
 def _fts_search(fts: sqlite3.Connection, match: str) -> None:
@@ -155,10 +180,11 @@ def main() -> None:
     for size in sizes:
         docs, queries = corpus_and_queries(size, args.queries)
         fts = build_fts(docs)
-        found, rates = {}, {}
+        found, rates, cpu_rates = {}, {}, {}
         with tempfile.TemporaryDirectory(prefix="search-scale-") as folder:
             for backend in backends:
                 loaded, rates[backend] = build_app(docs, Path(folder), backend)
+                cpu_rates[backend] = len(docs) / loaded.index_cpu_seconds
                 try:
                     found[backend] = measure(loaded, fts, queries)
                 finally:
@@ -166,13 +192,34 @@ def main() -> None:
         for backend in backends:
             label = f"{backend:8} " if len(backends) > 1 else ""
             print(
-                f"{label}n={size:>6}: rebuild {rates[backend]:.0f} docs/s through the app's rebuild code; "
+                f"{label}n={size:>6}: rebuild {rates[backend]:.0f} docs/s through the app's rebuild code "
+                f"({cpu_rates[backend]:.0f} docs per CPU-second of it and its helper processes); "
                 f"{len(queries)} queries"
             )
         for kind in ("similar", "search"):
             for backend in backends:
                 label = f"{backend:8} " if len(backends) > 1 else ""
                 print(label + _line(kind, found[backend], baseline, backend))
+        if found["whoosh"]["agreement"]:
+            print(_agreement_line(found["whoosh"]["agreement"]))
+
+
+def _agreement_line(agreement: list) -> str:
+    """overlap@10 with the ranking before issue 16, and how far the "about N" counts were off."""
+    compared = [row for row in agreement if row is not None]
+    if not compared:
+        return "  search   overlap@10 with the ranking before: no query matched as typed"
+    overlap = sum(row[0] for row in compared) / len(compared)
+    identical = sum(1 for row in compared if row[0] == 1.0)
+    estimated = [row for row in compared if row[3]]
+    exact_right = sum(1 for row in compared if not row[3] and row[1] == row[2])
+    errors = sorted(abs(shown - exact) / exact for _, shown, exact, _ in estimated)
+    spread = f", off by median {percentile(errors, 50):.1%} max {errors[-1]:.1%}" if errors else ""
+    return (
+        f"  search   overlap@10 with the ranking before {overlap:.3f} ({identical}/{len(compared)} queries "
+        f"identical) | counts: {exact_right}/{len(compared) - len(estimated)} exact ones equal, "
+        f'{len(estimated)} shown as "about"{spread}'
+    )
 
 
 def _line(kind: str, found: dict, baseline: dict, backend: str) -> str:

@@ -68,6 +68,7 @@ def fold_text(text: str) -> str:
     return normalize_text(text).lower().replace(ZWNJ, " ")
 
 
+@lru_cache(maxsize=100_000)
 def is_persian(word: str) -> bool:
     """True if the word is written in the Arabic script."""
     return _ARABIC_SCRIPT.search(word) is not None
@@ -297,14 +298,42 @@ def word_analyzer() -> Analyzer:
     return NormalizingTokenizer() | StopFilter(stoplist=STOPWORDS, minsize=1) | BilingualStemFilter()
 
 
+class WordNgramAnalyzer(Analyzer):
+    """Padded character n-grams of the words the word analyzer keeps (word_analyzer() | PaddedNgramFilter),
+    made from analyze()'s remembered words: a document's n-gram field reads the text its word fields
+    have just read, and analysing it again was a tenth of a rebuild."""
+
+    def __init__(self, size: int = 3) -> None:
+        self.size = size
+
+    def __call__(self, value: str, positions: bool = False, **kwargs) -> Iterator[Token]:  # type: ignore[override]
+        token = Token(positions=positions, **kwargs)
+        for position, gram in enumerate(text_ngrams(_word_terms(value), self.size)):
+            token.text, token.stopped, token.boost = gram, False, 1.0
+            token.pos, token.startchar, token.endchar = position, 0, 0  # no whoosh highlighting reads them
+            yield token
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and getattr(other, "size", None) == self.size
+
+
 def ngram_analyzer(size: int = 3) -> Analyzer:
     """The fallback analyzer: padded character n-grams of the words the word analyzer keeps."""
-    return word_analyzer() | PaddedNgramFilter(size)
+    return WordNgramAnalyzer(size)
 
 
 def analyze(text: str, analyzer: Analyzer | None = None) -> list[str]:
     """The terms an analyzer makes of a text, in order (the word analyzer by default)."""
-    return [t.text for t in (analyzer or _WORDS)(text)]
+    if analyzer is None:
+        return list(_word_terms(text))
+    return [t.text for t in analyzer(text)]
+
+
+@lru_cache(maxsize=64)
+def _word_terms(text: str) -> tuple[str, ...]:
+    """The word analyzer's terms, remembered for the last few texts: indexing one post reads its text
+    for several fields (words, n-grams, stored terms), and similar posts analyse the same draft twice."""
+    return tuple(t.text for t in _WORDS(text))
 
 
 def text_ngrams(words: Iterable[str], size: int = 3) -> list[str]:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
@@ -35,14 +36,14 @@ SUFFIXES = frozenset(
 COMPOUND_ENDS = frozenset({"رو"})  # a stopword (colloquial را) that ends compounds too: پیاده‌رو, راه‌رو
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple: indexing makes one per word of every post
     text: str  # folded, lower case
     joined_before: bool  # a ZWNJ joins it to the word before
     glued_before: bool  # only a space or a ZWNJ stands between it and the word before (both Persian)
 
 
-def words(text: str) -> list[Word]:
+@lru_cache(maxsize=64)  # a post's text is read for two fields (its words, and its words unstemmed)
+def words(text: str) -> tuple[Word, ...]:
     """The folded words of a text, with how each meets the word before it."""
     folded = normalize_text(text).lower()
     found: list[Word] = []
@@ -53,7 +54,7 @@ def words(text: str) -> list[Word]:
         glued = gap is not None and len(gap) == 1 and gap in _GLUE and is_persian(word) and is_persian(found[-1].text)
         found.append(Word(word, joined_before=gap == ZWNJ, glued_before=glued))
         end = match.end()
-    return found
+    return tuple(found)
 
 
 def _forms(word: str) -> list[str]:

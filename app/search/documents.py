@@ -30,6 +30,8 @@ COLUMNS = (
     Post.support,
 )
 INDEXED_ATTRIBUTES = frozenset(column.key for column in COLUMNS) | {"category", "department", "author"}
+# The same as table columns: a rebuild's helper processes read them without configuring every mapper.
+_TABLE_COLUMNS = tuple(Post.__table__.c[column.key] for column in COLUMNS)
 # Counters that an ORM UPDATE may change: support orders "most supported" results.
 INDEXED_COUNTERS = frozenset({"support", "up_count", "down_count"})
 
@@ -79,10 +81,13 @@ def document_version(row: Any) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
-def post_rows(session: Session, post_ids: Iterable[int] | None = None, *, chunk: int = 500) -> Iterator[Any]:
-    """The indexed columns of the given posts (all posts when None), read in chunks."""
+def post_rows(
+    session: Session, post_ids: Iterable[int] | None = None, *, where: tuple = (), chunk: int = 2000
+) -> Iterator[Any]:
+    """The indexed columns of the given posts (all posts when None, or those `where` selects), read in chunks."""
     if post_ids is None:
-        yield from session.execute(select(*COLUMNS).order_by(Post.id).execution_options(yield_per=chunk))
+        query = select(*_TABLE_COLUMNS).where(*where).order_by(Post.__table__.c.id)
+        yield from session.execute(query.execution_options(yield_per=chunk))
         return
     ids = sorted(set(post_ids))
     for start in range(0, len(ids), chunk):

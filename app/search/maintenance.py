@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.db import write_intent
 from app.extensions import db
 from app.posts.models import Post
-from app.search.documents import document_for, document_version, post_rows
+from app.search.documents import document_version, post_rows
 from app.search.store import DAMAGED, HEALTHY, IndexDamagedError, IndexStore
 from app.search.sync import drain, enqueue
+from app.search.writers import write_generation
 
 log = logging.getLogger(__name__)
-WRITER_MEMORY_MB = 256
 
 
 def repair(store: IndexStore) -> int | None:
@@ -47,22 +49,23 @@ def rebuild(
         if unless_healthy and store.health() == HEALTHY:
             return None
         name, ix = store.new_generation()
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-        count = 0
-        try:
-            with Session(db.engine) as session:
-                for row in post_rows(session):
-                    writer.add_document(**document_for(row))
-                    count += 1
-                    if progress is not None:
-                        progress(1)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
+        with Session(db.engine) as session:
+            count = write_generation(ix, session, processes=rebuild_processes(), progress=progress)
         store.publish(name)
     drain(store)
     return count
+
+
+def rebuild_processes() -> int:
+    """Processes a rebuild writes with: SEARCH_REBUILD_PROCESSES once there are SEARCH_REBUILD_PARALLEL_FROM
+    posts (starting a helper costs about a second), one otherwise or when helpers cannot open the database."""
+    config = current_app.config
+    wanted = config["SEARCH_REBUILD_PROCESSES"] or os.cpu_count() or 1
+    url = db.engine.url
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if wanted <= 1 or in_memory or post_count() < config["SEARCH_REBUILD_PARALLEL_FROM"]:
+        return 1
+    return wanted
 
 
 def post_count() -> int:

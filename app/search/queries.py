@@ -22,16 +22,17 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import sorting
-from whoosh.query import And, AndMaybe, NumericRange, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, NumericRange, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.extensions import db
 from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
-from app.search import spelling
+from app.search import counting, spelling
 from app.search.analysis import analyze
 from app.search.backend import search_backend
 from app.search.compounds import term_groups
+from app.search.counting import TopHits, Total, count_matches, hidden_documents
 from app.search.permissions import hidden_from
 from app.search.snippets import highlight, snippet
 
@@ -87,6 +88,7 @@ class SearchResults:
     suggestion: str | None = None  # "did you mean": a better query than the one that matched
     approximate: bool = False  # nothing matched exactly; these have words a letter or two away
     available: bool = True  # False while there is no index yet
+    total_is_estimate: bool = False  # more than COUNT_EXACT matched: `total` is rounded, from a count that stopped
 
     @property
     def page(self) -> int:
@@ -126,7 +128,8 @@ def search_posts(request: SearchRequest, viewer) -> SearchResults:
         return results
     ids, terms = found
     posts = _visible_posts(ids, request, viewer)
-    results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
+    if not results.total_is_estimate:
+        results.total -= len(ids) - len(posts)  # a hit the database refused (the index lags a moment)
     results.hits = [SearchHit(p, highlight(p.title, terms), snippet(p.body, terms)) for p in posts]
     return results
 
@@ -150,7 +153,8 @@ def whoosh_search(store, request: SearchRequest, viewer, results: SearchResults)
         if searcher is None:
             return None
         groups = query_groups(request.text, _splitter(searcher, viewer))
-        ids, results.total, terms = _run(searcher, request, viewer, groups, results)
+        ids, total, terms = _run(searcher, request, viewer, groups, results)
+    results.total, results.total_is_estimate = total.count, not total.exact
     return ids, terms
 
 
@@ -185,7 +189,7 @@ def _splitter(searcher: Searcher, viewer) -> Splitter:
         nonlocal hidden
         if hidden is None:
             mask = hidden_from(viewer) if viewer is not None else None
-            hidden = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+            hidden = hidden_documents(searcher, mask)
         terms = analyze(word)
         return spelling.visible_count(searcher, terms[0], hidden, cap=cap, fieldname="text") if terms else 0
 
@@ -209,7 +213,7 @@ def _terms_of(groups: list[tuple[str, ...]]) -> frozenset[str]:
 
 def _run(
     searcher: Searcher, request: SearchRequest, viewer, groups: list[tuple[str, ...]], results: SearchResults
-) -> tuple[list[int], int, frozenset[str]]:
+) -> tuple[list[int], Total, frozenset[str]]:
     mask = hidden_from(viewer)
     page = partial(_page, searcher, request=request, hidden=mask)
     filters = _filters(request)
@@ -219,7 +223,7 @@ def _run(
     ids, total = page(_all_words(groups, filters))
     if total:  # found as typed: no "did you mean", however rare the words
         return ids, total, _terms_of(groups)
-    hidden_docs = frozenset(searcher.docs_for_query(mask)) if mask is not None else frozenset()
+    hidden_docs = hidden_documents(searcher, mask)
     suggestion = spelling.suggest(searcher, request.text, hidden_docs)
     corrected_groups = query_groups(suggestion) if suggestion else []
     if corrected_groups:
@@ -297,23 +301,38 @@ def _page(
     request: SearchRequest,
     hidden: Query | None,
     default: SearchSort = SearchSort.RELEVANCE,
-) -> tuple[list[int], int]:
+) -> tuple[list[int], Total]:
     """The post ids on the requested page, and how many posts matched in all (leaving `hidden` out)."""
     if query is None:
-        return [], 0
+        return [], Total(0)
     limit = request.page * request.per_page
+    start = (request.page - 1) * request.per_page
     sort = request.sort or default
     if sort is SearchSort.RELEVANCE and default is not SearchSort.RELEVANCE:
         sort = default  # without words there is no relevance to order by
+    hidden_docs = hidden_documents(searcher, hidden)
+    if sort is SearchSort.RELEVANCE:
+        # The best `limit` only: Whoosh skips the blocks of postings that cannot reach them (block-max
+        # scores; hidden documents as a NOT clause, since a mask turns the skipping off). Counting is a
+        # second, unscored walk that stops past COUNT_EXACT.
+        ranked = AndNot(query, hidden) if hidden is not None and hidden_docs else query
+        top = TopHits(limit=limit)
+        searcher.search_with_collector(ranked, top)
+        hits = top.results()
+        total = count_matches(searcher, _required(query), hidden_docs, bound=max(counting.COUNT_EXACT, limit))
+        return [int(hit["id"]) for hit in hits[start:limit]], total
+    mask = set(hidden_docs) if hidden_docs else None  # whoosh takes a set (not a frozenset) of document numbers
     if sort is SearchSort.NEWEST:
-        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=hidden)
-    elif sort is SearchSort.SUPPORTED:
+        hits = searcher.search(query, limit=limit, sortedby="created", reverse=True, mask=mask)
+    else:
         order = sorting.MultiFacet(["support", "created"])
-        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=hidden)
-    else:  # optimize=False: exact top hits (block-quality skipping misorders some), and an exact count
-        hits = searcher.search(query, limit=limit, optimize=False, mask=hidden)
-    start = (request.page - 1) * request.per_page
-    return [int(hit["id"]) for hit in hits[start:limit]], len(hits)
+        hits = searcher.search(query, limit=limit, sortedby=order, reverse=True, mask=mask)
+    return [int(hit["id"]) for hit in hits[start:limit]], Total(len(hits))
+
+
+def _required(query: Query) -> Query:
+    """What a document must match to be a hit: the words and filters, without the title's optional bonus."""
+    return query.a if isinstance(query, AndMaybe) else query
 
 
 def _visible_posts(ids: Sequence[int], request: SearchRequest, viewer) -> list[Post]:

@@ -113,14 +113,18 @@ def post_schema() -> Schema:
         department=ID(stored=True),
         author=ID(),
         # Words, and the joined form of words written apart (app.search.compounds)
-        title=TEXT(analyzer=IndexAnalyzer(), stored=True),
-        text=TEXT(analyzer=IndexAnalyzer(), spelling=True),  # + spell_text: unstemmed words for "did you mean"
+        # phrase=False: no positions (nothing searches phrases), less to write and read.
+        # text also gets spell_text: the unstemmed words for "did you mean".
+        title=TEXT(analyzer=IndexAnalyzer(), stored=True, phrase=False),
+        text=TEXT(analyzer=IndexAnalyzer(), spelling=True, phrase=False),
         grams=TEXT(analyzer=ngram_analyzer(), phrase=False),
-        lat=NUMERIC(float, stored=True),
-        lon=NUMERIC(float, stored=True),
+        # Place: read back for the distance, never searched (the place-and-week cell finds neighbours)
+        lat=STORED(),
+        lon=STORED(),
         cell=KEYWORD(),
-        created=NUMERIC(int, bits=64, stored=True, sortable=True),
-        support=NUMERIC(int, stored=True, sortable=True),
+        # Time: date ranges (16-bit tiers: 4 terms a post, each range still a few terms a tier)
+        created=NUMERIC(int, bits=64, stored=True, sortable=True, shift_step=16),
+        support=NUMERIC(int, stored=True, sortable=True, shift_step=0),  # sorted by, never a range: one term
         terms=STORED(),
         version=STORED(),  # fingerprint of the post's indexed fields, for `flask search check`
     )

@@ -84,8 +84,11 @@ def visible_count(
     """
     if hasattr(searcher, "visible_count"):  # another backend counts in its own store, for its viewer (app.search.pg)
         return searcher.visible_count(word, cap=cap, fieldname=fieldname)
-    if not searcher.doc_frequency(fieldname, word):
+    frequency = searcher.doc_frequency(fieldname, word)
+    if not frequency:
         return 0
+    if not searcher.reader().has_deletions() and frequency - len(hidden) >= min(frequency, cap):
+        return min(frequency, cap)  # no old copies, and too few hidden posts to matter: no need to walk it
     count = 0
     postings = searcher.postings(fieldname, word)  # skips deleted documents
     while postings.is_active() and count < cap:
@@ -116,11 +119,20 @@ def _terms_within(searcher: Searcher, word: str, maxdist: int) -> list[str]:
     """Known unstemmed words within `maxdist` edits of `word` that start with its first letter."""
     if hasattr(searcher, "terms_within"):  # app.search.pg: pg_trgm finds them
         return searcher.terms_within(word, maxdist)
-    return list(searcher.reader().terms_within(SPELL_FIELD, word, maxdist, prefix=1))
+    # Whoosh's reader.terms_within(prefix=1) measures the distance to every word with the same first
+    # letter; words whose length differs by more than maxdist are never within it, so skip them first.
+    shortest, longest = len(word) - maxdist, len(word) + maxdist
+    found = []
+    for term in searcher.reader().expand_prefix(SPELL_FIELD, word[:1]):
+        candidate = term.decode("utf-8")
+        if shortest <= len(candidate) <= longest and edit_distance(word, candidate, maxdist) <= maxdist:
+            found.append(candidate)
+    return found
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps count as one edit)."""
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count as one edit); with `limit`, any answer above
+    it may be returned as soon as every path is known to exceed it."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -130,5 +142,7 @@ def edit_distance(a: str, b: str) -> int:
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 cost = min(cost, previous2[j - 2] + 1)
             current.append(cost)
+        if limit is not None and i > 1 and min(current) > limit and min(previous) > limit:
+            return limit + 1
         previous2, previous = previous, current
     return previous[-1]

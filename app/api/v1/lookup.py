@@ -104,7 +104,13 @@ def search():
     results = queries.search_posts(request, api_user())
     items = [{"post": hit.post, "snippet": hit.snippet.striptags()} for hit in results.hits]
     next_cursor = cursor.encode([page_number + 1, per_page]) if results.hits and results.has_next else None
-    page = {"items": items, "total": max(0, results.total), "available": results.available, "next_cursor": next_cursor}
+    page = {
+        "items": items,
+        "total": max(0, results.total),
+        "total_is_estimate": results.total_is_estimate,
+        "available": results.available,
+        "next_cursor": next_cursor,
+    }
     return answer(s.SearchPageSchema(), page)
 
 

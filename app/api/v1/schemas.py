@@ -198,6 +198,9 @@ class SearchHitSchema(Schema):
 class SearchPageSchema(Schema):
     items = fields.List(fields.Nested(SearchHitSchema), required=True)
     total = fields.Integer(required=True)
+    total_is_estimate = fields.Boolean(
+        required=True, metadata={"description": "True when many posts match: `total` is then rounded, not counted."}
+    )
     available = fields.Boolean(required=True, metadata={"description": "False while the index is being built."})
     next_cursor = fields.String(allow_none=True, required=True)
 

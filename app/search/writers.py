@@ -1,0 +1,128 @@
+"""Writing a whole generation fast: several processes, one segment each, in post-id order.
+
+A rebuild spends its time in Whoosh's pure-Python writer (analysis, then sorting and writing the
+postings), one core's worth. Split by post id into contiguous parts, each part is written as its own
+segment by its own process (this one writes the last part), and the segments are committed together
+in id order: document numbers follow post ids as with one writer, so ties in a ranking fall the same
+way. Helper processes are started with "spawn" (no inherited database connections, locks or
+threads) and read their own posts from the database. See docs/decisions/0032-whoosh-at-scale.md.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.index import FileIndex
+from whoosh.writing import SegmentWriter
+
+from app.posts.models import Post
+from app.search.documents import document_for, post_rows
+
+WRITER_MEMORY_MB = 256  # per writing process
+
+
+class LengthsCodec(W3Codec):
+    """Whoosh's codec, remembering which fields have no length column.
+
+    While writing postings, Whoosh asks a segment for each posting's field length; for fields without
+    lengths (ids, filters, dates) it looked for the column's file on disk every time: a `stat` per
+    posting, a sixth of a rebuild's CPU. Pickled as a plain W3Codec, so the index on disk never names
+    this class.
+    """
+
+    def per_document_reader(self, storage, segment):
+        return _PerDocReader(storage, segment)
+
+    def __reduce__(self):
+        return (W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
+
+
+class _PerDocReader(W3PerDocReader):
+    def _cached_reader(self, fieldname, column):
+        try:
+            return self._readers[fieldname]
+        except KeyError:
+            reader = self._readers[fieldname] = super()._cached_reader(fieldname, column)
+            return reader
+
+
+def write_generation(
+    ix: FileIndex,
+    session: Session,
+    *,
+    processes: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Index every post into the empty index `ix` (call under the writer lock); returns the posts written."""
+    if processes <= 1:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+        try:
+            count = _add(writer, post_rows(session), progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(optimize=True)
+        return count
+    column = Post.__table__.c.id
+    ids = list(session.scalars(select(column).order_by(column)))
+    size = -(-len(ids) // processes)
+    parts = [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    folder = str(ix.storage.folder)
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
+            helpers = [pool.submit(_write_part, folder, url, first, last) for first, last in parts[:-1]]
+            first, last = parts[-1]
+            count = _add(writer, _rows_between(session, first, last), progress)
+            segments = []
+            for helper in helpers:
+                segment, written = helper.result()
+                segments.append(segment)
+                count += written
+                if progress is not None:
+                    progress(written)
+    except BaseException:
+        writer.cancel()
+        raise
+    # What SegmentWriter.commit does, with the helpers' segments listed before this one (whoosh's own
+    # MpWriter commits its helpers' segments the same way).
+    segments.append(writer._finalize_segment())
+    writer._commit_toc(segments)
+    writer._finish()
+    return count
+
+
+def _add(writer, rows, progress: Callable[[int], None] | None) -> int:
+    count = 0
+    for row in rows:
+        writer.add_document(**document_for(row))
+        count += 1
+        if progress is not None:
+            progress(1)
+    return count
+
+
+def _rows_between(session: Session, first: int, last: int):
+    column = Post.__table__.c.id
+    return post_rows(session, where=(column >= first, column <= last))
+
+
+def _write_part(folder: str, url: str, first: int, last: int):
+    """In a helper process: the posts first..last (ids) as one finished segment, not yet committed."""
+    engine = create_engine(url)
+    try:
+        ix = index.open_dir(folder)
+        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+        with Session(engine) as session:
+            count = _add(writer, _rows_between(session, first, last), None)
+        return writer._finalize_segment(), count
+    finally:
+        engine.dispose()
