@@ -65,6 +65,7 @@ class Defaults:
     COMMENT_EDIT_MINUTES = 15
     PAGE_CACHE_SIZE = 512  # rendered pages kept per process for visitors (0 turns the cache off)
     FRAGMENT_CACHE_SIZE = 2048  # rendered parts of signed-in pages kept per process (0 turns it off)
+    READER_PAGE_CACHE_SIZE = 1024  # whole signed-in pages shared by a class of readers, per process (0: off)
     PANEL_REFRESH_SECONDS = 60  # a post page's similar posts and relative times are at most this old
     COMMENTS_PER_PAGE = 50  # comments (with their replies) on one page of a post's thread
 
@@ -120,6 +121,9 @@ class Defaults:
     SEARCH_BACKEND: str | None = None
     SEARCH_SYNC_ON_COMMIT = True  # index right after each commit (without waiting); `flask worker` catches up
     SEARCH_SYNC_ON_COMMIT_ROWS = 20  # queue rows a request indexes at most after its commit; the worker the rest
+    # A vote's re-indexing (its post's support, for "most supported" search results) waits for the worker
+    # (its round: 0.5 s) instead of an index commit in the request; True: indexed after the vote's commit.
+    SEARCH_SYNC_COUNTERS_ON_COMMIT = False
     # `flask search rebuild` writes with this many processes (None: one per core) once there are this
     # many posts (docs/decisions/0032-whoosh-at-scale.md).
     SEARCH_REBUILD_PROCESSES: int | None = None

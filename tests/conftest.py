@@ -203,7 +203,8 @@ def _build_schema(engine) -> None:
     db.metadata.create_all(engine)
     create_search_tables(engine)  # PostgreSQL only, as the migration does
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO site_generation (id, value) VALUES (1, 0)"))
+        # The site's generation and the lists' (as the migrations make them).
+        connection.execute(text("INSERT INTO site_generation (id, value) VALUES (1, 0), (2, 0)"))
 
 
 def _reset_postgres() -> None:

@@ -36,13 +36,23 @@ def test_the_post_list_runs_the_same_queries_for_two_posts_and_twelve(client, au
     count = _same_for_two_and_twelve(
         client, count_queries, "/posts", lambda n: [make.supporters(make.post(), 1) for _ in range(n)]
     )
-    assert count <= 6
+    assert count <= 7  # 6, and the lists' versions that a signed-in reader's shared page is kept under
+
+
+def test_a_shared_list_page_is_served_in_four_queries(client, auth, make, count_queries):
+    for _ in range(3):
+        make.supporters(make.post(), 1)
+    auth.login(make.user())
+    for url in ("/posts", "/"):
+        _queries(client, count_queries, url)  # rendered once for the readers of its class
+        # The user, the lists' versions, the bell, the reader's votes on the cards.
+        assert _queries(client, count_queries, url) <= 4, url
 
 
 def test_the_front_page_runs_the_same_queries_for_two_posts_and_twelve(client, auth, make, count_queries):
     auth.login(make.user())
     count = _same_for_two_and_twelve(client, count_queries, "/", lambda n: [make.post() for _ in range(n)])
-    assert count <= 9  # 8, and the calls for ideas open now
+    assert count <= 10  # 8, the calls for ideas open now, and the lists' versions (a reader's shared page)
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.MODERATOR])
@@ -63,8 +73,9 @@ def test_a_post_page_whose_shared_parts_are_cached_runs_fewer_queries(client, au
     auth.login(make.user())
     url = f"/posts/{post.id}"
     assert _queries(client, count_queries, url) <= 12
-    # The user, the post and its photos, the viewer's state, the versions, the bell, the timeline, the flag.
-    assert _queries(client, count_queries, url) <= 8
+    # The whole page shared by residents: the user, the versions with the reader's vote and follow,
+    # the bell, the reader's flag.
+    assert _queries(client, count_queries, url) <= 4
 
 
 def test_a_post_page_runs_the_same_queries_for_a_short_timeline_and_a_long_one(client, auth, make, count_queries):
@@ -213,7 +224,8 @@ def test_main_pages_run_no_sql_while_they_render(client, auth, make, role, sql_w
         user = make.user(role, department=post.department) if role is Role.STAFF else make.user(role)
         auth.login(user)
     pages = (*MAIN_PAGES, f"/posts/{post.id}", f"/posts/{repeat.id}", f"/departments/{post.department.slug}")
-    for url in pages:
+    # Again: signed-in readers are served these kept, with their own parts rendered into the holes.
+    for url in (*pages, "/", "/posts", f"/posts/{post.id}"):
         sql_while_rendering.clear()
         response = client.get(url)
         assert response.status_code in (200, 302, 403, 404), (url, response.status_code)

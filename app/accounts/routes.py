@@ -15,6 +15,7 @@ from app.accounts.forms import ButtonForm, ForgotPasswordForm, LoginForm, ResetP
 from app.accounts.models import Role
 from app.core.errors import DomainError, show_error
 from app.core.i18n import chosen_language
+from app.core.personal import add_own_part
 from app.core.rate_limits import setting
 from app.core.redirects import is_safe_path, safe_next_url
 from app.extensions import db, limiter, login_manager
@@ -31,6 +32,17 @@ def _load_user(user_id: str):
 def _template_helpers(state) -> None:
     # Globals, not a context processor: macros imported without context (user_name) see them too.
     state.app.jinja_env.globals.update(needs_verification=permissions.needs_verification, role_badge=role_badge)
+    add_own_part(state.app, "banners", _banners)
+
+
+def _banners(_frame) -> str:
+    """What the reader's account needs them to know on every page (blocked, address not confirmed):
+    a reader's own part of shared pages, mostly empty."""
+    if not current_user.is_authenticated or not (
+        current_user.is_blocked or permissions.needs_verification(current_user)
+    ):
+        return ""
+    return render_template("_banners.html")
 
 
 def role_badge(user) -> str | None:

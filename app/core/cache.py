@@ -78,20 +78,21 @@ def current_generation() -> int | None:
     return current_versions()[0]
 
 
-def current_versions(row_id: int | None = None, *, in_session: bool = False) -> tuple[int | None, ...]:
+def current_versions(row_id: int | None = None, *, in_session: bool = False, also: tuple = ()) -> tuple:
     """(site generation, lists generation, version of the versioned row `row_id`) in one query.
 
     Read on a connection of its own, outside the request's session (cached pages must not open and
     keep a transaction), or `in_session`: in the request's own transaction, so that what a page then
-    reads is never older than these versions (SQLite keeps a reader's snapshot from its first read)."""
+    reads is never older than these versions (SQLite keeps a reader's snapshot from its first read).
+    `also`: more scalar subqueries read in the same query, their values after the three."""
     holder = _VERSIONED.get("holder")
     generation = select(SiteGeneration.value).where(SiteGeneration.id == SITE).scalar_subquery()
     lists = select(SiteGeneration.value).where(SiteGeneration.id == LISTS).scalar_subquery()
     if row_id is None or holder is None:
-        query = select(generation, lists, None)
+        query = select(generation, lists, None, *also)
     else:
         column = getattr(holder, _PUBLIC_TABLES[holder.__tablename__].version_column)
-        query = select(generation, lists, select(column).where(holder.id == row_id).scalar_subquery())
+        query = select(generation, lists, select(column).where(holder.id == row_id).scalar_subquery(), *also)
     if in_session:
         return tuple(db.session.execute(query).one())
     with db.engine.connect() as connection:
@@ -246,9 +247,16 @@ def page_versions(scope: str, post_id: int | None = None, *, in_session: bool = 
     - "lists": lists of posts: the site and lists generations (a vote changes counts and orders);
     - "post": one post's page: the site generation, that post's own version (its votes and comments),
       and the clock (its similar posts are other posts)."""
-    site, lists, version = current_versions(post_id if scope == POST_SCOPE else None, in_session=in_session)
-    if site is None or (scope == POST_SCOPE and version is None):
-        return None
+    return versions_key(
+        scope, post_id, current_versions(post_id if scope == POST_SCOPE else None, in_session=in_session)
+    )
+
+
+def versions_key(scope: str, post_id: int | None, versions: tuple) -> tuple | None:
+    """`page_versions` from versions already read (`current_versions`, with more values read beside them)."""
+    site, lists, version = versions[:3]
+    if site is None or (scope == POST_SCOPE and version is None) or (scope != POST_SCOPE and lists is None):
+        return None  # a missing row: nothing would tell this page's versions apart
     if scope == POST_SCOPE:
         key: tuple = (site, post_id, version, clock(post_id))
     else:

@@ -10,6 +10,7 @@ token in; everything else a part shows must be the same for every viewer of the 
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 
 from flask import current_app, g
 from flask_wtf.csrf import generate_csrf
@@ -19,6 +20,8 @@ from app.core.cache import _PageCache
 
 # Unguessable, so that no text a user writes can ask for the viewer's token to be put in its place.
 TOKEN_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# Where a page shared by readers has a hole (app.core.personal); unguessable too.
+HOLE_MARK = f"hole-{secrets.token_hex(16)}"
 
 
 def fragment_cache() -> _PageCache:
@@ -42,20 +45,35 @@ def fragment(name: str, caller) -> Markup:
         return caller()
     html = found.get(name)
     if html is None:
-        html = _render_shared(caller)
+        html = _render_shared(name, caller)
         fragment_cache().put((key, name), html, current_app.config["FRAGMENT_CACHE_SIZE"])
     if TOKEN_PLACEHOLDER in html:
         html = html.replace(TOKEN_PLACEHOLDER, generate_csrf())
     return Markup(html)  # noqa: S704 -- rendered by Jinja with autoescaping
 
 
-def _render_shared(caller) -> str:
-    """Render with the placeholder as the CSRF token (Flask-WTF keeps the request's token in `g`)."""
+def _render_shared(name: str, caller) -> str:
+    """Render with the placeholder as the CSRF token; no reader's own part (app.core.personal) may sit inside."""
+    g.shahrvand_in_fragment = True
+    try:
+        with placeholder_token():
+            html = str(caller())
+    finally:
+        g.shahrvand_in_fragment = False
+    if HOLE_MARK in html:  # a slot's part the view filled before the page rendered (app.core.hooks)
+        raise RuntimeError(f"a reader's own part sits inside a shared fragment ({name!r}): it cannot keep it")
+    return html
+
+
+@contextmanager
+def placeholder_token():
+    """While this lasts, forms and `csrf_token()` take the placeholder as the request's token
+    (Flask-WTF keeps it in `g`); each request puts its own in afterwards."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     had, previous = field in g, g.get(field)
     setattr(g, field, TOKEN_PLACEHOLDER)
     try:
-        return str(caller())
+        yield
     finally:
         if had:
             setattr(g, field, previous)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, request
+from flask import Blueprint, Flask, Request, current_app, g, make_response, redirect, render_template, request
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import fragments, l10n, page_context
+from app.core import fragments, l10n, page_context, personal
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
@@ -100,6 +100,11 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     fragments.register(app)
     page_context.register(app)
+    personal.register(app)
+    # The header's own parts for each reader (holes of shared pages: app.core.personal), drawn from
+    # the frame's values loaded before the page renders (app.core.page_context): no SQL in them.
+    personal.add_own_part(app, "reader-name", lambda _frame: escape(current_user.display_name))
+    personal.add_own_part(app, "role-menu", lambda frame: render_template("_role_menu.html", **frame))
 
     @app.before_request
     def _transaction_mode():

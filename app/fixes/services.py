@@ -67,6 +67,18 @@ def question_for(user, post: Post) -> FixQuestion | None:
     )
 
 
+def answers_of(user, resolution_ids: list[int]) -> dict[int, FixAnswer | None]:
+    """The user's answer about each of these resolutions they were asked about (one query)."""
+    if not user.is_authenticated or not resolution_ids:
+        return {}
+    rows = db.session.execute(
+        select(FixQuestion.resolution_id, FixQuestion.answer).where(
+            FixQuestion.resolution_id.in_(resolution_ids), FixQuestion.user_id == user.id
+        )
+    )
+    return dict(rows.all())
+
+
 def _question(user, post: Post) -> FixQuestion:
     question = question_for(user, post)
     if question is not None:

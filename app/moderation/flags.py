@@ -228,6 +228,14 @@ def open_flagged_item_count() -> int:
     return db.session.scalar(select(func.count()).select_from(inner))
 
 
+def flagged_among(user, post_ids: list[int]) -> set[int]:
+    """Which of these posts (not their comments) the user flagged: one query."""
+    if not user.is_authenticated or not post_ids:
+        return set()
+    query = select(Flag.post_id).where(Flag.user_id == user.id, Flag.post_id.in_(post_ids), Flag.comment_id.is_(None))
+    return set(db.session.scalars(query))
+
+
 def has_flagged(user, item: Post | Comment) -> bool:
     if not user.is_authenticated:
         return False

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.accounts.permissions import can_moderate
 from app.core.hooks import add_template_hook
+from app.core.personal import add_choice, is_sharing, personal
 from app.moderation import duplicates, flags, revisions, services, workflow
 from app.moderation.forms import (
     DecideFlagsForm,
@@ -53,15 +54,24 @@ def was_edited(post: Post) -> bool:
 
 
 def _flag_post(post: Post) -> str:
+    """ "Flag this post", or "you flagged it": the reader's own state, a hole of shared pages."""
     if not current_user.is_authenticated:
         return ""
-    return render_template(
-        "moderation/_flag_post.html",
-        post=post,
-        has_flagged=flags.has_flagged(current_user, post),
-        may_flag=can_flag(current_user, post),
-        form=FlagForm(formdata=None),  # the note's limit comes from its validator
-    )
+    may_flag = can_flag(current_user, post)
+    form = FlagForm(formdata=None)  # the note's limit comes from its validator
+
+    def render(has_flagged: bool) -> str:
+        return render_template(
+            "moderation/_flag_post.html", post=post, has_flagged=has_flagged, may_flag=may_flag, form=form
+        )
+
+    mine = False if is_sharing() else flags.has_flagged(current_user, post)
+    return personal("flag", (post.id,), mine, (False, True), caller=render)
+
+
+def _flag_states(holes: list[tuple]) -> list[bool]:
+    flagged = flags.flagged_among(current_user, [post_id for (post_id,) in holes])
+    return [post_id in flagged for (post_id,) in holes]
 
 
 def _flag_comment(comment: Comment, post: Post) -> str:
@@ -127,5 +137,6 @@ def register_hooks(app: Flask) -> None:
     add_template_hook(app, "post-notices", _post_notices)
     add_template_hook(app, "post-timeline", _timeline)
     add_template_hook(app, "post-vote-card", _flag_post)
+    add_choice(app, "flag", _flag_states)
     add_template_hook(app, "comment-tools", _flag_comment)
     add_template_hook(app, "post-aside", _actions, priority=10)

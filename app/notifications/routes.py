@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,6 +12,7 @@ from app.accounts.permissions import is_signed_in
 from app.core.l10n import format_number
 from app.core.page_context import add_page_context
 from app.core.permissions import require
+from app.core.personal import add_own_part
 from app.extensions import db
 from app.notifications import account_mail, mail, services, subscribers, texts  # noqa: F401  (signal receivers)
 from app.notifications.forms import PreferencesForm, UnsubscribeForm, preference_fields
@@ -30,6 +32,20 @@ def _template_helpers(state) -> None:
         describe_notification=texts.describe,
         notification_detail=texts.detail,
     )
+    add_own_part(state.app, "bell", _bell)
+
+
+def _bell(frame) -> str:
+    """The reader's bell (a reader's own part of shared pages), from the unread count loaded before
+    the page renders (app.core.page_context): rendered once per language and count."""
+    unread = frame["unread_notifications"]
+    rendered = current_app.extensions.setdefault("shahrvand_bells", {})
+    key = (str(get_locale()), unread)
+    if key not in rendered:
+        if len(rendered) > 1000:
+            rendered.clear()
+        rendered[key] = render_template("notifications/_bell.html", unread=unread)
+    return rendered[key]
 
 
 @bp.get("/")

@@ -26,3 +26,12 @@ def unfollow_post(user, post: Post) -> None:
 
 def follower_ids(post: Post) -> list[int]:
     return list(db.session.scalars(select(Follow.user_id).where(Follow.post_id == post.id)))
+
+
+def followed_among(user, post_ids: list[int]) -> set[int]:
+    """Which of these posts the user follows (one query)."""
+    if not user.is_authenticated or not post_ids:
+        return set()
+    return set(
+        db.session.scalars(select(Follow.post_id).where(Follow.user_id == user.id, Follow.post_id.in_(post_ids)))
+    )

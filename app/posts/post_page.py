@@ -3,7 +3,7 @@ state, and the key its shared parts are cached under (app.core.fragments)."""
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,10 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts import permissions as account_permissions
 from app.accounts.models import Role
-from app.core.cache import POST_SCOPE, page_versions
+from app.core.cache import POST_SCOPE, current_versions, page_versions, versions_key
 from app.core.fragments import use_fragments
 from app.core.hooks import render_hook, render_hooks
 from app.core.pagination import requested_page
+from app.core.personal import know
 from app.extensions import db
 from app.posts import comments as comment_service
 from app.posts.forms import CommentForm, int_or_none
@@ -45,8 +46,13 @@ def post_page(
     its comments section (htmx swaps it in), without the other packages' parts of the page."""
     newest_first = request.args.get("comments") == "newest"
     number = thread_page or requested_page("comment_page")
-    my_vote, is_following, has_commented = _viewer_state(post)
-    found = use_fragments(_fragment_key(post, has_commented), POST_PAGE_PARTS)
+    read = g.pop("shahrvand_post_reader", None)  # read by `reader_key` for a shared page of this post
+    if read is not None and read[0] == post.id:
+        _post_id, versions, my_vote, is_following, has_commented = read
+    else:
+        versions = page_versions(POST_SCOPE, post.id, in_session=True)
+        my_vote, is_following, has_commented = _viewer_state(post)
+    found = use_fragments(_fragment_key(post, versions, has_commented), POST_PAGE_PARTS)
     thread = None
     comment_tools: dict[int, str] = {}
     if not found["thread"]:
@@ -98,11 +104,41 @@ def _viewer_state(post: Post) -> tuple[int, bool, bool]:
     return vote or 0, follow is not None, comment is not None
 
 
-def _fragment_key(post: Post, has_commented: bool) -> tuple | None:
+def reader_key(post_id: int) -> tuple | None:
+    """What a signed-in reader's whole post page is shared under (app.core.personal): as its parts
+    (`_fragment_key`), in one query that also reads the reader's vote and follow state for its holes."""
+    mine = (Vote.user_id == current_user.id) & (Vote.post_id == post_id)
+    following = (Follow.user_id == current_user.id) & (Follow.post_id == post_id)
+    commented = (Comment.post_id == post_id) & (Comment.author_id == current_user.id)
+    versions = current_versions(
+        post_id,
+        in_session=True,
+        also=(
+            select(Post.author_id).where(Post.id == post_id).scalar_subquery(),
+            select(Vote.value).where(mine).scalar_subquery(),
+            select(Follow.post_id).where(following).scalar_subquery(),
+            select(Comment.id).where(commented).limit(1).scalar_subquery(),
+        ),
+    )
+    key = versions_key(POST_SCOPE, post_id, versions)
+    if key is None:
+        return None
+    author_id, vote, follow, comment = versions[3:]
+    g.shahrvand_post_reader = (post_id, key, vote or 0, follow is not None, comment is not None)
+    know("vote", (post_id, author_id), "own" if author_id == current_user.id else vote or 0)
+    know("follow", (post_id,), follow is not None)
+    if current_user.role is Role.RESIDENT and author_id != current_user.id and comment is None:
+        # As for the parts; `can_comment` is `can_participate` on the public posts such a reader sees.
+        viewer: tuple = ("resident", account_permissions.can_participate(current_user))
+    else:
+        viewer = ("user", current_user.id)
+    return (key, str(get_locale()), request.full_path, viewer)
+
+
+def _fragment_key(post: Post, versions: tuple | None, has_commented: bool) -> tuple | None:
     """What the shared parts of this post's page are keyed by: the post's versions, the language, the
     address (page of the thread, reply), and the class of viewer. Residents who neither wrote the post
     nor commented on it see the same parts (told apart by what they may do); anyone else, their own."""
-    versions = page_versions(POST_SCOPE, post.id, in_session=True)
     if versions is None:
         return None
     if not current_user.is_authenticated:

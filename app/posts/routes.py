@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
-from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors
+from app.core.cache import LISTS_SCOPE, POST_SCOPE, cached_for_visitors, page_versions
 from app.core.errors import DomainError, show_error
 from app.core.hooks import render_hook
 from app.core.pagination import requested_page
 from app.core.permissions import require
+from app.core.personal import add_choice, is_sharing, shared_by_readers
 from app.core.rate_limits import setting, user_or_address
 from app.core.redirects import safe_next_url
 from app.core.web import localized
@@ -29,6 +33,8 @@ bp = Blueprint("posts", __name__)
 
 @bp.record_once
 def _template_helpers(state) -> None:
+    add_choice(state.app, "vote", _vote_states)
+    add_choice(state.app, "follow", _follow_states)
     state.app.jinja_env.globals.update(
         can_participate=account_permissions.can_participate,
         can_moderate=account_permissions.can_moderate,
@@ -113,6 +119,7 @@ def filter_form(filters: queries.PostFilter, categories: list[Category], sort: q
 
 @bp.get("/")
 @cached_for_visitors(scope=LISTS_SCOPE)
+@shared_by_readers(lambda: list_key())
 def index():
     per_page = current_app.config["POSTS_PER_PAGE"]
     hot = queries.list_public_posts(queries.PostFilter(), queries.Sort.HOT, 1, per_page // 2)
@@ -130,6 +137,7 @@ def index():
 
 @bp.get("/posts")
 @cached_for_visitors(scope=LISTS_SCOPE)
+@shared_by_readers(lambda: list_key())
 def list_posts():
     filters = list_filters()
     sort = _enum_arg("sort", queries.Sort) or queries.Sort.HOT
@@ -145,7 +153,35 @@ def list_posts():
     )
 
 
+def _vote_states(holes: list[tuple]) -> list:
+    """The reader's vote on each (post id, author id) of a shared page: "own" for their own posts."""
+    mine = votes.user_votes(current_user, [post_id for post_id, _author in holes])
+    return ["own" if author == current_user.id else mine.get(post_id, 0) for post_id, author in holes]
+
+
+def _follow_states(holes: list[tuple]) -> list[bool]:
+    followed = follows.followed_among(current_user, [post_id for (post_id,) in holes])
+    return [post_id in followed for (post_id,) in holes]
+
+
+def list_key() -> tuple | None:
+    """What a signed-in reader's list page is shared under (app.core.personal): the lists' versions,
+    the language, the address, the reader's role (residents share the header's role links) and
+    whether they may vote (their own votes are holes)."""
+    versions = page_versions(LISTS_SCOPE, in_session=True)
+    if versions is None:
+        return None
+    return (
+        versions,
+        str(get_locale()),
+        request.full_path,
+        ("reader", current_user.role, account_permissions.can_participate(current_user)),
+    )
+
+
 def _my_votes(posts: list[Post]) -> dict[int, int]:
+    if is_sharing():  # every vote's look is rendered; each reader's are chosen in one query (app.core.personal)
+        return {}
     return votes.user_votes(current_user, [post.id for post in posts])
 
 
@@ -216,6 +252,7 @@ def _draft(form: PostForm) -> duplicates.Draft:
 
 @bp.get("/posts/<int:post_id>")
 @cached_for_visitors(scope=POST_SCOPE)
+@shared_by_readers(post_page.reader_key)
 def show(post_id: int):
     post = post_page.load_post(post_id)
     require(permissions.can_view_post(current_user, post), hide=True)
@@ -275,7 +312,8 @@ def edit(post_id: int):
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    post = db.get_or_404(Post, post_id)
+    # The vote needs none of the post's photos (loaded with every post otherwise).
+    post = db.first_or_404(select(Post).where(Post.id == post_id).options(lazyload(Post.photos)))
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
@@ -290,10 +328,13 @@ def vote(post_id: int):
             ), 422
         flash(str(error), "danger")
         return redirect(_back_to(post))
+    # What the answer shows is rendered before the commit, from the rows the vote just read: after
+    # it, every object is expired and would be read again in a new transaction (which, in a POST,
+    # takes the write lock again). Nothing of it leaves before the commit has succeeded.
+    answer = render_template("posts/_vote.html", post=post, my_vote=held) if request.headers.get("HX-Request") else None
+    back = answer is None and _back_to(post)
     db.session.commit()
-    if request.headers.get("HX-Request"):
-        return render_template("posts/_vote.html", post=post, my_vote=held)
-    return redirect(_back_to(post))
+    return answer if answer is not None else redirect(back)
 
 
 def _back_to(post: Post) -> str:

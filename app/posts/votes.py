@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
 from app.core.db import insert_ignoring_conflict, utcnow
@@ -178,7 +179,8 @@ def _change_counters(post: Post, *, added=None, removed=None) -> None:
         up += sign * (value == SUPPORT)
         down += sign * (value == OPPOSE)
         heat += sign * value * hot.weight(moment)
-    db.session.execute(
+    counters = (Post.up_count, Post.down_count, Post.support, Post.hot_score)
+    row = db.session.execute(
         update(Post)
         .where(Post.id == post.id)
         .values(
@@ -186,7 +188,9 @@ def _change_counters(post: Post, *, added=None, removed=None) -> None:
             down_count=Post.down_count + down,
             support=Post.support + up - down,
             hot_score=Post.hot_score + heat,
-        ),
+        )
+        .returning(*counters),  # the new counts in the same statement (no second read)
         execution_options={"synchronize_session": False},
-    )
-    db.session.refresh(post, ["up_count", "down_count", "support", "hot_score"])
+    ).one()
+    for column, value in zip(counters, row, strict=True):
+        set_committed_value(post, column.key, value)

@@ -46,8 +46,10 @@ posts_indexed = signal("search-posts-indexed")
 # --------------------------------------------------------------------------- 1. in the transaction
 
 
-def enqueue(session: Session, post_ids: set[int]) -> None:
-    """Queue posts for re-indexing inside the session's open transaction.
+def enqueue(session: Session, post_ids: set[int], *, counters_only: bool = False) -> None:
+    """Queue posts for re-indexing inside the session's open transaction. Rows queued for vote
+    counters alone (`counters_only`: they only order "most supported" results) are left to the
+    worker unless SEARCH_SYNC_COUNTERS_ON_COMMIT: a vote does not wait for an index commit.
 
     On the PostgreSQL backend nothing is queued: the posts are noted, and their terms written just
     before the commit (_write_terms_before_commit), in the same transaction.
@@ -59,7 +61,8 @@ def enqueue(session: Session, post_ids: set[int]) -> None:
         return
     now = utcnow()
     session.connection().execute(insert(SearchQueue), [{"post_id": i, "queued_at": now} for i in sorted(post_ids)])
-    session.info[QUEUED] = True
+    if not counters_only or (has_app_context() and current_app.config.get("SEARCH_SYNC_COUNTERS_ON_COMMIT")):
+        session.info[QUEUED] = True
 
 
 def _changed(post: Post) -> bool:
@@ -81,17 +84,19 @@ def _queue_statement_targets(state) -> None:
     table = getattr(state.statement, "table", None)
     if table is None or table.name != Post.__tablename__:
         return
-    if state.is_update and not _sets_indexed_column(state.statement):
+    names = _set_names(state.statement) if state.is_update else None
+    if names is not None and not names & (INDEXED_ATTRIBUTES | INDEXED_COUNTERS):
         return
-    enqueue(state.session, _target_ids(state))
+    counters_only = names is not None and not names & (INDEXED_ATTRIBUTES - INDEXED_COUNTERS)
+    enqueue(state.session, _target_ids(state), counters_only=counters_only)
 
 
-def _sets_indexed_column(statement) -> bool:
+def _set_names(statement) -> set[str] | None:
+    """The columns an UPDATE sets, or None when they are given as execute() parameters (cannot tell)."""
     values = getattr(statement, "_values", None)
     if not values:
-        return True  # values given as execute() parameters: cannot tell, so assume they matter
-    names = {getattr(column, "key", column) for column in values}
-    return bool(names & (INDEXED_ATTRIBUTES | INDEXED_COUNTERS))
+        return None
+    return {getattr(column, "key", column) for column in values}
 
 
 def _target_ids(state) -> set[int]:

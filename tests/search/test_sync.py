@@ -80,7 +80,18 @@ def test_a_bulk_update_whose_targets_are_not_named_by_id_is_still_queued(make):
     first, second = make.post(title="نخستین پست آزمون"), make.post(title="دومین پست آزمون")
     db.session.execute(update(Post).where(Post.title.like("%پست آزمون")).values(support=Post.support + 5))
     db.session.commit()
+    # Counters alone are indexed by the worker's round, not after the commit (SEARCH_SYNC_COUNTERS_ON_COMMIT).
+    assert queued() == 2
+    sync.drain(index_store())
     assert indexed()[first.id]["support"] == 5 and indexed()[second.id]["support"] == 5
+
+
+def test_a_bulk_update_of_counters_is_indexed_after_its_commit_when_configured(app, make):
+    app.config["SEARCH_SYNC_COUNTERS_ON_COMMIT"] = True
+    post = make.post(title="نخستین پست آزمون")
+    db.session.execute(update(Post).where(Post.title.like("%پست آزمون")).values(support=Post.support + 5))
+    db.session.commit()
+    assert indexed()[post.id]["support"] == 5 and queued() == 0
 
 
 def test_changes_that_do_not_touch_the_index_queue_nothing(app, make):
