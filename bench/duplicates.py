@@ -158,6 +158,7 @@ def main() -> None:
         default="",
         help="words of the draft embedded, e.g. 24,32,48,64: the fused runs once per cap (default: the app's)",
     )
+    parser.add_argument("--runs", default="text,full", help="which runs: text, full or both (default)")
     parser.add_argument(
         "--typing",
         type=int,
@@ -220,6 +221,8 @@ def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tup
                 ("text-only run (title and body)", False),
                 ("full run (text, category, place, time)", True),
             ):
+                if ("full" if full else "text") not in args.runs.split(","):
+                    continue
                 kind = f"fused{cap}" if fused else "words"
                 name = f"{kind}-{'full' if full else 'text'}"
                 results = loaded.workdir / f"results-{name}.jsonl"
