@@ -72,26 +72,7 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
     with loaded.app.app_context():
         post_ids = embeddings.posts_to_embed(missing_only=True)
         if vectors_file is not None and post_ids:
-            stored = np.load(vectors_file)
-            position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
-            rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
-            identity = embeddings.model_identity()
-            rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
-            print(f"vectors from {vectors_file.name}: {len(rows)} of {len(post_ids)} posts")
-            db.session.execute(
-                db.insert(PostEmbedding),
-                [
-                    {
-                        "post_id": row.id,
-                        "model": identity,
-                        "text_hash": embeddings.text_hash(embeddings.post_text(row.title, row.body)),
-                        "vector": stored["cp"][position[loaded.set_id_of[row.id]]].astype("<f2").tobytes(),
-                    }
-                    for row in rows
-                ],
-            )
-            db.session.commit()
-            held = [row.id for row in rows]
+            held = store_vectors(loaded, vectors_file, len(post_ids))
             sample = held[:: max(1, len(held) // 64)][:64]
             before = {i: embeddings.from_bytes(db.session.get(PostEmbedding, i).vector) for i in sample}
             db.session.remove()
@@ -123,6 +104,34 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
             f"per process (int8 + scale + sign code + id); stored as float16: "
             f"{768 * 100_000 / 2**20:.1f} MiB per 100,000"
         )
+
+
+def store_vectors(loaded, vectors_file: Path, missing: int) -> list[int]:
+    """Store the posts' vectors from a file made by bench/embed_set.py; returns the posts it held."""
+    from app.extensions import db
+    from app.search import embeddings
+    from app.search.models import PostEmbedding
+
+    stored = np.load(vectors_file)
+    position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
+    rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
+    identity = embeddings.model_identity()
+    rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
+    print(f"vectors from {vectors_file.name}: {len(rows)} of {missing} posts")
+    db.session.execute(
+        db.insert(PostEmbedding),
+        [
+            {
+                "post_id": row.id,
+                "model": identity,
+                "text_hash": embeddings.text_hash(embeddings.post_text(row.title, row.body)),
+                "vector": stored["cp"][position[loaded.set_id_of[row.id]]].astype("<f2").tobytes(),
+            }
+            for row in rows
+        ],
+    )
+    db.session.commit()
+    return [row.id for row in rows]
 
 
 def scorer_of(set_dir: Path) -> Path:
