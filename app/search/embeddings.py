@@ -33,9 +33,11 @@ log = logging.getLogger(__name__)
 DIM = 384
 MODEL_FILE = "multilingual-e5-small-q4"
 MAX_WORDS = 64  # words embedded per post: the cost grows with length (Boston reports: p90 61 words)
-# Words embedded of a draft (while typing, on submit): the model runs inside the request, and a Boston
-# report of 64 words cost p95 ~170 ms of CPU; the start of a text says what it is about.
-DRAFT_WORDS = 32
+# Words embedded of a draft (while typing, on submit), title first: the model runs inside the request
+# and its cost grows with length (a Boston report cut at 64 words added p95 128 ms of CPU, at 16 words
+# 52 ms), while the start of a text says what it is about (parsinlu-fa-dev and Boston's full run kept
+# their recall). Stored posts keep MAX_WORDS: they are embedded off the request path.
+DRAFT_WORDS = 16
 DRAFTS_REMEMBERED = 16  # drafts' vectors kept per process: the form asks again with the same text
 BATCH = 32  # posts embedded per model call and per commit
 QUERY_PREFIX = False  # drafts are embedded as passages too ("passage: "): measured better for duplicates
