@@ -13,7 +13,11 @@ sees the page, and it costs that resident one click), among text floors of 0.5 o
 reports name their place in the text, and a different problem at the same bus stop reached a text
 similarity of 0.38-0.43 in tests/search/test_similar.py (Boston's short texts cannot show this).
 
+With --vectors FILE.npz (bench/embed_set.py), every post's vector is stored and the whole is measured
+twice, words only and then with words and meaning fused (the draft cut as the app cuts it).
+
     .venv/bin/python bench/duplicate_threshold.py ../shared/data/dupbench/boston311-dev [--sample 1500]
+        [--vectors FILE.npz]
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1500, help="corpus posts taken as new, non-duplicate posts")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--no-place", action="store_true", help="drafts without a place (ideas, problems not marked)")
+    parser.add_argument("--vectors", type=Path, help="corpus vectors: measure words only, then words and meaning")
     args = parser.parse_args()
     set_dir = require_set(args.set_dir)
     queries = read_jsonl(set_dir / "queries.jsonl")
@@ -58,34 +63,50 @@ def main() -> None:
     sample = random.Random(20261126).sample(corpus, min(args.sample, len(corpus)))
     loaded = load(set_dir, workdir=args.workdir)
     try:
-        with loaded.app.app_context(), loaded.app.test_request_context():
-            duplicates = []
-            for query in queries:
-                found, score, text = best(loaded, query, set(query.get("exclude") or []), not args.no_place)
-                duplicates.append((found in answers.get(query["id"], ()), found is not None, score, text))
-            fresh = [best(loaded, doc, {doc["id"]}, not args.no_place)[1:] for doc in sample]
-        place = "without their places" if args.no_place else "with text, category, place and time"
-        print(f"set {set_dir.name}: {len(duplicates)} real duplicates, {len(fresh)} posts taken as new, {place}")
-        print("score≥  text≥   caught   wrong precision  alarms")
-        chosen = None
-        for s in SCORES:
-            for t in TEXTS:
-                caught = sum(ok and sc >= s and tx >= t for ok, _f, sc, tx in duplicates) / len(duplicates)
-                wrong = sum(f and not ok and sc >= s and tx >= t for ok, f, sc, tx in duplicates) / len(duplicates)
-                alarms = sum(sc >= s and tx >= t for sc, tx in fresh) / len(fresh)
-                precision = caught / (caught + wrong) if caught + wrong else 1.0
-                print(f"{s:6.2f} {t:6.2f}  {caught:7.3f} {wrong:7.3f} {precision:9.3f} {alarms:7.3f}")
-                good = precision >= MIN_PRECISION and alarms <= MAX_ALARMS and t >= MIN_TEXT_FLOOR
-                if good and (chosen is None or caught > chosen[2]):
-                    chosen = (s, t, caught, wrong, precision, alarms)
-        if chosen:
-            s, t, caught, wrong, precision, alarms = chosen
-            print(
-                f"chosen: SEARCH_DUPLICATE_SCORE={s:.2f} SEARCH_DUPLICATE_TEXT={t:.2f} caught={caught:.3f} "
-                f"wrong={wrong:.3f} precision={precision:.3f} alarms={alarms:.3f}"
-            )
+        if args.vectors is not None:
+            from bench.duplicates import store_vectors
+
+            with loaded.app.app_context():
+                store_vectors(loaded, args.vectors, len(loaded.post_of))
+        for fused in (False, True) if args.vectors is not None else (None,):
+            if fused is not None:
+                loaded.app.config["SEARCH_EMBEDDINGS"] = fused
+            grid(loaded, set_dir, queries, answers, sample, args.no_place, fused)
     finally:
         cleanup(loaded)
+
+
+def grid(loaded, set_dir: Path, queries, answers, sample, no_place: bool, fused: bool | None) -> None:
+    """Every threshold pair's figures, and the pair chosen."""
+    from app.search.embeddings import DRAFT_WORDS
+
+    with loaded.app.app_context(), loaded.app.test_request_context():
+        duplicates = []
+        for query in queries:
+            found, score, text = best(loaded, query, set(query.get("exclude") or []), not no_place)
+            duplicates.append((found in answers.get(query["id"], ()), found is not None, score, text))
+        fresh = [best(loaded, doc, {doc["id"]}, not no_place)[1:] for doc in sample]
+    place = "without their places" if no_place else "with text, category, place and time"
+    how = {None: "", False: ", words only", True: f", words and meaning (the draft's first {DRAFT_WORDS} words)"}
+    print(f"set {set_dir.name}: {len(duplicates)} real duplicates, {len(fresh)} taken as new, {place}{how[fused]}")
+    print("score≥  text≥   caught   wrong precision  alarms")
+    chosen = None
+    for s in SCORES:
+        for t in TEXTS:
+            caught = sum(ok and sc >= s and tx >= t for ok, _f, sc, tx in duplicates) / len(duplicates)
+            wrong = sum(f and not ok and sc >= s and tx >= t for ok, f, sc, tx in duplicates) / len(duplicates)
+            alarms = sum(sc >= s and tx >= t for sc, tx in fresh) / len(fresh)
+            precision = caught / (caught + wrong) if caught + wrong else 1.0
+            print(f"{s:6.2f} {t:6.2f}  {caught:7.3f} {wrong:7.3f} {precision:9.3f} {alarms:7.3f}")
+            good = precision >= MIN_PRECISION and alarms <= MAX_ALARMS and t >= MIN_TEXT_FLOOR
+            if good and (chosen is None or caught > chosen[2]):
+                chosen = (s, t, caught, wrong, precision, alarms)
+    if chosen:
+        s, t, caught, wrong, precision, alarms = chosen
+        print(
+            f"chosen: SEARCH_DUPLICATE_SCORE={s:.2f} SEARCH_DUPLICATE_TEXT={t:.2f} caught={caught:.3f} "
+            f"wrong={wrong:.3f} precision={precision:.3f} alarms={alarms:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,12 @@ every post is embedded first through `flask search embed` code (the backfill rat
 instead and a sample of 64 posts is re-embedded to check it and time the backfill. Printed too: the
 latency each query gained, and the memory the vectors take per 100,000 posts in each process.
 
+With --draft-words 24,32,48,64 the fused runs are repeated with the draft (the query) cut to each number
+of words (stored posts keep theirs, embeddings.MAX_WORDS); --typing N then writes the first N queries as
+in the post form and counts the draft embeddings that remembering the last drafts' vectors saves.
+
     .venv/bin/python bench/duplicates.py ../shared/data/dupbench/boston311-dev [--queries N] [--embeddings]
-        [--backend postgres]
+        [--vectors FILE.npz] [--draft-words 24,32,48,64] [--typing N] [--backend postgres]
 """
 
 from __future__ import annotations
@@ -42,10 +46,12 @@ ASKED = 12  # a little over 10: the scorer drops each query's excluded ids befor
 def run(loaded, queries: list[dict], *, full: bool, out: Path) -> list[tuple[float, float]]:
     """Ask every query, write the results file; returns each query's wall and CPU milliseconds."""
     from app.extensions import db
+    from app.search.embeddings import forget_drafts
 
     times = []
     with loaded.app.app_context(), loaded.app.test_request_context(), out.open("w") as fh:
         for number, query in enumerate(queries):
+            forget_drafts()  # each query's draft is embedded, not taken from an earlier run's memory
             started, cpu = time.perf_counter(), time.process_time()
             ranked = [set_id for set_id, _item in ask(loaded, query, full=full, limit=ASKED)]
             ms = (time.perf_counter() - started) * 1000
@@ -66,26 +72,7 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
     with loaded.app.app_context():
         post_ids = embeddings.posts_to_embed(missing_only=True)
         if vectors_file is not None and post_ids:
-            stored = np.load(vectors_file)
-            position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
-            rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
-            identity = embeddings.model_identity()
-            rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
-            print(f"vectors from {vectors_file.name}: {len(rows)} of {len(post_ids)} posts")
-            db.session.execute(
-                db.insert(PostEmbedding),
-                [
-                    {
-                        "post_id": row.id,
-                        "model": identity,
-                        "text_hash": embeddings.text_hash(embeddings.post_text(row.title, row.body)),
-                        "vector": stored["cp"][position[loaded.set_id_of[row.id]]].astype("<f2").tobytes(),
-                    }
-                    for row in rows
-                ],
-            )
-            db.session.commit()
-            held = [row.id for row in rows]
+            held = store_vectors(loaded, vectors_file, len(post_ids))
             sample = held[:: max(1, len(held) // 64)][:64]
             before = {i: embeddings.from_bytes(db.session.get(PostEmbedding, i).vector) for i in sample}
             db.session.remove()
@@ -119,6 +106,34 @@ def embed_corpus(loaded, vectors_file: Path | None) -> None:
         )
 
 
+def store_vectors(loaded, vectors_file: Path, missing: int) -> list[int]:
+    """Store the posts' vectors from a file made by bench/embed_set.py; returns the posts it held."""
+    from app.extensions import db
+    from app.search import embeddings
+    from app.search.models import PostEmbedding
+
+    stored = np.load(vectors_file)
+    position = {set_id: i for i, set_id in enumerate(stored["ids_c"].tolist())}
+    rows = db.session.execute(db.select(embeddings.Post.id, embeddings.Post.title, embeddings.Post.body))
+    identity = embeddings.model_identity()
+    rows = [row for row in rows if loaded.set_id_of[row.id] in position]  # a file may hold a subset
+    print(f"vectors from {vectors_file.name}: {len(rows)} of {missing} posts")
+    db.session.execute(
+        db.insert(PostEmbedding),
+        [
+            {
+                "post_id": row.id,
+                "model": identity,
+                "text_hash": embeddings.text_hash(embeddings.post_text(row.title, row.body)),
+                "vector": stored["cp"][position[loaded.set_id_of[row.id]]].astype("<f2").tobytes(),
+            }
+            for row in rows
+        ],
+    )
+    db.session.commit()
+    return [row.id for row in rows]
+
+
 def scorer_of(set_dir: Path) -> Path:
     """The set's own scorer (dupbench/score.py, beside the set); exits with a message when it is missing."""
     scorer = set_dir.parent / "score.py"
@@ -147,6 +162,18 @@ def main() -> None:
     parser.add_argument("--vectors", type=Path, help="corpus vectors made by bench/embed_set.py (skips the backfill)")
     parser.add_argument("--only-fused", action="store_true", help="skip the words-only runs (tuning)")
     parser.add_argument("--weights", default="", help="ranking constants to try, e.g. meaning_share=0.6,zsum=1")
+    parser.add_argument(
+        "--draft-words",
+        default="",
+        help="words of the draft embedded, e.g. 24,32,48,64: the fused runs once per cap (default: the app's)",
+    )
+    parser.add_argument("--runs", default="text,full", help="which runs: text, full or both (default)")
+    parser.add_argument(
+        "--typing",
+        type=int,
+        default=0,
+        help="then N queries written as in the post form, counting the draft embeddings a memory of them saves",
+    )
     parser.add_argument(
         "--backend",
         choices=("whoosh", "postgres"),
@@ -191,18 +218,27 @@ def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tup
         if args.embeddings:
             embed_corpus(loaded, args.vectors)
             modes.append(True)
+        from app.search import embeddings
+
+        caps = [int(c) for c in args.draft_words.split(",") if c] or [embeddings.DRAFT_WORDS]
+        runs = [(fused, cap) for fused in modes for cap in (caps if fused else [None])]
         last, times = [], {}
-        for fused in modes:
+        for fused, cap in runs:
             loaded.app.config["SEARCH_EMBEDDINGS"] = fused
+            embeddings.DRAFT_WORDS = cap or embeddings.DRAFT_WORDS
             for label, full in (
                 ("text-only run (title and body)", False),
                 ("full run (text, category, place, time)", True),
             ):
-                name = f"{'fused' if fused else 'words'}-{'full' if full else 'text'}"
+                if ("full" if full else "text") not in args.runs.split(","):
+                    continue
+                kind = f"fused{cap}" if fused else "words"
+                name = f"{kind}-{'full' if full else 'text'}"
                 results = loaded.workdir / f"results-{name}.jsonl"
                 times[name] = run(loaded, queries, full=full, out=results)
                 lines = score(set_dir, results)
-                out.append((f"{name}-head", f"== {label}, {'words and meaning fused' if fused else 'words only'}"))
+                how = f"words and meaning fused, the draft's first {cap} words embedded" if fused else "words only"
+                out.append((f"{name}-head", f"== {label}, {how}"))
                 out += [(f"{name}-{number}", line) for number, line in enumerate(lines[:-1])]
                 wall, cpu = [w for w, _ in times[name]], [c for _, c in times[name]]
                 out.append(
@@ -213,23 +249,66 @@ def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tup
                     )
                 )
                 last = lines[-1:]
-        for run_name in ("text", "full"):
-            if f"words-{run_name}" in times and f"fused-{run_name}" in times:
-                pairs = list(zip(times[f"words-{run_name}"], times[f"fused-{run_name}"], strict=True))
-                wall = [b[0] - a[0] for a, b in pairs]
-                cpu = [b[1] - a[1] for a, b in pairs]
-                out.append(
-                    (
-                        f"added-{run_name}",
-                        f"added latency of meaning, {run_name} run: wall p50 {percentile(wall, 50):.1f} ms, "
-                        f"p95 {percentile(wall, 95):.1f} ms; CPU p50 {percentile(cpu, 50):.1f} ms, "
-                        f"p95 {percentile(cpu, 95):.1f} ms (one thread)",
+        for cap in caps:
+            for run_name in ("text", "full"):
+                if f"words-{run_name}" in times and f"fused{cap}-{run_name}" in times:
+                    pairs = list(zip(times[f"words-{run_name}"], times[f"fused{cap}-{run_name}"], strict=True))
+                    wall = [b[0] - a[0] for a, b in pairs]
+                    cpu = [b[1] - a[1] for a, b in pairs]
+                    out.append(
+                        (
+                            f"added{cap}-{run_name}",
+                            f"added latency of meaning, {run_name} run, draft cut to {cap} words: wall p50 "
+                            f"{percentile(wall, 50):.1f} ms, p95 {percentile(wall, 95):.1f} ms; CPU p50 "
+                            f"{percentile(cpu, 50):.1f} ms, p95 {percentile(cpu, 95):.1f} ms (one thread)",
+                        )
                     )
-                )
+        if args.typing and args.embeddings:
+            with loaded.app.app_context():
+                out += [(f"typing-{n}", line) for n, line in enumerate(typing(queries[: args.typing], caps))]
         out += [("last", line) for line in last]
     finally:
         cleanup(loaded)
     return out
+
+
+WORDS_PER_PAUSE = 5  # the form asks after each pause in typing the description (hx-trigger delay:800ms)
+
+
+def typing(queries: list[dict], caps: list[int]) -> list[str]:
+    """Each query written as in the post form, and what a memory of the last drafts' vectors saves.
+
+    The form asks for suggestions when the title is written, after every WORDS_PER_PAUSE words of the
+    description, when the category and the place are chosen, and once more on submit (the hold-back).
+    Each request embeds the draft cut to the cap; with the memory (embeddings.DRAFTS_REMEMBERED, far
+    more than one person's drafts in a row), a text already embedded is not embedded again. Each
+    distinct text is embedded once here and its CPU time counted for every request that asks it."""
+    from app.search import embeddings
+
+    lines = []
+    for cap in caps:
+        requests = embedded = 0
+        without, with_memory = [], []
+        for query in queries:
+            title, words = query.get("title") or "", (query.get("body") or "").split()
+            bodies = [" ".join(words[:n]) for n in range(0, len(words), WORDS_PER_PAUSE)] + [" ".join(words)] * 3
+            texts = [embeddings.post_text(title, body, words=cap) for body in bodies]
+            cost = {}
+            for text in dict.fromkeys(texts):
+                started = time.process_time()
+                embeddings.embed_texts([text], query=True)
+                cost[text] = (time.process_time() - started) * 1000
+            requests, embedded = requests + len(texts), embedded + len(cost)
+            without.append(sum(cost[text] for text in texts))
+            with_memory.append(sum(cost.values()))
+        lines.append(
+            f"while typing, draft cut to {cap} words ({len(queries)} posts written, {requests} requests): "
+            f"the draft embedded {requests} times without memory, {embedded} with "
+            f"({1 - embedded / requests:.0%} fewer); model CPU a post p50 {percentile(without, 50):.0f} → "
+            f"{percentile(with_memory, 50):.0f} ms, p95 {percentile(without, 95):.0f} → "
+            f"{percentile(with_memory, 95):.0f} ms"
+        )
+    return lines
 
 
 def nearest_at_100k(vectors) -> None:

@@ -234,3 +234,50 @@ def test_a_changed_vector_replaces_the_old_one_and_memory_stays_under_80_mb_per_
     index._add([(42, embeddings.to_bytes(second))])
     assert len(index) == 1 and float(index.vector_of(42) @ second) > 0.99
     assert index.nbytes() / len(index) * 100_000 <= 80 * 2**20
+
+
+# ----------------------------------------------------------------------------------- the draft's cut
+
+LONG_BODY = (
+    STREETLIGHT_EN[1] + " We walk home from the bus stop every evening and the whole block is pitch black. Neighbours"
+    " have tripped on the broken kerb near the bakery twice this month, an old man fell last week,"
+    " children cross the road without seeing the cars, and the shop owners say burglars came twice."
+    " Please send someone to repair the lamps, check the cables under the pavement and trim the trees"
+    " that cover the remaining lights before winter comes and the evenings get even longer."
+)
+
+
+@pytest.mark.parametrize("meaning", [True], indirect=True)
+def test_a_long_draft_is_embedded_by_its_first_words_while_the_stored_post_keeps_the_longer_cut(
+    meaning, client, make, monkeypatch
+):
+    assert len(f"{STREETLIGHT_EN[0]} {LONG_BODY}".split()) > embeddings.MAX_WORDS > embeddings.DRAFT_WORDS
+    stored = make.post(title=STREETLIGHT_EN[0], body=LONG_BODY)
+    for title, body in OTHERS:
+        make.post(title=title, body=body)
+    row = embedded_rows()[stored.id]
+    longer = embeddings.post_text(STREETLIGHT_EN[0], LONG_BODY)
+    assert len(longer.split()) == embeddings.MAX_WORDS
+    assert row.text_hash == embeddings.text_hash(longer)
+
+    real, seen = embeddings.embed_texts, []
+
+    def spy(texts, **kwargs):
+        seen.extend(texts)
+        return real(texts, **kwargs)
+
+    monkeypatch.setattr(embeddings, "embed_texts", spy)
+    embeddings.forget_drafts()
+    draft = STREETLIGHT_FA[0], LONG_BODY
+    assert similar_ids(client, *draft)[0] == stored.id
+    (text,) = seen
+    assert text.split() == f"{draft[0]} {LONG_BODY}".split()[: embeddings.DRAFT_WORDS]
+    assert text.startswith(STREETLIGHT_FA[0])  # the title first
+
+    # The form asks again as the description grows past the cut, and when the place is chosen: the same
+    # words, so the model does not run again in this process.
+    assert similar_ids(client, draft[0], LONG_BODY + " It is still dark tonight.")[0] == stored.id
+    assert similar_ids(client, *draft)[0] == stored.id
+    assert seen == [text]
+    similar_ids(client, draft[0], "Lamps out.")  # another draft: embedded
+    assert len(seen) == 2 and seen[1] == f"{draft[0]} Lamps out."
