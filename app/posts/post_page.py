@@ -131,7 +131,8 @@ def reader_key(post_id: int) -> tuple | None:
         # As for the parts; `can_comment` is `can_participate` on the public posts such a reader sees.
         viewer: tuple = ("resident", account_permissions.can_participate(current_user))
     else:
-        viewer = ("user", current_user.id)
+        # Their own page, and what they may do: a block (or a confirmed address) bumps no version.
+        viewer = ("user", current_user.id, account_permissions.can_participate(current_user))
     return (key, str(get_locale()), request.full_path, viewer)
 
 
@@ -150,7 +151,8 @@ def _fragment_key(post: Post, versions: tuple | None, has_commented: bool) -> tu
             can_comment(current_user, post),
         )
     else:
-        viewer = ("user", current_user.id)
+        # What they may do follows `can_participate` too (every power goes with a block, which bumps no version).
+        viewer = ("user", current_user.id, account_permissions.can_participate(current_user))
     return (versions, str(get_locale()), request.full_path, viewer)
 
 
