@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.services import QUESTION_MAX, TEXT_MAX, TITLE_MAX
@@ -126,8 +137,26 @@ class IdeaForm(LocationFields, FlaskForm):
     )
 
 
+class IdeaDecisionForm(Form):
+    """One idea's decision in the outcome: which post (hidden), taken up or not, and why."""
+
+    post_id = HiddenField(filters=[int_or_none])
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("taken", _l("Taken up")), SelectChoice("not_taken", _l("Not taken up"))],
+        default="not_taken",
+        validators=[InputRequired(_l("Choose taken up or not."))],
+    )
+    note = TextAreaField(
+        _l("Why (public)"),
+        filters=[multiline],
+        validators=[Length(max=TEXT_MAX, message=_l("A reason must be at most %(max)d characters long."))],
+    )
+
+
 class OutcomeForm(FlaskForm):
-    """The summary; each idea's decision is read as `decision-<post id>` and `note-<post id>`."""
+    """The summary and one decision for each idea, matched to its idea by post number (not by
+    position: the ideas' order may change while the page is open)."""
 
     outcome = TextAreaField(
         _l("The outcome: what the department will do"),
@@ -137,3 +166,17 @@ class OutcomeForm(FlaskForm):
             Length(max=TEXT_MAX, message=_l("The outcome must be at most %(max)d characters long.")),
         ],
     )
+    decisions = FieldList(FormField(IdeaDecisionForm))
+
+    def for_ideas(self, post_ids: list[int]) -> list:
+        """The decision entries in the ideas' order: what was sent for each idea, a fresh entry
+        for an idea that was not on the page when it was sent; entries for other posts are dropped."""
+        sent = {entry.form.post_id.data: entry for entry in self.decisions if entry.form.post_id.data is not None}
+        entries = []
+        for post_id in post_ids:
+            entry = sent.get(post_id)
+            if entry is None:
+                entry = self.decisions.append_entry({"post_id": post_id, "decision": "not_taken", "note": ""})
+            entries.append(entry)
+        self.decisions.entries = entries
+        return entries
