@@ -276,4 +276,3 @@ class UserFilterForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
-

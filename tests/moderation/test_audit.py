@@ -11,8 +11,8 @@ from app.departments import admin
 from app.departments import services as triage
 from app.extensions import db
 from app.moderation import flags, revisions, services, users, workflow
-from app.moderation.labels import AUDIT_ACTION_LABELS
 from app.moderation.forms import FILTER_MAX
+from app.moderation.labels import AUDIT_ACTION_LABELS
 from app.moderation.models import AuditEntry, FlagReason
 from app.moderation.settings import Thresholds, update_thresholds
 from app.posts.models import Post, PostStatus
