@@ -11,10 +11,12 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.dates import parse_date
 from app.core.i18n import lazy_gettext as _l
@@ -27,6 +29,13 @@ from app.moderation.users import REASON_MAX
 from app.moderation.workflow import NOTE_MAX
 from app.posts import rules
 from app.posts.forms import int_or_none, multiline
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as tick boxes (the `field` macro renders them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def post_number(value: str | None) -> int | None:
@@ -101,6 +110,14 @@ class BulkForm(FlaskForm):
     )
     template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     note = _note(_l("In your own words (the author reads this)"))
+    # One tick box on each pending post's card (outside the form, joined by `form="bulk-form"`);
+    # the queue's view sets the choices to the page's posts, the service checks what was sent.
+    post_ids = MultiCheckboxField(_l("Posts"), coerce=str, validate_choice=False)
+
+    def selected_ids(self) -> set[int] | None:
+        """The ticked post numbers, or None when one of them is not a number."""
+        ids = {int_or_none(value) for value in self.post_ids.data or ()}
+        return None if None in ids else ids
 
 
 class RecategoriseForm(FlaskForm):
