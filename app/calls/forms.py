@@ -12,16 +12,14 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.calls.services import QUESTION_MAX, TEXT_MAX, TITLE_MAX
 from app.core.dates import parse_date
-from app.core.fields import DecimalNumberField, WholeNumberField
+from app.core.fields import DecimalNumberField, MultiCheckboxField, WholeNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
@@ -39,13 +37,6 @@ def _date_field(label):
 def _check_date(_form, field) -> None:
     if parse_date(field.data) is None:
         raise ValidationError(_l("This is not a date we can read: write it like 1405/10/01 or 2026-12-22."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (the `field` macro renders them in a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CallForm(FlaskForm):

@@ -11,14 +11,13 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.dates import parse_date
+from app.core.fields import MultiCheckboxField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import ascii_digits, clean_text
 from app.core.validators import Finite
@@ -29,13 +28,6 @@ from app.moderation.users import REASON_MAX
 from app.moderation.workflow import NOTE_MAX
 from app.posts import rules
 from app.posts.forms import int_or_none, multiline
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as tick boxes (the `field` macro renders them in a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def post_number(value: str | None) -> int | None:
