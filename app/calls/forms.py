@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.calls.services import QUESTION_MAX, TEXT_MAX, TITLE_MAX
 from app.core.dates import parse_date
-from app.core.fields import DecimalNumberField, WholeNumberField
+from app.core.fields import DecimalNumberField, MultiCheckboxField, WholeNumberField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules
@@ -28,13 +37,6 @@ def _date_field(label):
 def _check_date(_form, field) -> None:
     if parse_date(field.data) is None:
         raise ValidationError(_l("This is not a date we can read: write it like 1405/10/01 or 2026-12-22."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (the `field` macro renders them in a fieldset)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class CallForm(FlaskForm):
@@ -126,8 +128,26 @@ class IdeaForm(LocationFields, FlaskForm):
     )
 
 
+class IdeaDecisionForm(Form):
+    """One idea's decision in the outcome: which post (hidden), taken up or not, and why."""
+
+    post_id = HiddenField(filters=[int_or_none])
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("taken", _l("Taken up")), SelectChoice("not_taken", _l("Not taken up"))],
+        default="not_taken",
+        validators=[InputRequired(_l("Choose taken up or not."))],
+    )
+    note = TextAreaField(
+        _l("Why (public)"),
+        filters=[multiline],
+        validators=[Length(max=TEXT_MAX, message=_l("A reason must be at most %(max)d characters long."))],
+    )
+
+
 class OutcomeForm(FlaskForm):
-    """The summary; each idea's decision is read as `decision-<post id>` and `note-<post id>`."""
+    """The summary and one decision for each idea, matched to its idea by post number (not by
+    position: the ideas' order may change while the page is open)."""
 
     outcome = TextAreaField(
         _l("The outcome: what the department will do"),
@@ -137,3 +157,17 @@ class OutcomeForm(FlaskForm):
             Length(max=TEXT_MAX, message=_l("The outcome must be at most %(max)d characters long.")),
         ],
     )
+    decisions = FieldList(FormField(IdeaDecisionForm))
+
+    def for_ideas(self, post_ids: list[int]) -> list:
+        """The decision entries in the ideas' order: what was sent for each idea, a fresh entry
+        for an idea that was not on the page when it was sent; entries for other posts are dropped."""
+        sent = {entry.form.post_id.data: entry for entry in self.decisions if entry.form.post_id.data is not None}
+        entries = []
+        for post_id in post_ids:
+            entry = sent.get(post_id)
+            if entry is None:
+                entry = self.decisions.append_entry({"post_id": post_id, "decision": "not_taken", "note": ""})
+            entries.append(entry)
+        self.decisions.entries = entries
+        return entries

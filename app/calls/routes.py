@@ -257,12 +257,12 @@ def outcome(call_id: int):
     require(permissions.can_manage_call(current_user, call))
     form = OutcomeForm()
     ideas = services.ranked_ideas(call)
+    entries = form.for_ideas([post.id for post, _idea in ideas])
+    ideas = [(post, entry.form) for (post, _idea), entry in zip(ideas, entries, strict=True)]
     if form.validate_on_submit():
         decisions = [
-            services.Decision(
-                post.id, request.form.get(f"decision-{post.id}") == "taken", request.form.get(f"note-{post.id}", "")
-            )
-            for post, _idea in ideas
+            services.Decision(post.id, decision.decision.data == "taken", decision.note.data or "")
+            for post, decision in ideas
         ]
         try:
             services.publish_outcome(call, current_user, form.outcome.data, decisions)

@@ -6,8 +6,8 @@ that holds Persian digits, which would silently drop what a resident typed.
 
 from __future__ import annotations
 
-from wtforms import Field
-from wtforms.widgets import TextInput
+from wtforms import Field, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import ascii_digits
@@ -73,3 +73,11 @@ class DecimalNumberField(_NumberField):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(text)
         return value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as tick boxes: the `field` macro renders them in a fieldset, or a page renders
+    each option beside what it stands for (a photo, a pending post)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FileField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.core.fields import MultiCheckboxField
 from app.core.i18n import lazy_gettext as _l
 from app.moderation.workflow import NOTE_MAX
 from app.posts.forms import multiline
@@ -28,6 +29,8 @@ class FixAnswerForm(FlaskForm):
         description=_l("Only with “not fixed”: JPEG, PNG or WebP. Location data in the file is removed."),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
+    # The photo an earlier try received, kept after an error (browsers empty file inputs); the view sets it.
+    kept_photos = MultiCheckboxField(_l("Keep this photo"), coerce=str, validate_choice=False)
 
     def validate(self, extra_validators=None) -> bool:
         # Not an inline validate_note: Optional() ends the note's chain before it when the note is empty.

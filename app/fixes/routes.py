@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -126,13 +126,18 @@ def _sent_photo(form: FixAnswerForm) -> photo_store.StagedPhoto | None:
 
     Call it after validation, which would clear the message it adds.
     """
+    kept = (form.kept_photos.data or [])[:1]
+    form.kept_photos.choices, form.kept_photos.data = [], []
     if not form.is_submitted() or form.answer.data != "no":
         return None
     new = form.photo.data if getattr(form.photo.data, "filename", "") else None
-    kept = [] if new else request.form.getlist("kept_photos")[:1]  # a new file replaces the one kept
-    staged, problems = photo_store.receive_uploads([new], kept, current_user, room=1)
+    staged, problems = photo_store.receive_uploads([new], [] if new else kept, current_user, room=1)
     form.photo.errors = [*form.photo.errors, *problems]
-    return staged[0] if staged else None
+    if not staged:
+        return None
+    token = staged[0].token  # a new file replaces the one kept
+    form.kept_photos.choices, form.kept_photos.data = [(token, _("Keep this photo"))], [token]
+    return staged[0]
 
 
 @bp.get("/moderation/disputed")

@@ -17,7 +17,8 @@ from app.core.permissions import require
 from app.extensions import db
 from app.moderation import audit, services
 from app.moderation.audit_text import describe
-from app.moderation.forms import ReasonTemplateForm, ThresholdsForm, post_number
+from app.moderation.forms import AuditFilterForm, ReasonTemplateForm, ThresholdsForm, post_number
+from app.moderation.labels import audit_action_label
 from app.moderation.models import ReasonTemplate
 from app.moderation.permissions import can_manage_settings, can_search_by_email, can_view_audit
 from app.moderation.routes import bp
@@ -25,54 +26,50 @@ from app.moderation.settings import Thresholds, thresholds, update_thresholds
 from app.posts.forms import int_or_none
 
 
-def _audit_filter() -> tuple[audit.AuditFilter, list[str]]:
-    """The filters from the query string, and a message for each one that could not be read."""
-    args, problems = request.args, []
+def _audit_filter() -> tuple[AuditFilterForm, audit.AuditFilter]:
+    """The filters from the query string; a filter that cannot be read carries its message."""
+    form = AuditFilterForm(request.args)
+    if can_search_by_email(current_user):
+        form.actor.label.text = _("Who (e-mail or user number)")
+    visible = audit.visible_actions(current_user)
+    form.action.choices = [("", _("All actions"))] + [
+        (action, audit_action_label(action)) for action in audit.known_actions(visible)
+    ]
+    form.validate()
     actor_id = None
-    if args.get("actor"):
-        by_email = "@" in args["actor"]
+    if form.actor.data:
+        by_email = "@" in form.actor.data
         if by_email and not can_search_by_email(current_user):
             actor = None  # only those who see addresses find people by them
         elif by_email:
-            actor = find_user_by_email(args["actor"])
+            actor = find_user_by_email(form.actor.data)
         else:
-            actor = db.session.get(User, int_or_none(args["actor"]) or 0)
+            actor = db.session.get(User, int_or_none(form.actor.data) or 0)
         actor_id = actor.id if actor else -1
         if actor is None:
-            problems.append(_("No user matches “%(who)s”.", who=args["actor"]))
-    post_id = post_number(args.get("post")) if args.get("post") else None
-    if args.get("post") and post_id is None:
-        problems.append(_("“%(value)s” is not a post number.", value=args["post"]))
-    since, until = parse_date(args.get("since")), parse_date(args.get("until"))
-    for name in ("since", "until"):
-        if args.get(name) and parse_date(args.get(name)) is None:
-            problems.append(_("“%(value)s” is not a date.", value=args[name]))
+            form.actor.errors = [*form.actor.errors, _("No user matches “%(who)s”.", who=form.actor.data)]
+    since, until = parse_date(form.since.data), parse_date(form.until.data)
     filters = audit.AuditFilter(
-        visible=audit.visible_actions(current_user),
+        visible=visible,
         actor_id=actor_id,
-        action=args.get("action") or None,
-        subject_type=args.get("subject") or None,
-        post_id=post_id,
+        action=form.action.data or None,
+        subject_type=form.subject.data or None,
+        post_id=post_number(form.post.data),
         since=since,
         until=until + timedelta(days=1) if until else None,
     )
-    return filters, problems
+    return form, filters
 
 
 @bp.get("/audit")
 @login_required
 def audit_log():
     require(can_view_audit(current_user))
-    filters, problems = _audit_filter()
+    form, filters = _audit_filter()
     page = audit.list_audit(filters, requested_page(), current_app.config["POSTS_PER_PAGE"] * 2)
     return render_template(
-        "moderation/audit.html",
-        page=page,
-        lines=describe(page.items),
-        actions=audit.known_actions(filters.visible),
-        problems=problems,
-        tab="audit",
-    ), 400 if problems else 200
+        "moderation/audit.html", form=form, page=page, lines=describe(page.items), tab="audit"
+    ), 400 if any(field.errors for field in form) else 200
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.core.dates import parse_date
+from app.core.fields import MultiCheckboxField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import ascii_digits, clean_text
 from app.core.validators import Finite
@@ -99,6 +102,14 @@ class BulkForm(FlaskForm):
     )
     template = SelectField(_l("Reason"), coerce=int_or_none, validate_choice=False, validators=[Optional()])
     note = _note(_l("In your own words (the author reads this)"))
+    # One tick box on each pending post's card (outside the form, joined by `form="bulk-form"`);
+    # the queue's view sets the choices to the page's posts, the service checks what was sent.
+    post_ids = MultiCheckboxField(_l("Posts"), coerce=str, validate_choice=False)
+
+    def selected_ids(self) -> set[int] | None:
+        """The ticked post numbers, or None when one of them is not a number."""
+        ids = {int_or_none(value) for value in self.post_ids.data or ()}
+        return None if None in ids else ids
 
 
 class RecategoriseForm(FlaskForm):
@@ -213,3 +224,64 @@ class ReasonTemplateForm(FlaskForm):
     )
     position = IntegerField(_l("Order"), default=0, validators=[InputRequired(), NumberRange(0, 1000)])
     is_active = BooleanField(_l("Offered to moderators"), default=True)
+
+
+FILTER_MAX = 254  # characters of a filter: the longest e-mail address
+
+
+def _filter_text(label):
+    return StringField(
+        label,
+        filters=[clean_text],
+        validators=[Length(max=FILTER_MAX, message=_l("Write at most %(max)d characters here."))],
+    )
+
+
+def _date(_form, field) -> None:
+    if field.data and len(field.data) <= FILTER_MAX and parse_date(field.data) is None:
+        raise ValidationError(_("“%(value)s” is not a date.", value=field.data))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF). The view sets
+    the actor's label (who may search by address) and the actions this reader may see."""
+
+    class Meta:
+        csrf = False
+
+    actor = _filter_text(_l("Who (user number)"))
+    action = SelectField(_l("Action"), validate_choice=False, validators=[Optional()])
+    post = _filter_text(_l("Post number"))
+    since = _filter_text(_l("From"))
+    until = _filter_text(_l("To"))
+    subject = HiddenField()
+
+    def validate_post(self, field) -> None:
+        if field.data and len(field.data) <= FILTER_MAX and post_number(field.data) is None:
+            raise ValidationError(_("“%(value)s” is not a post number.", value=field.data))
+
+    def validate_since(self, field) -> None:
+        _date(self, field)
+
+    def validate_until(self, field) -> None:
+        _date(self, field)
+
+
+class UserFilterForm(FlaskForm):
+    """The users list's filters (a GET form: no CSRF). A role or state we do not know filters nothing."""
+
+    class Meta:
+        csrf = False
+
+    q = _filter_text(_l("Name"))
+    role = SelectField(_l("Role"), validate_choice=False, validators=[Optional()])
+    blocked = SelectField(
+        _l("Blocked"),
+        choices=[
+            SelectChoice("", _l("Either")),
+            SelectChoice("yes", _l("Blocked")),
+            SelectChoice("no", _l("Not blocked")),
+        ],
+        validate_choice=False,
+        validators=[Optional()],
+    )

@@ -13,7 +13,8 @@ from app.core.permissions import require
 from app.core.text import isolate
 from app.extensions import db
 from app.moderation import users
-from app.moderation.forms import BlockForm, RoleForm, UnblockForm
+from app.moderation.forms import BlockForm, RoleForm, UnblockForm, UserFilterForm
+from app.moderation.labels import role_label
 from app.moderation.permissions import can_block, can_change_role, can_search_by_email, can_view_users
 from app.moderation.routes import bp
 from app.moderation.services import AuthorRecord, author_records
@@ -30,16 +31,20 @@ def _role_form(user: User, formdata=None) -> RoleForm:
 @login_required
 def users_list():
     require(can_view_users(current_user))
-    role = request.args.get("role")
-    blocked = {"yes": True, "no": False}.get(request.args.get("blocked", ""))
+    form = UserFilterForm(request.args)
+    by_email = can_search_by_email(current_user)
+    if by_email:
+        form.q.label.text = _("Name or e-mail")
+    form.role.choices = [("", _("All roles"))] + [(role.value, role_label(role)) for role in Role]
+    form.validate()
     query = users.users_query(
-        text=request.args.get("q"),
-        role=Role(role) if role in tuple(Role) else None,
-        blocked=blocked,
-        by_email=can_search_by_email(current_user),
+        text=None if form.q.errors else form.q.data,
+        role=Role(form.role.data) if form.role.data in tuple(Role) else None,
+        blocked={"yes": True, "no": False}.get(form.blocked.data or ""),
+        by_email=by_email,
     )
     page = paginate(query, requested_page(), current_app.config["POSTS_PER_PAGE"])
-    return render_template("moderation/users.html", page=page, roles=list(Role), tab="users")
+    return render_template("moderation/users.html", form=form, page=page, tab="users"), 400 if form.errors else 200
 
 
 def _render_user(user: User, *, block_form=None, unblock_form=None, role_form=None, code: int = 200):

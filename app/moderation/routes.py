@@ -44,7 +44,6 @@ from app.moderation.permissions import (
     can_view_audit,
 )
 from app.posts.choices import active_departments, category_choices, find_department
-from app.posts.forms import int_or_none
 from app.posts.labels import status_label
 from app.posts.models import Category, Post
 from app.posts.permissions import can_view_post
@@ -83,13 +82,15 @@ def queue():
     require(can_moderate(current_user))
     page = paginate(services.pending_query(), requested_page(), current_app.config["POSTS_PER_PAGE"])
     reasons = _reason_choices()
-    bulk = BulkForm()
+    bulk = BulkForm(formdata=None)
     bulk.template.choices = reasons
+    bulk.post_ids.choices = [(str(post.id), post.title) for post in page.items]
     categories = category_choices(_("Choose a category"))
     return render_template(
         "moderation/queue.html",
         page=page,
         bulk_form=bulk,
+        ticks={int(option.data): option for option in bulk.post_ids},
         forms={post.id: _pending_post_forms(post, reasons, categories) for post in page.items},
         records=services.author_records([post.author_id for post in page.items]),
         similar={
@@ -192,11 +193,10 @@ def reject(post_id: int):
     return render_template("moderation/reject.html", post=post, form=form), 422 if form.errors else 200
 
 
-def _selected_posts() -> list[Post]:
+def _selected_posts(form: BulkForm) -> list[Post]:
     """The posts ticked for a bulk decision; unknown or malformed numbers are an error, not ignored."""
-    raw = request.form.getlist("post_ids")
-    ids = {int_or_none(value) for value in raw}
-    if None in ids:
+    ids = form.selected_ids()
+    if ids is None:
         raise services.ModerationError(_("Some selected posts do not exist."))
     posts = list(db.session.scalars(select(Post).where(Post.id.in_(ids)).order_by(Post.created_at, Post.id)))
     if len(posts) != len(ids):
@@ -213,7 +213,7 @@ def bulk():
     try:
         if not form.validate_on_submit():
             raise services.ModerationError(form_error_text(form))
-        posts = _selected_posts()
+        posts = _selected_posts(form)
         template = db.session.get(ReasonTemplate, form.template.data) if form.template.data else None
         result = services.bulk_decide(posts, form.action.data, current_user, template=template, note=form.note.data)
     except DomainError as error:

@@ -7,7 +7,7 @@ from wtforms import HiddenField, MultipleFileField, RadioField, SelectChoice, Se
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.core.db import ID_MAX
-from app.core.fields import DecimalNumberField
+from app.core.fields import DecimalNumberField, MultiCheckboxField
 from app.core.i18n import lazy_gettext as _l
 from app.core.text import clean_text
 from app.posts import rules, services
@@ -82,6 +82,10 @@ class PostForm(LocationFields, FlaskForm):
     )
     # Checked by decoding in app.posts.photos, never by name or declared type; `accept` only helps the picker.
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    # The post's photos to remove (edit) and the photos received by an earlier try to keep (browsers
+    # empty file inputs after an error): the view sets the choices, the page renders each beside its photo.
+    remove_photos = MultiCheckboxField(_l("Remove photos"), coerce=str, validate_choice=False)
+    kept_photos = MultiCheckboxField(_l("Keep these photos"), coerce=str, validate_choice=False)
 
     def validate_latitude(self, field) -> None:
         """The service's location rule, checked early so that one round shows every problem."""

@@ -216,18 +216,27 @@ def new_post():
 
 def _photo_changes(form: PostForm, post: Post | None = None) -> tuple[list[photo_store.StagedPhoto], list[Photo]]:
     """The photos a sent form adds (kept from an earlier try, and new) and removes; a message per bad file.
+    Sets the choices of the form's photo tick boxes for the page shown again.
 
     Call it after validation, which would clear the messages it adds.
     """
-    if not form.is_submitted():
-        return [], []
     present = post.photos if post is not None else []
-    removed = [photo for photo in present if str(photo.id) in request.form.getlist("remove_photos")]
+    form.remove_photos.choices = [
+        (str(photo.id), _("Remove photo %(number)d", number=number)) for number, photo in enumerate(present, 1)
+    ]
+    if not form.is_submitted():
+        form.kept_photos.choices, form.remove_photos.data = [], []
+        return [], []
+    removing = set(form.remove_photos.data or ())
+    removed = [photo for photo in present if str(photo.id) in removing]
     room = current_app.config["PHOTOS_PER_POST"] - len(present) + len(removed)
     staged, problems = photo_store.receive_uploads(
-        form.photos.data or [], request.form.getlist("kept_photos"), current_user, room=room
+        form.photos.data or [], form.kept_photos.data or [], current_user, room=room
     )
     form.photos.errors = [*form.photos.errors, *problems]
+    tokens = [photo.token for photo in staged]  # signed with the time: read each once
+    form.kept_photos.choices = [(token, _("Keep this photo")) for token in tokens]
+    form.kept_photos.data = tokens  # every photo received stays ticked
     return staged, removed
 
 
@@ -304,7 +313,7 @@ def edit(post_id: int):
             return redirect(url_for("posts.show", post_id=post.id))
     db.session.rollback()
     return render_template(
-        "posts/edit.html", form=form, post=post, staged_photos=staged, removed_photos=removed, is_pending=is_pending
+        "posts/edit.html", form=form, post=post, staged_photos=staged, is_pending=is_pending
     ), 422 if form.errors else 200
 
 

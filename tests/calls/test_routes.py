@@ -199,8 +199,9 @@ def test_the_outcome_is_published_after_closing_and_shown_on_each_idea(client, m
     auth.login(staff)
     data = {
         "outcome": "نیمکت‌ها سال آینده نصب می‌شوند.",
-        f"decision-{post.id}": "taken",
-        f"note-{post.id}": "در بودجه آمد.",
+        "decisions-0-post_id": post.id,
+        "decisions-0-decision": "taken",
+        "decisions-0-note": "در بودجه آمد.",
     }
     assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 409  # still open
     close(call)
@@ -211,6 +212,82 @@ def test_the_outcome_is_published_after_closing_and_shown_on_each_idea(client, m
     idea_page = client.get(f"/posts/{post.id}").get_data(as_text=True)
     assert "Taken up by the department" in idea_page and "در بودجه آمد." in idea_page
     assert f"/calls/{call.id}" in idea_page
+
+
+def _two_ideas(make, call):
+    moderator = make.user(Role.MODERATOR)
+    posts = []
+    for title in ("نیمکت در پارک ملت", "سایه‌بان در ایستگاه"):
+        post = services.submit_idea(call, make.user(), title=title, body=IDEA["body"])
+        workflow.transition(post, "approve", moderator)
+        posts.append(post)
+    db.session.commit()
+    return posts
+
+
+def test_each_decision_reaches_its_own_idea_whatever_the_order_on_the_page(client, make, auth, open_call):
+    call, staff = open_call()
+    first, second = _two_ideas(make, call)
+    close(call)
+    auth.login(staff)
+    page = client.get(f"/calls/{call.id}/outcome").get_data(as_text=True)
+    assert page.count('type="radio"') == 4 and page.count("<textarea") == 3  # the outcome and two reasons
+    data = {
+        "outcome": "یکی از دو ایده اجرا می‌شود.",
+        "decisions-0-post_id": second.id,
+        "decisions-0-decision": "taken",
+        "decisions-0-note": "سایه‌بان‌ها در بودجه آمد.",
+        "decisions-1-post_id": first.id,
+        "decisions-1-decision": "not_taken",
+        "decisions-1-note": "جا ندارد.",
+        "decisions-2-post_id": 99999999,  # not an idea of this call: dropped
+        "decisions-2-decision": "taken",
+    }
+    assert client.post(f"/calls/{call.id}/outcome", data=data).status_code == 302
+    ideas = {idea.post_id: idea for idea in db.session.scalars(db.select(CallIdea))}
+    assert ideas[second.id].is_taken_up and ideas[second.id].outcome_note == "سایه‌بان‌ها در بودجه آمد."
+    assert not ideas[first.id].is_taken_up and ideas[first.id].outcome_note == "جا ندارد."
+
+
+def test_an_outcome_with_a_bad_reason_is_refused_beside_the_box_and_keeps_every_word(client, make, auth, open_call):
+    call, staff = open_call()
+    first, second = _two_ideas(make, call)
+    close(call)
+    auth.login(staff)
+    client.set_cookie("lang", "en")
+    data = {
+        "outcome": "خلاصه‌ی نتیجه",
+        "decisions-0-post_id": first.id,
+        "decisions-0-decision": "taken",
+        "decisions-0-note": "د" * (services.TEXT_MAX + 1),
+        "decisions-1-post_id": second.id,
+        "decisions-1-decision": "maybe",
+        "decisions-1-note": "دلیل دوم",
+    }
+    response = client.post(f"/calls/{call.id}/outcome", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and db.session.get(Call, call.id).outcome_published_at is None
+    assert "at most" in page.split('id="decisions-0-note-error"')[1].split("</div>")[0]
+    assert 'id="decisions-1-decision-error"' in page
+    assert "خلاصه‌ی نتیجه" in page and "د" * (services.TEXT_MAX + 1) in page and "دلیل دوم" in page
+    assert re.search(r'<input[^>]*checked[^>]*value="taken"|<input[^>]*value="taken"[^>]*checked', page)
+
+
+def test_an_idea_that_arrived_while_the_outcome_was_written_must_be_decided_too(client, make, auth, open_call):
+    call, staff = open_call()
+    first, second = _two_ideas(make, call)
+    close(call)
+    auth.login(staff)
+    data = {
+        "outcome": "خلاصه",
+        "decisions-0-post_id": first.id,
+        "decisions-0-decision": "taken",
+        "decisions-0-note": "",
+    }
+    response = client.post(f"/calls/{call.id}/outcome", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and db.session.get(Call, call.id).outcome_published_at is None
+    assert second.title in page and page.count('name="decisions-') >= 6
 
 
 def test_the_home_page_announces_an_open_call(client, open_call):

@@ -201,7 +201,7 @@ def test_a_photo_is_kept_when_the_note_is_missing_and_used_on_the_next_try(clien
         content_type="multipart/form-data",
     )
     assert response.status_code == 422
-    token = re.search(r'name="kept_photos" value="([^"]+)"', response.get_data(as_text=True))[1]
+    token = re.search(r'name="kept_photos"[^>]*value="([^"]+)"', response.get_data(as_text=True))[1]
     assert db.session.scalar(select(func.count()).select_from(Photo)) == 0
     response = client.post(f"/posts/{post.id}/is-it-fixed", data={"answer": "no", "note": "هنوز", "kept_photos": token})
     assert response.status_code == 302

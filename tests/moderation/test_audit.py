@@ -11,6 +11,7 @@ from app.departments import admin
 from app.departments import services as triage
 from app.extensions import db
 from app.moderation import flags, revisions, services, users, workflow
+from app.moderation.forms import FILTER_MAX
 from app.moderation.labels import AUDIT_ACTION_LABELS
 from app.moderation.models import AuditEntry, FlagReason
 from app.moderation.settings import Thresholds, update_thresholds
@@ -373,6 +374,33 @@ def test_unreadable_filters_are_a_400_with_a_message(client, auth, make, query):
     auth.login(make.user(Role.ADMIN))
     response = client.get(f"/moderation/audit?{query}")
     assert response.status_code == 400 and 'class="alert alert-danger"' in response.get_data(as_text=True)
+
+
+def test_each_unreadable_filter_says_what_is_wrong_beside_its_box_and_keeps_what_was_typed(client, auth, make):
+    moderator = make.user(Role.MODERATOR)
+    workflow.transition(make.post(PostStatus.PENDING), "approve", moderator)
+    db.session.commit()
+    auth.login(moderator)
+    response = client.get("/moderation/audit?post=abc&since=1405-13-40&actor=nobody@example.org&action=approve")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "abc" in page.split('id="a-post-error"')[1].split("</div>")[0]
+    since_error = page.split('id="a-since-error"')[1].split("</div>")[0]
+    assert "1405-13-40" in since_error
+    assert 'value="1405-13-40"' in page and 'value="abc"' in page and 'value="nobody@example.org"' in page
+    assert "nobody@example.org" in page.split('id="a-actor-error"')[1].split("</div>")[0]
+    options = page.split('id="a-action"')[1].split("</select>")[0]
+    assert re.search(r'<option selected value="approve">|<option value="approve" selected>', options)
+    box = re.search(r'<input[^>]*id="a-post"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in box and 'aria-describedby="a-post-error"' in box
+
+
+def test_the_filter_boxes_take_their_limits_from_the_form(client, auth, make):
+    auth.login(make.user(Role.ADMIN))
+    page = client.get("/moderation/audit").get_data(as_text=True)
+    assert f'maxlength="{FILTER_MAX}"' in re.search(r'<input[^>]*id="a-actor"[^>]*>', page).group(0)
+    response = client.get("/moderation/audit?actor=" + "x" * (FILTER_MAX + 1))
+    assert response.status_code == 400 and 'id="a-actor-error"' in response.get_data(as_text=True)
 
 
 def test_jalali_dates_filter_the_log(client, auth, make):

@@ -128,6 +128,16 @@ def test_bulk_reject_needs_a_reason_and_changes_nothing_without_one(client, make
     assert {db.session.get(type(p), p.id).status for p in posts} == {PostStatus.REJECTED}
 
 
+def test_each_pending_post_has_a_tick_box_of_the_bulk_form(client, make, moderator):
+    posts = [make.post(PostStatus.PENDING, title=f"چاله‌ی شماره {n}") for n in range(2)]
+    page = client.get("/moderation/").get_data(as_text=True)
+    for post in posts:
+        box = re.search(rf'<input[^>]*id="select-{post.id}"[^>]*>', page).group(0)
+        assert 'type="checkbox"' in box and 'name="post_ids"' in box and f'value="{post.id}"' in box
+        assert 'form="bulk-form"' in box and "checked" not in box and post.title in box  # its aria-label
+    assert 'id="bulk-form"' in page and f'maxlength="{NOTE_MAX}"' in tag(page, "textarea", "note")
+
+
 @pytest.mark.parametrize("ids", [[], ["abc"], ["999999"], ["1", "x"]])
 def test_bulk_with_no_or_unknown_posts_is_a_clear_4xx(client, make, moderator, ids):
     make.post(PostStatus.PENDING)

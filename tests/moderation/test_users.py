@@ -1,10 +1,13 @@
 """Blocking people (with a reason) and changing roles."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from app.moderation.forms import FILTER_MAX
 from app.moderation.models import AuditEntry
 from app.posts.models import PostStatus
 
@@ -123,6 +126,17 @@ def test_the_users_list_finds_people_by_name_role_and_state(client, auth, make):
     assert "علی کریمی" in page and "مریم رضایی" not in page
     assert client.get("/moderation/users?role=nonsense&blocked=perhaps").status_code == 200
     assert client.get("/moderation/users/999999").status_code == 404
+
+
+def test_a_name_too_long_to_be_one_is_refused_beside_its_box_and_kept(client, auth, make):
+    make.user(display_name="مریم رضایی")
+    auth.login(make.user(Role.MODERATOR))
+    typed = "م" * (FILTER_MAX + 1)
+    response = client.get(f"/moderation/users?q={typed}&role=moderator")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="u-q-error"' in page and f'value="{typed}"' in page
+    assert re.search(r'<option selected value="moderator">|<option value="moderator" selected>', page)
+    assert f'maxlength="{FILTER_MAX}"' in re.search(r'<input[^>]*id="u-q"[^>]*>', page).group(0)
 
 
 def test_moderators_who_may_not_see_e_mail_addresses_cannot_search_by_them(client, auth, make):
