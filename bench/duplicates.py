@@ -18,16 +18,19 @@ latency each query gained, and the memory the vectors take per 100,000 posts in 
 
 With --draft-words 24,32,48,64 the fused runs are repeated with the draft (the query) cut to each number
 of words (stored posts keep theirs, embeddings.MAX_WORDS); --typing N then writes the first N queries as
-in the post form and counts the draft embeddings that remembering the last drafts' vectors saves.
+in the post form and counts the draft embeddings that remembering the last drafts' vectors saves;
+--profile then prints where the added time of meaning goes (tokenising, the model's forward pass by the
+draft's tokens, the nearest posts, the cosines, the fusion).
 
     .venv/bin/python bench/duplicates.py ../shared/data/dupbench/boston311-dev [--queries N] [--embeddings]
-        [--vectors FILE.npz] [--draft-words 24,32,48,64] [--typing N] [--backend postgres]
+        [--vectors FILE.npz] [--draft-words 24,32,48,64] [--typing N] [--profile] [--backend postgres]
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import subprocess
 import sys
@@ -175,6 +178,11 @@ def main() -> None:
         help="then N queries written as in the post form, counting the draft embeddings a memory of them saves",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then where the added time of meaning goes, part by part (with --embeddings)",
+    )
+    parser.add_argument(
         "--backend",
         choices=("whoosh", "postgres"),
         default="whoosh",
@@ -263,6 +271,14 @@ def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tup
                             f"{percentile(cpu, 50):.1f} ms, p95 {percentile(cpu, 95):.1f} ms (one thread)",
                         )
                     )
+        if args.profile and args.embeddings:
+            for cap in caps:
+                embeddings.DRAFT_WORDS = cap
+                for run_name in args.runs.split(","):
+                    out += [
+                        (f"profile{cap}-{run_name}-{n}", line)
+                        for n, line in enumerate(profile(loaded, queries, full=run_name == "full"))
+                    ]
         if args.typing and args.embeddings:
             with loaded.app.app_context():
                 out += [(f"typing-{n}", line) for n, line in enumerate(typing(queries[: args.typing], caps))]
@@ -270,6 +286,76 @@ def evaluate(set_dir: Path, queries: list[dict], args, backend: str) -> list[tup
     finally:
         cleanup(loaded)
     return out
+
+
+TOKEN_BANDS = (16, 24, 32, 48)  # the forward pass's cost, by the draft's tokens (the engine counts them)
+
+
+def profile(loaded, queries: list[dict], *, full: bool) -> list[str]:
+    """Where the added time of meaning goes for each query: tokenising, the model's forward pass (by
+    the draft's length in tokens), the nearest posts among the vectors, their cosines with the
+    candidates, and the fusion (the extra candidates read and scored). CPU of this one thread; the
+    words-only ranking runs first for each query, then the fused one with the draft's vector ready."""
+    from app.search import embeddings, similar
+    from app.search.backend import search_backend
+    from app.search.fusion import NEIGHBOURS, VectorMeaning
+    from app.search.similarity import QueryPost, find_similar
+    from app.search.vectors import app_vectors
+    from bench.dupbench import moment
+
+    parts: dict[str, list[float]] = {}
+    by_tokens: dict[int, list[float]] = {}
+
+    def timed(name, call, *args, **kwargs):
+        started = time.process_time()
+        value = call(*args, **kwargs)
+        parts.setdefault(name, []).append((time.process_time() - started) * 1000)
+        return value
+
+    forward = "forward pass (tokenising included)"
+    with loaded.app.app_context(), loaded.app.test_request_context():
+        model, vectors, backend = embeddings.get_model(), app_vectors(), search_backend()
+        for query in queries:
+            title, body = query.get("title") or "", query.get("body") or ""
+            text = embeddings.post_text(title, body, words=embeddings.DRAFT_WORDS)
+            tokens = timed("tokenising", model.token_count, text)
+            vector = timed(forward, embeddings.embed_texts, [text], query=True)[0]
+            band = next((b for b in TOKEN_BANDS if tokens <= b), TOKEN_BANDS[-1] + 1)
+            by_tokens.setdefault(band, []).append(parts[forward][-1])
+            timed(f"nearest {NEIGHBOURS} of {len(vectors)} vectors", vectors.nearest, vector, NEIGHBOURS)
+            category = loaded.category_of.get((query.get("category") or "")[:120]) if full else None
+            post = QueryPost(
+                title=title,
+                body=body,
+                category=str(category) if category is not None else None,
+                lat=query.get("lat") if full else None,
+                lon=query.get("lon") if full else None,
+                now=moment(query.get("created")) if full else None,
+            )
+            meaning = VectorMeaning(vectors, functools.partial(lambda v: v, vector), frozenset())
+            _ = meaning.neighbours  # timed above
+            options = {"limit": similar.ASKED, "weights": similar.WEIGHTS}
+            with backend.searcher() as searcher:
+                words = timed("words", find_similar, searcher, post, **options)
+                fused = timed("fused", find_similar, searcher, post, meaning=meaning, **options)
+            ids = list(dict.fromkeys([s.id for s in words] + [s.id for s in fused] + list(meaning.neighbours)))
+            timed("cosines", meaning.cosines, ids)
+            parts.setdefault("fusion (fused ranking minus words, cosines included)", []).append(
+                parts["fused"][-1] - parts["words"][-1]
+            )
+    run = "full" if full else "text"
+    lines = [f"where the added time goes, {run} run, draft cut to {embeddings.DRAFT_WORDS} words, CPU p50 / p95:"]
+    for name, values in parts.items():
+        if name not in ("fused", "cosines"):
+            lines.append(f"  {name}: {percentile(values, 50):.1f} / {percentile(values, 95):.1f} ms")
+    cos = parts["cosines"]
+    lines.append(f"  cosines of up to 60 candidates: {percentile(cos, 50):.2f} / {percentile(cos, 95):.2f} ms")
+    for band in sorted(by_tokens):
+        label = f"<= {band}" if band in TOKEN_BANDS else f"> {TOKEN_BANDS[-1]}"
+        values = by_tokens[band]
+        p50, p95 = percentile(values, 50), percentile(values, 95)
+        lines.append(f"  forward pass, drafts of {label} tokens ({len(values)}): {p50:.1f} / {p95:.1f} ms")
+    return lines
 
 
 WORDS_PER_PAUSE = 5  # the form asks after each pause in typing the description (hx-trigger delay:800ms)

@@ -58,6 +58,10 @@ class Weights:
     meaning_floor: float = 0.80
     meaning_top: float = 1.0
     cross_share: float = 0.9  # text similarity of a post in the other script: meaning alone, times this
+    # Drafts in these scripts mix meaning into posts of their own script too; the others (English) use
+    # it only across scripts: on Boston's English reports meaning gained nothing with place and time and
+    # lost text-only recall@5 (0.411 -> 0.386), on Persian questions it gained (0.970 -> 0.986). Note 0023.
+    meaning_scripts: str = "arabic"  # space-separated script_of() names; "arabic latin" for both
     zsum: bool = False  # fuse by the sum of per-query z-scores instead (measured, not used: no 0..1 scale)
 
 
@@ -297,8 +301,12 @@ def find_similar(
     qvec = _vectors(searcher, analyze(f"{post.title}\n{post.body}"), weights.gram_idf_power)
     now = _epoch(post.now) if post.now is not None else None
     candidates = _candidates(searcher, clauses, weights.pool)
+    script = script_of(f"{post.title} {post.body}")
+    # Whether meaning counts for posts in the query's own script (else only for the other script's)
+    same_script = script is None or script in weights.meaning_scripts.split()
     if meaning is not None:
-        candidates += _meaning_candidates(searcher, meaning, clauses, {docnum for docnum, _ in candidates}, weights)
+        seen = {docnum for docnum, _ in candidates}
+        candidates += _meaning_candidates(searcher, meaning, clauses, seen, weights, None if same_script else script)
     _prefetch(searcher, [docnum for docnum, _ in candidates])
     docs = []
     for docnum, coverage in candidates:
@@ -308,8 +316,8 @@ def find_similar(
         if now is not None and not post.allow_later and doc.get("created") is not None and doc["created"] > now:
             continue
         docs.append((doc, coverage))
-    cosines = meaning.cosines([doc["id"] for doc, _ in docs]) if meaning is not None and docs else {}
-    script = script_of(f"{post.title} {post.body}")
+    asked = [doc["id"] for doc, _ in docs if same_script or script_of(doc.get("title", "")) not in (None, script)]
+    cosines = meaning.cosines(asked) if meaning is not None and asked else {}
     if hasattr(searcher, "preload_terms"):
         doc_words = [word for doc, _ in docs for word in doc["terms"].split()]
         _preload(searcher, "text", doc_words)
@@ -325,9 +333,15 @@ def find_similar(
 
 
 def _meaning_candidates(
-    searcher: Searcher, meaning: Meaning, clauses: list[Clause], seen: set[int], weights: Weights
+    searcher: Searcher,
+    meaning: Meaning,
+    clauses: list[Clause],
+    seen: set[int],
+    weights: Weights,
+    skip_script: str | None = None,
 ) -> list[tuple[int, float]]:
-    """The nearest posts by embedding that words did not bring, with the share of key terms they have."""
+    """The nearest posts by embedding that words did not bring, with the share of key terms they have
+    (but those in `skip_script`: meaning does not rank them)."""
     text_clauses = [(f, t, w) for f, t, w in clauses if f != "cell"]
     total = sum(w for _, _, w in text_clauses) or 1.0
     found = []
@@ -336,7 +350,10 @@ def _meaning_candidates(
         docnum = searcher.document_number(id=post_id)
         if docnum is None or docnum in seen:
             continue
-        words = searcher.stored_fields(docnum)["terms"].split()
+        stored = searcher.stored_fields(docnum)
+        if skip_script is not None and script_of(stored.get("title", "")) == skip_script:
+            continue
+        words = stored["terms"].split()
         has = {"text": set(words), "grams": set(text_ngrams(words))}
         found.append((docnum, sum(w for f, t, w in text_clauses if t in has[f]) / total))
     return found

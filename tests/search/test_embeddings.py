@@ -3,6 +3,7 @@ the setting that turns it off, and the lexical path when the model is missing or
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sqlite3
@@ -11,9 +12,12 @@ import numpy as np
 import pytest
 
 from app.extensions import db
-from app.posts.models import PostStatus
-from app.search import embeddings, vectors
+from app.posts.models import Post, PostStatus
+from app.search import embeddings, similar, vectors
+from app.search.backend import search_backend
+from app.search.fusion import meaning_for, script_of
 from app.search.models import EmbeddingQueue, PostEmbedding
+from app.search.similarity import QueryPost, SimilarPost, find_similar
 
 # Written pairs: the same problem in Persian and in English, and posts about other things.
 STREETLIGHT_FA = ("چراغ‌های خیابان احمدآباد خاموش است", "چند شب است که چراغ‌های برق خیابان احمدآباد روشن نمی‌شوند.")
@@ -149,6 +153,61 @@ def test_with_embeddings_off_words_alone_cannot_cross_languages(meaning, client,
     ids = _city(make)
     assert ids["streetlight_en"] not in similar_ids(client, *STREETLIGHT_FA)
     assert ids["garbage_fa"] not in similar_ids(client, *GARBAGE_EN)
+
+
+def _ranked(title: str, body: str, weights=None, *, with_meaning: bool = True) -> dict[int, SimilarPost]:
+    """find_similar's answers for a draft, by post id, with the app's meaning (or words alone)."""
+    query = QueryPost(title=title, body=body)
+    with search_backend().searcher() as searcher:
+        hits = find_similar(
+            searcher,
+            query,
+            limit=20,
+            weights=weights or similar.WEIGHTS,
+            meaning=meaning_for(query) if with_meaning else None,
+        )
+    return {int(hit.id): hit for hit in hits}
+
+
+def _english_posts() -> set[int]:
+    return {post.id for post in db.session.scalars(db.select(Post)) if script_of(post.title) == "latin"}
+
+
+# An English post sharing words with GARBAGE_EN, and a Persian draft about the same rubbish as GARBAGE_FA.
+RUBBISH_EN = ("Rubbish bins overflowing on Vakilabad", "The rubbish bins near the bakery are full and smell.")
+GARBAGE_FA_AGAIN = ("سطل‌های زباله پارک ملت لبریز است", "کسی زباله‌های کنار پارک را نبرده و بوی بد می‌آید.")
+
+
+@pytest.mark.parametrize("meaning", [True], indirect=True)
+def test_under_the_language_gate_english_drafts_use_meaning_only_across_scripts(meaning, make):
+    ids = _city(make)
+    rubbish_en = make.post(title=RUBBISH_EN[0], body=RUBBISH_EN[1]).id
+    english = _english_posts()
+    assert similar.WEIGHTS.meaning_scripts.split() == ["arabic"]  # the app's gate
+
+    gated = _ranked(*GARBAGE_EN)
+    assert gated[ids["garbage_fa"]].meaning is not None  # the Persian post, found by meaning
+    words = _ranked(*GARBAGE_EN, with_meaning=False)
+    assert rubbish_en in gated  # English posts are ranked by their words alone, as without meaning
+    assert {i: (h.score, h.meaning) for i, h in gated.items() if i in english} == {
+        i: (h.score, None) for i, h in words.items() if i in english
+    }
+
+    # Without the gate, meaning enters the English posts' ranking: the gate is what keeps words deciding.
+    ungated = _ranked(*GARBAGE_EN, dataclasses.replace(similar.WEIGHTS, meaning_scripts="arabic latin"))
+    assert ungated[rubbish_en].meaning is not None and ungated[rubbish_en].score != gated[rubbish_en].score
+
+
+@pytest.mark.parametrize("meaning", [True], indirect=True)
+def test_under_the_language_gate_persian_drafts_use_meaning_in_both_scripts(meaning, make):
+    ids = _city(make)
+    garbage_en = make.post(title=GARBAGE_EN[0], body=GARBAGE_EN[1]).id
+    ranked = _ranked(*GARBAGE_FA_AGAIN)
+    words = _ranked(*GARBAGE_FA_AGAIN, with_meaning=False)
+    persian = ranked[ids["garbage_fa"]]
+    assert persian.meaning is not None and persian.text != words[ids["garbage_fa"]].text  # same script
+    assert ranked[garbage_en].meaning is not None and garbage_en not in words  # the other script
+    assert max(ranked, key=lambda i: ranked[i].score) == ids["garbage_fa"]
 
 
 def _broken_model(monkeypatch, failure):
