@@ -51,11 +51,14 @@ def prepare(instance: Path, size: int) -> list[int]:
     env["DATABASE_URL"] = db_url
     subprocess.run([BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([BIN / "flask", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    note("demo city seeded")
     from bench.scale import scale_posts
 
     ids = scale_posts(db_url, size)
+    note(f"scaled to {size:,} posts")
     # Post pages show similar posts from the search index: build it, as `make run` does.
     subprocess.run([BIN / "flask", "search", "rebuild"], env=env, cwd=ROOT, check=True, capture_output=True)
+    note("index rebuilt")
     return ids
 
 

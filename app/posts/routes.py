@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
@@ -308,12 +308,20 @@ def edit(post_id: int):
     ), 422 if form.errors else 200
 
 
+_VOTED_POST = (
+    select(Post)
+    .where(Post.id == bindparam("post"))
+    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
+)
+
+
 @bp.post("/posts/<int:post_id>/vote")
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    # The vote needs none of the post's photos (loaded with every post otherwise).
-    post = db.first_or_404(select(Post).where(Post.id == post_id).options(lazyload(Post.photos)))
+    # The vote needs the post's own row: not its photos, author or category (loaded with every
+    # post otherwise; auto-forwarding reads the category when it forwards).
+    post = db.session.execute(_VOTED_POST, {"post": post_id}).scalar() or abort(404)
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
