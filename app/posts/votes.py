@@ -30,6 +30,9 @@ _CHANGE = (
     .where(Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"), Vote.value == bindparam("held"))
     .values(value=bindparam("value"), created_at=bindparam("now"))
 )
+_MINE_AMONG = select(Vote.post_id, Vote.value).where(
+    Vote.user_id == bindparam("user"), Vote.post_id.in_(bindparam("ids", expanding=True))
+)
 _COUNTERS = (Post.up_count, Post.down_count, Post.support, Post.hot_score)
 _ADD_TO_COUNTERS = (
     update(Post)
@@ -59,10 +62,7 @@ def user_votes(user, post_ids: list[int]) -> dict[int, int]:
     """The user's votes on many posts at once (one query for a whole list page)."""
     if not user.is_authenticated or not post_ids:
         return {}
-    rows = db.session.execute(
-        select(Vote.post_id, Vote.value).where(Vote.user_id == user.id, Vote.post_id.in_(post_ids))
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_MINE_AMONG, {"user": user.id, "ids": post_ids}).all())
 
 
 def check_vote_allowed(user, post: Post, value: int) -> None:
