@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -339,10 +349,16 @@ def vote(post_id: int):
     # What the answer shows is rendered before the commit, from the rows the vote just read: after
     # it, every object is expired and would be read again in a new transaction (which, in a POST,
     # takes the write lock again). Nothing of it leaves before the commit has succeeded.
-    answer = render_template("posts/_vote.html", post=post, my_vote=held) if request.headers.get("HX-Request") else None
+    answer = _vote_widget(post, held) if request.headers.get("HX-Request") else None
     back = answer is None and _back_to(post)
     db.session.commit()
     return answer if answer is not None else redirect(back)
+
+
+def _vote_widget(post: Post, my_vote: int) -> str:
+    # The macro itself, from the template's module that Jinja keeps: rendering posts/_vote.html built
+    # the module of _macros.html again on every vote (an import in a context with globals of its own).
+    return str(get_template_attribute("_macros.html", "vote_widget")(post, my_vote))
 
 
 def _back_to(post: Post) -> str:
