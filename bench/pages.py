@@ -4,7 +4,8 @@ Builds the demo city in a temporary instance folder, scales it to 1,000 and to 1
 it with gunicorn (2 workers) and measures, with wrk when installed (else a Python client), the bare
 `/healthz` route, the post list, a post page and the home page, for visitors and for a signed-in
 resident; again while a background writer votes once and ten times a second; a post with one comment
-against one with 1,000; and, in process, a vote's server time against a signed-in `/healthz`. Every
+against one with 1,000; and, in process (`cpu`), each page's CPU time against a bare `/healthz`, and
+(`vote`) a vote's server time against a signed-in `/healthz`, as wall and as CPU time. Every
 figure is printed as a ratio to the bare route measured in the same run, because these machines are
 shared and noisy. Every page is visited a few times before the rounds (steady state); the cache-off
 rounds (visitors' pages and signed-in parts alike) show what rendering costs.
@@ -51,11 +52,14 @@ def prepare(instance: Path, size: int) -> list[int]:
     env["DATABASE_URL"] = db_url
     subprocess.run([BIN / "flask", "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([BIN / "flask", "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    note("demo city seeded")
     from bench.scale import scale_posts
 
     ids = scale_posts(db_url, size)
+    note(f"scaled to {size:,} posts")
     # Post pages show similar posts from the search index: build it, as `make run` does.
     subprocess.run([BIN / "flask", "search", "rebuild"], env=env, cwd=ROOT, check=True, capture_output=True)
+    note("index rebuilt")
     return ids
 
 
@@ -275,7 +279,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating bare/page rounds per figure")
     parser.add_argument("--sizes", default="1000,100000")
     parser.add_argument("--writers", default="1,10", help="votes per second of the background writer ('' for none)")
-    parser.add_argument("--parts", default="steady,writes,off,vote", help="what to measure (comma-separated)")
+    parser.add_argument("--parts", default="steady,writes,off,cpu,vote", help="what to measure (comma-separated)")
     parser.add_argument("--keep", help="prepare into (or reuse) this folder instead of a temporary one (one size)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -284,10 +288,11 @@ def main() -> None:
         f"load generator: {'wrk -t2 -c16' if shutil.which('wrk') else 'python, 8 keep-alive connections'}; "
         f"gunicorn --workers 2; medians of {args.rounds} alternating bare/page rounds of {args.seconds:.0f} s"
     )
-    from bench.participants import add_thread, sign_in, vote_cost
+    from bench.participants import add_thread, page_cost, sign_in, vote_cost
 
     results: dict[tuple[int, str], dict[str, tuple[float, float]]] = {}
-    votes: dict[int, tuple[float, float, float]] = {}
+    votes: dict[int, dict[str, tuple[float, float, float]]] = {}
+    costs: dict[int, dict[str, tuple[float, float]]] = {}
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="shahrvand-bench-") as folder:
             instance = Path(args.keep or folder)
@@ -326,6 +331,8 @@ def main() -> None:
                             writer.stop()
                 finally:
                     server.stop()
+            if "cpu" in parts:
+                costs[size] = page_cost(instance, ids)
             if "vote" in parts:
                 try:
                     votes[size] = vote_cost(instance, ids)
@@ -341,13 +348,18 @@ def main() -> None:
             if who + "post with 1 comment" in figures:
                 share = figures[who + "post with 1,000 comments"][1] / figures[who + "post with 1 comment"][1]
                 print(f"  {size:,} posts, caches {mode:3s} {who or 'visitor: ':12s} {share:6.1%}")
+    for size, figures in costs.items():
+        print(f"\n{size:,} posts, in process, CPU time per request (share: bare /healthz CPU / page CPU):")
+        for name, (ms, share) in figures.items():
+            print(f"  {name:44s} {ms:8.2f} ms   {share:6.1%} of bare")
     print("\na vote's server time, in process (index sync on commit, bounded), against a signed-in /healthz")
     print("(which loads the user too: the language follows the account) and a bare route that reads the user:")
-    for size, (vote, healthz, whoami) in votes.items():
-        print(
-            f"  {size:,} posts: vote {vote:.2f} ms, signed-in /healthz {healthz:.2f} ms: {vote / healthz:.1f}x; "
-            f"signed-in user's id {whoami:.2f} ms: {vote / whoami:.1f}x"
-        )
+    for size, measured in votes.items():
+        for kind, (vote, healthz, whoami) in measured.items():
+            print(
+                f"  {size:,} posts, {kind:4s}: vote {vote:.2f} ms, signed-in /healthz {healthz:.2f} ms: "
+                f"{vote / healthz:.1f}x; signed-in user's id {whoami:.2f} ms: {vote / whoami:.1f}x"
+            )
     if len(sizes) > 1:
         small, large = sizes[0], sizes[-1]
         print(f"\nthroughput at {large:,} posts as a share of that at {small:,} (each relative to bare):")

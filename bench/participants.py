@@ -125,9 +125,12 @@ def write_votes(instance: Path, rate: float) -> None:
             time.sleep(max(0.0, next_at - time.monotonic()))
 
 
-def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> tuple[float, float, float]:
+def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> dict[str, tuple[float, float, float]]:
     """In process (Flask's test client, index sync on commit as configured): median ms of a vote, of a
-    signed-in /healthz, and of a bare route that reads the signed-in user (added here). The votes
+    signed-in /healthz, and of a bare route that reads the signed-in user (added here), as wall time
+    and as CPU time of this thread ({"wall": (vote, healthz, whoami), "cpu": (…)}; SQLite runs in this
+    thread too). On a machine with more runnable processes than cores, a request longer than the
+    scheduler's slice waits for the others: wall times then grow by steps, CPU times do not. The votes
     alternate support and taking it back; the three are measured in turn, so that load from other
     processes hits them alike. Each request has its own database session, as in a server (inside one
     app context the session, and so the signed-in user, would carry over from request to request)."""
@@ -156,11 +159,12 @@ def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> tuple[
     def vote(n: int):  # as the page's button does (htmx): the widget comes back
         return client.post(f"/posts/{targets[n % len(targets)]}/vote", data={"value": "1"}, headers=HTMX)
 
-    def timed(call) -> float:
-        started = time.perf_counter()
+    def timed(call) -> tuple[float, float]:
+        started, started_cpu = time.perf_counter(), time.thread_time()
         response = call()
+        cpu, wall = time.thread_time() - started_cpu, time.perf_counter() - started
         assert response.status_code == 200, response.status_code  # (a refused vote answers 422)
-        return (time.perf_counter() - started) * 1000
+        return wall * 1000, cpu * 1000
 
     for _ in range(20):  # warm up all three
         client.get("/healthz"), client.get("/bench/whoami")
@@ -170,7 +174,46 @@ def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> tuple[
         health.append(timed(lambda: client.get("/healthz")))
         whoami.append(timed(lambda: client.get("/bench/whoami")))
         votes.append(timed(lambda n=n: vote(n)))
-    return statistics.median(votes), statistics.median(health), statistics.median(whoami)
+    return {
+        kind: tuple(statistics.median(t[i] for t in times) for times in (votes, health, whoami))
+        for i, kind in enumerate(("wall", "cpu"))
+    }
+
+
+def page_cost(instance: Path, post_ids: list[int], repeats: int = 150) -> dict[str, tuple[float, float]]:
+    """In process, CPU time of this thread (SQLite runs in it too): median ms of each page, asked in
+    turn, and its cost as a share of a bare /healthz without a session (bare ms / page ms, what its
+    throughput would be on a server that did nothing else). Signed in as the bench's resident through
+    the form, with the session cookie sent as it was set at sign-in (as wrk sends it)."""
+    app = _app(instance, RATELIMIT_ENABLED="false")
+    app.config["WTF_CSRF_ENABLED"] = False
+    signing_in = app.test_client()
+    assert signing_in.post("/login", data={"email": RESIDENT, "password": PASSWORD}).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = True
+    cookie = {"Cookie": f"session={signing_in.get_cookie('session').value}"}
+    client = app.test_client(use_cookies=False)
+    one, thread_of_1, thread_of_1000 = post_ids[0], post_ids[1], post_ids[2]
+    pages = {
+        "bare /healthz": ("/healthz", {}),
+        "signed in: /healthz": ("/healthz", cookie),
+        "signed in: one post page": (f"/posts/{one}", cookie),
+        "signed in: post list /posts": ("/posts", cookie),
+        "signed in: home page /": ("/", cookie),
+        "signed in: post with 1 comment": (f"/posts/{thread_of_1}", cookie),
+        "signed in: post with 1,000 comments": (f"/posts/{thread_of_1000}", cookie),
+        "one post page": (f"/posts/{one}", {}),
+        "post with 1,000 comments": (f"/posts/{thread_of_1000}", {}),
+    }
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    for n in range(repeats + 5):  # the first five warm up
+        for name, (path, headers) in pages.items():
+            started = time.thread_time()
+            response = client.get(path, headers=headers)
+            if n >= 5:
+                times[name].append((time.thread_time() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+    bare = statistics.median(times["bare /healthz"])
+    return {name: (statistics.median(values), bare / statistics.median(values)) for name, values in times.items()}
 
 
 if __name__ == "__main__":

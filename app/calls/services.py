@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.calls import images
 from app.calls.models import Call, CallEvent, CallIdea
@@ -225,6 +225,22 @@ def submit_idea(
 def call_of(post: Post) -> CallIdea | None:
     """The call an idea was posted into, with what the outcome said of it."""
     return db.session.get(CallIdea, post.id)
+
+
+# Asked before every vote on an idea: two columns, the statement built once.
+_CALL_DATES = (
+    select(Call.opens_at, Call.closes_at)
+    .join(CallIdea, CallIdea.call_id == Call.id)
+    .where(CallIdea.post_id == bindparam("post"))
+)
+
+
+def is_in_closed_call(post: Post, now: datetime) -> bool:
+    """Whether the post is an idea posted into a call that is not open now (it takes no votes)."""
+    if post.kind is not PostKind.IDEA:  # only ideas are posted into calls
+        return False
+    dates = db.session.execute(_CALL_DATES, {"post": post.id}).first()
+    return dates is not None and not dates.opens_at <= now < dates.closes_at
 
 
 def idea_ids(call: Call) -> set[int]:

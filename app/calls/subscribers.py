@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.calls.services import call_of
+from app.calls.services import is_in_closed_call
 from app.core.db import utcnow
 from app.posts.signals import vote_checking
 from app.posts.votes import VoteError
@@ -12,6 +12,5 @@ from app.posts.votes import VoteError
 
 @vote_checking.connect
 def _refuse_votes_after_closing(post, **_extra) -> None:
-    idea = call_of(post)
-    if idea is not None and not idea.call.is_open(utcnow()):
+    if is_in_closed_call(post, utcnow()):
         raise VoteError(_("This call for ideas has closed: its ideas take no more votes."))

@@ -12,12 +12,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cache, wraps
 
 from flask import current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event, inspect, select, text, update
+from sqlalchemy import bindparam, event, inspect, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
@@ -86,6 +86,12 @@ def current_versions(row_id: int | None = None, *, in_session: bool = False, als
     reads is never older than these versions (SQLite keeps a reader's snapshot from its first read).
     `also`: more scalar subqueries read in the same query, their values after the three."""
     holder = _VERSIONED.get("holder")
+    if not also and (row_id is None or holder is not None):  # (the usual question: a statement built once)
+        query, values = _plain_versions(row_id is not None), {"row": row_id}
+        if in_session:
+            return tuple(db.session.execute(query, values).one())
+        with db.engine.connect() as connection:
+            return tuple(connection.execute(query, values).one())
     generation = select(SiteGeneration.value).where(SiteGeneration.id == SITE).scalar_subquery()
     lists = select(SiteGeneration.value).where(SiteGeneration.id == LISTS).scalar_subquery()
     if row_id is None or holder is None:
@@ -325,3 +331,22 @@ def ensure_generation_row() -> None:
     for row in (SITE, LISTS):
         if db.session.get(SiteGeneration, row) is None:
             db.session.execute(text("INSERT INTO site_generation (id, value) VALUES (:id, 0)"), {"id": row})
+
+
+@cache
+def _plain_versions(with_row: bool):
+    if with_row:
+        return select(*versions_columns(bindparam("row")))
+    return select(*versions_columns(bindparam("row"))[:2], None)
+
+
+def versions_columns(row) -> tuple:
+    """The three columns `current_versions` reads, for the versioned row `row` (a bound parameter):
+    for a statement built once that reads them beside other values of a page."""
+    holder = _VERSIONED["holder"]
+    column = getattr(holder, _PUBLIC_TABLES[holder.__tablename__].version_column)
+    return (
+        select(SiteGeneration.value).where(SiteGeneration.id == SITE).scalar_subquery(),
+        select(SiteGeneration.value).where(SiteGeneration.id == LISTS).scalar_subquery(),
+        select(column).where(holder.id == row).scalar_subquery(),
+    )

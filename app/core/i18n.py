@@ -138,6 +138,22 @@ def _translations():
     return cached[1]
 
 
+_WTFORMS_CATALOGUES: dict[str, object] = {}
+
+
+def wtforms_translations():
+    """WTForms' own messages ("This field is required.") in the request's language, read from disk
+    once per process and language (Flask-WTF parses the file again for every request with a form)."""
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+
+    locale = current_locale()
+    key = str(locale)
+    if key not in _WTFORMS_CATALOGUES:
+        _WTFORMS_CATALOGUES[key] = Translations.load(messages_path(), [locale], domain="wtforms")
+    return _WTFORMS_CATALOGUES[key]
+
+
 @pass_context
 def _template_gettext(context, string: str, /, **variables) -> str:
     translated = _translations().ugettext(string)

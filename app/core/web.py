@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from app.core import fragments, l10n, page_context, personal
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
-from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction
+from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction, wtforms_translations
 from app.core.redirects import safe_next_url
 from app.core.text import bdi, isolate, render_plain
 from app.extensions import csrf, db
@@ -87,6 +87,11 @@ class NulFreeParameters(ImmutableMultiDict):
 
 class ShahrvandRequest(Request):
     parameter_storage_class = NulFreeParameters
+
+    @property
+    def wtforms_translations(self):
+        # Where Flask-WTF looks for WTForms' catalogue before loading it from disk (flask_wtf.i18n).
+        return wtforms_translations()
 
 
 def install_converters(app: Flask) -> None:

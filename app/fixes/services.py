@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.core.db import insert_ignoring_conflict, utcnow
 from app.core.errors import DomainConflictError, DomainError
@@ -71,12 +71,14 @@ def answers_of(user, resolution_ids: list[int]) -> dict[int, FixAnswer | None]:
     """The user's answer about each of these resolutions they were asked about (one query)."""
     if not user.is_authenticated or not resolution_ids:
         return {}
-    rows = db.session.execute(
-        select(FixQuestion.resolution_id, FixQuestion.answer).where(
-            FixQuestion.resolution_id.in_(resolution_ids), FixQuestion.user_id == user.id
-        )
-    )
+    rows = db.session.execute(_ANSWERS, {"ids": resolution_ids, "user": user.id})
     return dict(rows.all())
+
+
+# Asked by every shared page that shows "is it fixed?" (a hole): built once.
+_ANSWERS = select(FixQuestion.resolution_id, FixQuestion.answer).where(
+    FixQuestion.resolution_id.in_(bindparam("ids", expanding=True)), FixQuestion.user_id == bindparam("user")
+)
 
 
 def _question(user, post: Post) -> FixQuestion:

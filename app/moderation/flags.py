@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
@@ -232,8 +232,13 @@ def flagged_among(user, post_ids: list[int]) -> set[int]:
     """Which of these posts (not their comments) the user flagged: one query."""
     if not user.is_authenticated or not post_ids:
         return set()
-    query = select(Flag.post_id).where(Flag.user_id == user.id, Flag.post_id.in_(post_ids), Flag.comment_id.is_(None))
-    return set(db.session.scalars(query))
+    return set(db.session.scalars(_FLAGGED, {"user": user.id, "ids": post_ids}))
+
+
+# Asked by every shared post page (its flag link is a hole): built once.
+_FLAGGED = select(Flag.post_id).where(
+    Flag.user_id == bindparam("user"), Flag.post_id.in_(bindparam("ids", expanding=True)), Flag.comment_id.is_(None)
+)
 
 
 def has_flagged(user, item: Post | Comment) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -115,12 +115,16 @@ def notify(
     return notifications
 
 
+# Every signed-in page asks it (the bell): built once.
+_UNREAD = (
+    select(func.count())
+    .select_from(Notification)
+    .where(Notification.user_id == bindparam("user"), Notification.read_at.is_(None))
+)
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(_UNREAD, {"user": user.id})
 
 
 def list_notifications(user, page: int, per_page: int, *, unread_only: bool = False) -> Page:

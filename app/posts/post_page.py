@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts import permissions as account_permissions
 from app.accounts.models import Role
-from app.core.cache import POST_SCOPE, current_versions, page_versions, versions_key
+from app.core.cache import POST_SCOPE, page_versions, versions_columns, versions_key
 from app.core.fragments import use_fragments
 from app.core.hooks import render_hook, render_hooks
 from app.core.pagination import requested_page
@@ -104,22 +104,33 @@ def _viewer_state(post: Post) -> tuple[int, bool, bool]:
     return vote or 0, follow is not None, comment is not None
 
 
+_READER_STATE: list = []  # the statement below, built once (on first use: the versioned model is registered)
+
+
+def _reader_state():
+    if not _READER_STATE:
+        post, reader = bindparam("post"), bindparam("reader")
+        _READER_STATE.append(
+            select(
+                *versions_columns(post),  # as current_versions(post_id, in_session=True)
+                select(Post.author_id).where(Post.id == post).scalar_subquery(),
+                select(Vote.value).where(Vote.user_id == reader, Vote.post_id == post).scalar_subquery(),
+                select(Follow.post_id).where(Follow.user_id == reader, Follow.post_id == post).scalar_subquery(),
+                select(Comment.id)
+                .where(Comment.post_id == post, Comment.author_id == reader)
+                .limit(1)
+                .scalar_subquery(),
+            )
+        )
+    return _READER_STATE[0]
+
+
 def reader_key(post_id: int) -> tuple | None:
     """What a signed-in reader's whole post page is shared under (app.core.personal): as its parts
-    (`_fragment_key`), in one query that also reads the reader's vote and follow state for its holes."""
-    mine = (Vote.user_id == current_user.id) & (Vote.post_id == post_id)
-    following = (Follow.user_id == current_user.id) & (Follow.post_id == post_id)
-    commented = (Comment.post_id == post_id) & (Comment.author_id == current_user.id)
-    versions = current_versions(
-        post_id,
-        in_session=True,
-        also=(
-            select(Post.author_id).where(Post.id == post_id).scalar_subquery(),
-            select(Vote.value).where(mine).scalar_subquery(),
-            select(Follow.post_id).where(following).scalar_subquery(),
-            select(Comment.id).where(commented).limit(1).scalar_subquery(),
-        ),
-    )
+    (`_fragment_key`), in one query that also reads the reader's vote and follow state for its holes.
+    Read in the request's own transaction, as `current_versions(in_session=True)`; the statement is
+    built once (building it cost about as much as running it)."""
+    versions = tuple(db.session.execute(_reader_state(), {"post": post_id, "reader": current_user.id}).one())
     key = versions_key(POST_SCOPE, post_id, versions)
     if key is None:
         return None

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
@@ -317,12 +327,20 @@ def edit(post_id: int):
     ), 422 if form.errors else 200
 
 
+_VOTED_POST = (
+    select(Post)
+    .where(Post.id == bindparam("post"))
+    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
+)
+
+
 @bp.post("/posts/<int:post_id>/vote")
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    # The vote needs none of the post's photos (loaded with every post otherwise).
-    post = db.first_or_404(select(Post).where(Post.id == post_id).options(lazyload(Post.photos)))
+    # The vote needs the post's own row: not its photos, author or category (loaded with every
+    # post otherwise; auto-forwarding reads the category when it forwards).
+    post = db.session.execute(_VOTED_POST, {"post": post_id}).scalar() or abort(404)
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
@@ -340,10 +358,16 @@ def vote(post_id: int):
     # What the answer shows is rendered before the commit, from the rows the vote just read: after
     # it, every object is expired and would be read again in a new transaction (which, in a POST,
     # takes the write lock again). Nothing of it leaves before the commit has succeeded.
-    answer = render_template("posts/_vote.html", post=post, my_vote=held) if request.headers.get("HX-Request") else None
+    answer = _vote_widget(post, held) if request.headers.get("HX-Request") else None
     back = answer is None and _back_to(post)
     db.session.commit()
     return answer if answer is not None else redirect(back)
+
+
+def _vote_widget(post: Post, my_vote: int) -> str:
+    # The macro itself, from the template's module that Jinja keeps: rendering posts/_vote.html built
+    # the module of _macros.html again on every vote (an import in a context with globals of its own).
+    return str(get_template_attribute("_macros.html", "vote_widget")(post, my_vote))
 
 
 def _back_to(post: Post) -> str:

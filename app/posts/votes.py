@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
@@ -19,6 +19,32 @@ from app.posts.models import OPEN_STATUSES, Post, PostKind, Vote
 from app.posts.signals import vote_changed, vote_checking
 
 SUPPORT, OPPOSE = 1, -1
+
+# A vote's statements, built once: building one costs about as much as running it (docs/decisions/0030).
+_HELD = select(Vote.value, Vote.created_at).where(Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"))
+_TAKE_BACK = delete(Vote).where(
+    Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"), Vote.value == bindparam("held")
+)
+_CHANGE = (
+    update(Vote)
+    .where(Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"), Vote.value == bindparam("held"))
+    .values(value=bindparam("value"), created_at=bindparam("now"))
+)
+_MINE_AMONG = select(Vote.post_id, Vote.value).where(
+    Vote.user_id == bindparam("user"), Vote.post_id.in_(bindparam("ids", expanding=True))
+)
+_COUNTERS = (Post.up_count, Post.down_count, Post.support, Post.hot_score)
+_ADD_TO_COUNTERS = (
+    update(Post)
+    .where(Post.id == bindparam("post"))
+    .values(
+        up_count=Post.up_count + bindparam("up"),
+        down_count=Post.down_count + bindparam("down"),
+        support=Post.support + bindparam("up") - bindparam("down"),
+        hot_score=Post.hot_score + bindparam("heat"),
+    )
+    .returning(*_COUNTERS)  # the new counts in the same statement (no second read)
+)
 
 
 class VoteError(DomainError):
@@ -36,10 +62,7 @@ def user_votes(user, post_ids: list[int]) -> dict[int, int]:
     """The user's votes on many posts at once (one query for a whole list page)."""
     if not user.is_authenticated or not post_ids:
         return {}
-    rows = db.session.execute(
-        select(Vote.post_id, Vote.value).where(Vote.user_id == user.id, Vote.post_id.in_(post_ids))
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_MINE_AMONG, {"user": user.id, "ids": post_ids}).all())
 
 
 def check_vote_allowed(user, post: Post, value: int) -> None:
@@ -61,34 +84,23 @@ def cast_vote(user, post: Post, value: int) -> int:
     """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held."""
     check_vote_allowed(user, post, value)
     for _attempt in range(3):  # another request of the same user may change the row between steps
-        current = db.session.execute(
-            select(Vote.value, Vote.created_at).where(Vote.user_id == user.id, Vote.post_id == post.id)
-        ).first()
+        keys = {"user": user.id, "post": post.id}
+        current = db.session.execute(_HELD, keys).first()
         now = utcnow()
         if current is None:
-            inserted = db.session.execute(
-                insert_ignoring_conflict(
-                    Vote, returning=Vote.id, user_id=user.id, post_id=post.id, value=value, created_at=now
-                )
-            ).first()
+            inserted = db.session.execute(_add_statement(), {**keys, "value": value, "now": now}).first()
             if inserted is None:
                 continue
             _change_counters(post, added=(value, now))
             result = value
         elif current.value == value:
-            removed = db.session.execute(
-                delete(Vote).where(Vote.user_id == user.id, Vote.post_id == post.id, Vote.value == value)
-            )
+            removed = db.session.execute(_TAKE_BACK, {**keys, "held": value})
             if removed.rowcount != 1:
                 continue
             _change_counters(post, removed=(current.value, current.created_at))
             result = 0
         else:
-            changed = db.session.execute(
-                update(Vote)
-                .where(Vote.user_id == user.id, Vote.post_id == post.id, Vote.value == current.value)
-                .values(value=value, created_at=now)
-            )
+            changed = db.session.execute(_CHANGE, {**keys, "held": current.value, "value": value, "now": now})
             if changed.rowcount != 1:
                 continue
             _change_counters(post, removed=(current.value, current.created_at), added=(value, now))
@@ -96,6 +108,23 @@ def cast_vote(user, post: Post, value: int) -> int:
         vote_changed.send(post, user=user, value=result)
         return result
     raise VoteError(_("Your vote changed at the same moment elsewhere. Please try again."))
+
+
+_ADD: dict[str, object] = {}  # dialect -> INSERT … ON CONFLICT DO NOTHING of a vote
+
+
+def _add_statement():
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _ADD:
+        _ADD[dialect] = insert_ignoring_conflict(
+            Vote,
+            returning=Vote.id,
+            user_id=bindparam("user"),
+            post_id=bindparam("post"),
+            value=bindparam("value"),
+            created_at=bindparam("now"),
+        )
+    return _ADD[dialect]
 
 
 def support_instead(user, post: Post, *, follow_only: bool = False) -> None:
@@ -179,18 +208,10 @@ def _change_counters(post: Post, *, added=None, removed=None) -> None:
         up += sign * (value == SUPPORT)
         down += sign * (value == OPPOSE)
         heat += sign * value * hot.weight(moment)
-    counters = (Post.up_count, Post.down_count, Post.support, Post.hot_score)
     row = db.session.execute(
-        update(Post)
-        .where(Post.id == post.id)
-        .values(
-            up_count=Post.up_count + up,
-            down_count=Post.down_count + down,
-            support=Post.support + up - down,
-            hot_score=Post.hot_score + heat,
-        )
-        .returning(*counters),  # the new counts in the same statement (no second read)
+        _ADD_TO_COUNTERS,
+        {"post": post.id, "up": up, "down": down, "heat": heat},
         execution_options={"synchronize_session": False},
     ).one()
-    for column, value in zip(counters, row, strict=True):
+    for column, value in zip(_COUNTERS, row, strict=True):
         set_committed_value(post, column.key, value)

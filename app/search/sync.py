@@ -43,6 +43,8 @@ AFTER_COMMIT_SECONDS = 0.05  # a request starts no further index commit once thi
 # Receivers must not raise: the index has committed and the queue rows are still to be deleted.
 posts_indexed = signal("search-posts-indexed")
 
+_QUEUE = insert(SearchQueue)  # built once: every vote runs it
+
 # --------------------------------------------------------------------------- 1. in the transaction
 
 
@@ -60,7 +62,7 @@ def enqueue(session: Session, post_ids: set[int], *, counters_only: bool = False
         session.info.setdefault(TERMS_PENDING, set()).update(post_ids)
         return
     now = utcnow()
-    session.connection().execute(insert(SearchQueue), [{"post_id": i, "queued_at": now} for i in sorted(post_ids)])
+    session.connection().execute(_QUEUE, [{"post_id": i, "queued_at": now} for i in sorted(post_ids)])
     if not counters_only or (has_app_context() and current_app.config.get("SEARCH_SYNC_COUNTERS_ON_COMMIT")):
         session.info[QUEUED] = True
 
@@ -106,11 +108,14 @@ def _target_ids(state) -> set[int]:
     where = state.statement.whereclause
     if isinstance(where, BinaryExpression) and getattr(where.left, "key", None) == "id":
         right = where.right
-        if isinstance(right, BindParameter) and right.value is not None:
-            if where.operator is eq:
-                return {int(right.value)}
-            if where.operator is in_op:
-                return {int(value) for value in right.value}
+        if isinstance(right, BindParameter):
+            # A statement built once takes its ids as execute() parameters (app.posts.votes).
+            given = state.parameters.get(right.key) if isinstance(state.parameters, dict) else None
+            value = right.value if right.value is not None else given
+            if value is not None and where.operator is eq:
+                return {int(value)}
+            if value is not None and where.operator is in_op:
+                return {int(one) for one in value}
     query = select(Post.id) if where is None else select(Post.id).where(where)
     return set(state.session.execute(query.execution_options(autoflush=False)).scalars())
 
