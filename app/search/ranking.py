@@ -66,18 +66,24 @@ def ranked(
 
     Raises UnsupportedQueryError when the matcher tree holds a node not evaluated here.
     """
+    ids, scores = matches(searcher, query)
+    if hidden and len(ids):
+        keep = ~_hidden_flags(searcher, hidden)[ids]
+        ids, scores = ids[keep], scores[keep]
+    return _best(ids, scores, limit), _total(ids, bound, searcher.doc_count_all())
+
+
+def matches(searcher: Searcher, query: Query) -> tuple[np.ndarray, np.ndarray]:
+    """Every document matching `query` (document numbers in order) and its score, as Whoosh would score it."""
     context = searcher.context()  # what search_with_collector gives Whoosh's matchers
     parts_ids, parts_scores = [], []
     for subsearcher, offset in searcher.leaf_searchers():
         ids, scores = _query(query, _Segment(searcher, subsearcher, context))
         parts_ids.append(ids + offset)
         parts_scores.append(scores)
-    ids = np.concatenate(parts_ids) if parts_ids else np.empty(0, np.int64)
-    scores = np.concatenate(parts_scores) if parts_scores else np.empty(0, np.float64)
-    if hidden and len(ids):
-        keep = ~_hidden_flags(searcher, hidden)[ids]
-        ids, scores = ids[keep], scores[keep]
-    return _best(ids, scores, limit), _total(ids, bound, searcher.doc_count_all())
+    if not parts_ids:
+        return _EMPTY
+    return np.concatenate(parts_ids), np.concatenate(parts_scores)
 
 
 def _best(ids: np.ndarray, scores: np.ndarray, limit: int) -> list[int]:
