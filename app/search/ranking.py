@@ -111,12 +111,12 @@ class _Segment:
         self.context = context
         self.reader = subsearcher.reader()
 
-    def lengths(self, fieldname: str) -> np.ndarray:
+    def length_bytes(self, fieldname: str) -> np.ndarray | None:
         memo: dict = self.top.__dict__.setdefault("_field_lengths", {})
         key = (id(self.reader), fieldname)
         if key not in memo:
             memo[key] = (self.reader, _length_bytes(self.reader, fieldname))  # the reader kept: its id stays its own
-        return _LENGTH_OF_BYTE[memo[key][1]]
+        return memo[key][1]
 
 
 def _length_bytes(reader, fieldname: str) -> np.ndarray | None:
@@ -308,8 +308,8 @@ def _leaf(matcher, segment: _Segment) -> _Scored:
     if type(scorer) is not BM25FScorer:
         raise UnsupportedQueryError(type(scorer).__name__)
     fieldname = matcher.term()[0]
-    lengths = segment.lengths(fieldname)
-    fl = lengths[ids] if lengths is not None else np.ones(len(ids))
+    length_bytes = segment.length_bytes(fieldname)
+    fl = _LENGTH_OF_BYTE[length_bytes[ids]] if length_bytes is not None else np.ones(len(ids))  # no column: 1
     # bm25() of whoosh.scoring, operation for operation, on arrays
     idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
     return ids, idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
