@@ -148,53 +148,65 @@ def _hidden_flags(searcher: Searcher, hidden: frozenset[int]) -> np.ndarray:
 _Scored = tuple[np.ndarray, np.ndarray]  # sorted document numbers in the segment, and their scores
 
 
-def _query(query: Query, segment: _Segment) -> _Scored:
-    """The matches of `query` in one segment and their scores, combined in the tree Whoosh's matcher()
-    would build and so added in the same order. Whoosh's own tree is not built: its constructors
-    already walk the postings (an array union scores its first 2,048 documents in Python)."""
+def _query(query: Query, segment: _Segment, within: np.ndarray | None = None) -> _Scored:
+    """The matches of `query` in one segment (only those in `within`, sorted, when given) and their
+    scores, combined in the tree Whoosh's matcher() would build and so added in the same order.
+
+    Whoosh's own tree is not built: its constructors already walk the postings (an array union scores
+    its first 2,048 documents in Python). A document's score depends on its own postings only, so
+    narrowing a part to the documents that can still match changes no score.
+    """
     kind = type(query)
     if kind is Term:
-        return _evaluate(query.matcher(segment.searcher, segment.context), segment)
+        return _evaluate(query.matcher(segment.searcher, segment.context), segment, within)
     if kind is And or kind is Or:
         subs = query.subqueries
         if not subs:
             return _EMPTY
         if len(subs) == 1:  # CompoundQuery.matcher: the only part's matcher, without this query's boost
-            return _query(subs[0], segment)
-        return _and(query, segment) if kind is And else _or(query, segment)
+            return _query(subs[0], segment, within)
+        return _and(query, segment, within) if kind is And else _or(query, segment, within)
     if kind is AndMaybe:
-        (a_ids, a_scores), (b_ids, b_scores) = _query(query.a, segment), _query(query.b, segment)
+        a_ids, a_scores = _query(query.a, segment, within)
+        b_ids, b_scores = _query(query.b, segment, a_ids)
         return a_ids, a_scores + _spread(a_ids, b_ids, b_scores)  # AndMaybeMatcher: a, plus b where it matches
     if kind is AndNot:
-        a_ids, a_scores = _query(query.a, segment)
-        keep = ~np.isin(a_ids, _query(query.b, segment)[0], assume_unique=True)
+        a_ids, a_scores = _query(query.a, segment, within)
+        keep = ~np.isin(a_ids, _query(query.b, segment, a_ids)[0], assume_unique=True)
         return a_ids[keep], a_scores[keep]
     if kind is NumericRange:
-        return _range(query, segment)
+        return _range(query, segment, within)
     raise UnsupportedQueryError(kind.__name__)
 
 
 _EMPTY: _Scored = (np.empty(0, np.int64), np.empty(0, np.float64))
 
 
-def _and(query: And, segment: _Segment) -> _Scored:
+def _and(query: And, segment: _Segment, within: np.ndarray | None) -> _Scored:
     reader = segment.reader
-    parts = [(0 - sub.estimate_size(reader), _query(sub, segment)) for sub in query.subqueries]
-    return _boosted(_weighted_tree(parts, _intersection), query.boost)
+    subs = query.subqueries
+    weights = [0 - sub.estimate_size(reader) for sub in subs]
+    found: list[_Scored] = [_EMPTY] * len(subs)
+    for i in sorted(range(len(subs)), key=lambda i: -weights[i]):  # the rarest part first: the others
+        found[i] = _query(subs[i], segment, within)  # are read only in the blocks holding its documents
+        within = found[i][0]
+        if not len(within):
+            break
+    return _boosted(_weighted_tree(list(zip(weights, found, strict=True)), _intersection), query.boost)
 
 
-def _or(query: Or, segment: _Segment) -> _Scored:
+def _or(query: Or, segment: _Segment, within: np.ndarray | None) -> _Scored:
     if query.scale or query.matcher_type != Or.AUTO_MATCHER:
         raise UnsupportedQueryError("Or with a coordination scale or a chosen matcher")
     subs = query.subqueries
     # Or._matcher's choice (the context of a ranked search has needs_current False)
     if len(subs) < Or.TOO_MANY_CLAUSES and (len(subs) == 2 or segment.reader.doc_count_all() > 5000):
         reader = segment.reader
-        parts = [(sub.estimate_size(reader), _query(sub, segment)) for sub in subs]
+        parts = [(sub.estimate_size(reader), _query(sub, segment, within)) for sub in subs]
         return _boosted(_weighted_tree(parts, _union), query.boost)
     # ArrayUnionMatcher: each alternative's score × boost added in turn into zeros; kept if above zero
-    parts = [_query(sub, segment) for sub in subs]
-    ids = np.unique(np.concatenate([part_ids for part_ids, _ in parts]))
+    parts = [_query(sub, segment, within) for sub in subs]
+    ids = _union_ids([part_ids for part_ids, _ in parts])
     total = np.zeros(len(ids), dtype=np.float64)
     for part_ids, part_scores in parts:
         total += _spread(ids, part_ids, part_scores * query.boost)
@@ -219,55 +231,65 @@ def _intersection(a: _Scored, b: _Scored) -> _Scored:
 
 
 def _union(a: _Scored, b: _Scored) -> _Scored:
-    ids = np.union1d(a[0], b[0])
+    ids = _union_ids([a[0], b[0]])
     return ids, _spread(ids, *a) + _spread(ids, *b)  # UnionMatcher: a, b, or a + b (x + 0.0 is x exactly)
+
+
+def _union_ids(parts: list[np.ndarray]) -> np.ndarray:
+    """The sorted union of sorted arrays: merged runs (a stable sort of sorted runs is a merge)."""
+    ids = np.concatenate(parts)
+    ids.sort(kind="stable")
+    if len(ids) > 1:
+        ids = ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+    return ids
 
 
 def _boosted(scored: _Scored, boost: float) -> _Scored:
     return scored if boost == 1.0 else (scored[0], scored[1] * boost)
 
 
-def _range(query: NumericRange, segment: _Segment) -> _Scored:
+def _range(query: NumericRange, segment: _Segment, within: np.ndarray | None) -> _Scored:
     """A date range: Whoosh compiles it to terms of several resolutions under a constant score."""
     compiled = query._compile_query(segment.reader)
     if compiled is NullQuery:
         return _EMPTY
     if type(compiled) is not ConstantScoreQuery:
         raise UnsupportedQueryError("a range without a constant score")
-    ids = _ids(compiled.child, segment)
+    ids = _ids(compiled.child, segment, within)
     # ConstantScoreQuery's ListMatcher(all_weights=score): its weight, or 1.0 when the score is 0
     return ids, np.full(len(ids), compiled.score or 1.0, dtype=np.float64)
 
 
-def _ids(query: Query, segment: _Segment) -> np.ndarray:
+def _ids(query: Query, segment: _Segment, within: np.ndarray | None) -> np.ndarray:
     """The documents matching a part whose scores do not count (under a constant score)."""
     kind = type(query)
     if kind is Term:
-        return _query(query, segment)[0]
+        return _query(query, segment, within)[0]
     if kind is Or:
-        parts = [_ids(sub, segment) for sub in query.subqueries]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY[0]
+        parts = [_ids(sub, segment, within) for sub in query.subqueries]
+        return _union_ids(parts) if parts else _EMPTY[0]
     if kind is TermRange:
-        parts = [_ids(Term(query.fieldname, text), segment) for text in query._btexts(segment.reader) if text]
-        return np.unique(np.concatenate(parts)) if parts else _EMPTY[0]
+        texts = query._btexts(segment.reader)
+        parts = [_ids(Term(query.fieldname, text), segment, within) for text in texts if text]
+        return _union_ids(parts) if parts else _EMPTY[0]
     raise UnsupportedQueryError(kind.__name__)
 
 
 # ------------------------------------------------------------------------------ one term's matcher
 
 
-def _evaluate(matcher, segment: _Segment) -> _Scored:
+def _evaluate(matcher, segment: _Segment, within: np.ndarray | None) -> _Scored:
     """A Term's matcher: its postings (less deleted documents) and their scores, boosted."""
     kind = type(matcher)
     if kind is W3LeafMatcher or kind is ListMatcher:
-        return _leaf(matcher, segment)
+        return _leaf(matcher, segment, within)
     if kind is FilterMatcher:
-        ids, scores = _evaluate(matcher.child, segment)
+        ids, scores = _evaluate(matcher.child, segment, within)
         listed = np.isin(ids, _id_array(segment, matcher._ids), assume_unique=True)
         keep = ~listed if matcher._exclude else listed
         return ids[keep], scores[keep] * matcher.boost
     if kind is WrappingMatcher:
-        ids, scores = _evaluate(matcher.child, segment)
+        ids, scores = _evaluate(matcher.child, segment, within)
         return ids, scores * matcher.boost
     if kind is NullMatcherClass:
         return _EMPTY
@@ -300,8 +322,8 @@ def _id_array(segment: _Segment, ids) -> np.ndarray:
     return memo[key][1]
 
 
-def _leaf(matcher, segment: _Segment) -> _Scored:
-    ids, weights = _postings(matcher)
+def _leaf(matcher, segment: _Segment, within: np.ndarray | None) -> _Scored:
+    ids, weights = _postings(matcher, within)
     scorer = matcher.scorer if type(matcher) is W3LeafMatcher else matcher._scorer
     if scorer is None or type(scorer) is WeightScorer:  # a ListMatcher without a scorer scores its weight
         return ids, weights
@@ -315,8 +337,9 @@ def _leaf(matcher, segment: _Segment) -> _Scored:
     return ids, idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
 
 
-def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """A term's document numbers and weights in one segment, read from the start as Whoosh stores them."""
+def _postings(matcher, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers and weights in one segment as Whoosh stores them; with `within`, only
+    those documents, and blocks of postings holding none of them are not even unpacked."""
     if type(matcher) is ListMatcher:  # postings inlined in the term's info
         ids = np.asarray(matcher._ids, dtype=np.int64)
         if matcher._all_weights:
@@ -325,30 +348,48 @@ def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
             weights = np.asarray(matcher._weights, dtype=np.float64)
         else:
             weights = np.ones(len(ids), dtype=np.float64)
-        return ids, weights
+        return _narrowed(ids, weights, within)
     if matcher._byteids:
         raise UnsupportedQueryError("byte ids")
-    matcher.reset()  # building the tree may have moved it
+    matcher.reset()  # at the first block, whatever a wrapper's set-up read
     deltas, weights, starts, last_ids = [], [], [], []
-    size = 0
+    size, previous_last = 0, -1
     while True:
-        matcher._read_data()
-        block_ids, block_weights, _ = matcher._data
-        count = matcher._blocklength
-        starts.append(size)
-        last_ids.append(matcher._maxid)
-        deltas.append(block_ids)  # delta-encoded from 0 in each block
-        if block_weights is None:
-            weights.append(np.ones(count, dtype=np.float64))
-        elif isinstance(block_weights, float):  # Whoosh reads a block's one weight into a float32 array
-            weights.append(np.full(count, np.float32(block_weights), dtype=np.float64))
-        else:
-            weights.append(np.asarray(block_weights, dtype=np.float64))
-        size += count
+        last = matcher._maxid
+        wanted = within is None or np.searchsorted(within, previous_last, "right") < np.searchsorted(
+            within, last, "right"
+        )  # some document of `within` lies in (previous block's last id, this block's last id]
+        if wanted:
+            matcher._read_data()
+            block_ids, block_weights, _ = matcher._data
+            count = matcher._blocklength
+            starts.append(size)
+            last_ids.append(last)
+            deltas.append(block_ids)  # delta-encoded from 0 in each block
+            if block_weights is None:
+                weights.append(np.ones(count, dtype=np.float64))
+            elif isinstance(block_weights, float):  # Whoosh reads a block's one weight into a float32 array
+                weights.append(np.full(count, np.float32(block_weights), dtype=np.float64))
+            else:
+                weights.append(np.asarray(block_weights, dtype=np.float64))
+            size += count
+        previous_last = last
         if matcher._lastblock:
             break
         matcher._goto(matcher._nextoffset)
+    if not size:
+        return _EMPTY
     ids = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=size)
-    if len(starts) > 1:  # continue each block's deltas from the previous block's last id
+    if len(starts) > 1:  # continue each block's deltas from the previous block read's last id
         ids[starts[1:]] -= np.asarray(last_ids[:-1], dtype=np.int64)
-    return np.cumsum(ids), np.concatenate(weights)
+    return _narrowed(np.cumsum(ids), np.concatenate(weights), within)
+
+
+def _narrowed(ids: np.ndarray, values: np.ndarray, within: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    if within is None:
+        return ids, values
+    if not len(within):
+        return _EMPTY
+    at = np.minimum(np.searchsorted(within, ids), len(within) - 1)
+    keep = within[at] == ids
+    return ids[keep], values[keep]

@@ -187,6 +187,35 @@ def test_pages_of_the_search_follow_whooshs_scores(app, make):
     assert [page.total for page in pages] == [7, 7, 7] and not pages[2].has_next
 
 
+@pytest.fixture
+def long_postings(tmp_path):
+    """Postings of several blocks (Whoosh writes 128 a block): 700 posts with a common word, a rarer one
+    in every 90th, in two segments, a few deleted."""
+    ix = FileStorage(str(tmp_path)).create_index(post_schema())
+    for first, last in ((0, 400), (400, 700)):
+        writer = ix.writer()
+        for n in range(first, last):
+            rare = " نیمکت شکسته" if n % 90 == 7 else ""
+            title = f"چاله در خیابان{rare}" if n % 5 else f"چاله {n}"
+            writer.add_document(**post_document(id=str(n), title=title, body="چاله " * (n % 4) + "پیاده‌رو"))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in (97, 450):
+        writer.delete_by_term("id", str(n))
+    writer.commit(merge=False)
+    return ix
+
+
+@pytest.mark.parametrize("text", ["چاله", "چاله نیمکت", "نیمکت چاله خیابان", "پیاده‌رو شکسته"])
+def test_a_rare_word_reads_only_the_blocks_it_needs_and_scores_stay_whooshs(long_postings, text):
+    with long_postings.searcher() as searcher:
+        query = _words(text)
+        whoosh = {hit.docnum: hit.score for hit in searcher.search(query, limit=None, optimize=False)}
+        ids, scores = ranking.matches(searcher, query)
+        assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == whoosh and whoosh
+        assert searcher.doc_frequency("text", "چاله") > 3 * 128
+
+
 @pytest.mark.parametrize("word", ["چاله", "چاهل", "خیابن", "potholl", "stret", "car", "cra", "نیمکت"])
 def test_spelling_neighbours_are_every_word_within_the_distance(index, word):
     with index.searcher() as searcher:
