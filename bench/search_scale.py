@@ -154,7 +154,7 @@ def _agreement(loaded, request, results, viewer) -> tuple[float, int, int, bool]
         every = searcher.search(query, limit=None, optimize=False, mask=mask)
         exact_total = len(every)
         # Every match's own score, best first, ties by document number: what a limited search should
-        # return. Whoosh's limited one can miss a better match in a later segment (tests/search/test_ranking.py).
+        # return. Whoosh's limited one can miss better matches (docs/decisions/0032-whoosh-at-scale.md).
         scored = [int(searcher.stored_fields(d)["id"]) for _, d in sorted((-h.score, h.docnum) for h in every)[:10]]
     if not before or results.corrected or results.approximate:
         return None
