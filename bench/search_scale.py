@@ -136,7 +136,8 @@ def measure(loaded, fts: sqlite3.Connection, queries: list[dict]) -> dict[str, l
 
 def _agreement(loaded, request, results, viewer) -> tuple[float, int, int, bool] | None:
     """The page's top 10 against the ranking before issue 16 (every match scored, `optimize=False`, a
-    mask), and its count against an exact one: (overlap@10, total shown, exact total, shown as estimate).
+    mask) and against every match's score sorted, and its count against an exact one: (overlap@10,
+    total shown, exact total, shown as estimate, overlap@10 with the sorted scores).
     None when nothing matched as typed (the spelling paths are unchanged)."""
     from app.search import queries
     from app.search.permissions import hidden_from
@@ -150,11 +151,16 @@ def _agreement(loaded, request, results, viewer) -> tuple[float, int, int, bool]
         before = [int(hit["id"]) for hit in hits[:10]]
         # Counted by collecting every match: len() of a limited search counts one segment's matches only
         # on an index of several segments (whoosh-reloaded 2.7.5), which the page showed before issue 16.
-        exact_total = len(searcher.search(query, limit=None, mask=mask))
+        every = searcher.search(query, limit=None, optimize=False, mask=mask)
+        exact_total = len(every)
+        # Every match's own score, best first, ties by document number: what a limited search should
+        # return. Whoosh's limited one can miss better matches (docs/decisions/0032-whoosh-at-scale.md).
+        scored = [int(searcher.stored_fields(d)["id"]) for _, d in sorted((-h.score, h.docnum) for h in every)[:10]]
     if not before or results.corrected or results.approximate:
         return None
     now = [hit.post.id for hit in results.hits[:10]]
-    return len(set(now) & set(before)) / len(before), results.total, exact_total, results.total_is_estimate
+    overlap, scored_overlap = len(set(now) & set(before)) / len(before), len(set(now) & set(scored)) / len(scored)
+    return overlap, results.total, exact_total, results.total_is_estimate, scored_overlap
 
 
 def _fts_search(fts: sqlite3.Connection, match: str) -> None:
@@ -213,11 +219,14 @@ def _agreement_line(agreement: list) -> str:
     identical = sum(1 for row in compared if row[0] == 1.0)
     estimated = [row for row in compared if row[3]]
     exact_right = sum(1 for row in compared if not row[3] and row[1] == row[2])
-    errors = sorted(abs(shown - exact) / exact for _, shown, exact, _ in estimated)
+    errors = sorted(abs(shown - exact) / exact for _, shown, exact, _, _ in estimated)
     spread = f", off by median {percentile(errors, 50):.1%} max {errors[-1]:.1%}" if errors else ""
+    scored = sum(row[4] for row in compared) / len(compared)
+    scored_identical = sum(1 for row in compared if row[4] == 1.0)
     return (
         f"  search   overlap@10 with the ranking before {overlap:.3f} ({identical}/{len(compared)} queries "
-        f"identical) | counts: {exact_right}/{len(compared) - len(estimated)} exact ones equal, "
+        f"identical), with every match's score sorted {scored:.3f} ({scored_identical}/{len(compared)}) "
+        f"| counts: {exact_right}/{len(compared) - len(estimated)} exact ones equal, "
         f'{len(estimated)} shown as "about"{spread}'
     )
 

@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from app.extensions import db
 from app.posts.models import Post, PostKind, PostStatus
 from app.posts.permissions import can_view_post
-from app.search import counting, spelling
+from app.search import counting, ranking, spelling
 from app.search.analysis import analyze
 from app.search.backend import search_backend
 from app.search.compounds import term_groups
@@ -312,14 +312,22 @@ def _page(
         sort = default  # without words there is no relevance to order by
     hidden_docs = hidden_documents(searcher, hidden)
     if sort is SearchSort.RELEVANCE:
-        # The best `limit` only: Whoosh skips the blocks of postings that cannot reach them (block-max
-        # scores; hidden documents as a NOT clause, since a mask turns the skipping off). Counting is a
-        # second, unscored walk that stops past COUNT_EXACT.
+        bound = max(counting.COUNT_EXACT, limit)
+        if ranking.covers(searcher, query):  # words, alternatives and filters: scored a posting list at a time
+            try:
+                docnums, total = ranking.ranked(searcher, query, hidden_docs, limit=limit, bound=bound)
+            except ranking.UnsupportedQueryError:
+                log.warning("Ranked search fell back to Whoosh's path for %r", query, exc_info=True)
+            else:
+                return [int(searcher.stored_fields(docnum)["id"]) for docnum in docnums[start:limit]], total
+        # Whoosh's path: the best `limit` only, skipping the blocks of postings that cannot reach them
+        # (block-max scores; hidden documents as a NOT clause, since a mask turns the skipping off).
+        # Counting is a second, unscored walk that stops past COUNT_EXACT.
         ranked = AndNot(query, hidden) if hidden is not None and hidden_docs else query
         top = TopHits(limit=limit)
         searcher.search_with_collector(ranked, top)
         hits = top.results()
-        total = count_matches(searcher, _required(query), hidden_docs, bound=max(counting.COUNT_EXACT, limit))
+        total = count_matches(searcher, _required(query), hidden_docs, bound=bound)
         return [int(hit["id"]) for hit in hits[start:limit]], total
     mask = set(hidden_docs) if hidden_docs else None  # whoosh takes a set (not a frozenset) of document numbers
     if sort is SearchSort.NEWEST:

@@ -120,14 +120,33 @@ def _terms_within(searcher: Searcher, word: str, maxdist: int) -> list[str]:
     if hasattr(searcher, "terms_within"):  # app.search.pg: pg_trgm finds them
         return searcher.terms_within(word, maxdist)
     # Whoosh's reader.terms_within(prefix=1) measures the distance to every word with the same first
-    # letter; words whose length differs by more than maxdist are never within it, so skip them first.
-    shortest, longest = len(word) - maxdist, len(word) + maxdist
+    # letter. Words whose length differs by more than maxdist are never within it, nor words whose sets
+    # of letters differ by more than two per edit (an edit adds or removes at most one letter of each
+    # set): both are skipped before measuring.
+    by_length = _words_by_length(searcher, word[:1])
+    letters, most = set(word), 2 * maxdist
     found = []
-    for term in searcher.reader().expand_prefix(SPELL_FIELD, word[:1]):
-        candidate = term.decode("utf-8")
-        if shortest <= len(candidate) <= longest and edit_distance(word, candidate, maxdist) <= maxdist:
-            found.append(candidate)
-    return found
+    for length in range(len(word) - maxdist, len(word) + maxdist + 1):
+        for candidate in by_length.get(length, ()):
+            if (
+                len(letters.symmetric_difference(candidate)) <= most
+                and edit_distance(word, candidate, maxdist) <= maxdist
+            ):
+                found.append(candidate)
+    return sorted(found)
+
+
+def _words_by_length(searcher: Searcher, first: str) -> dict[int, list[str]]:
+    """The known unstemmed words starting with `first`, by length: read from the index once per searcher
+    (a searcher is replaced when the index changes), one first letter at a time."""
+    memo: dict = searcher.__dict__.setdefault("_spelling_words", {})
+    if first not in memo:
+        by_length: dict[int, list[str]] = {}
+        for term in searcher.reader().expand_prefix(SPELL_FIELD, first):
+            candidate = term.decode("utf-8")
+            by_length.setdefault(len(candidate), []).append(candidate)
+        memo[first] = by_length
+    return memo[first]
 
 
 def edit_distance(a: str, b: str, limit: int | None = None) -> int:
