@@ -1,11 +1,12 @@
 """Writing a whole generation fast: several processes, one segment each, in post-id order.
 
-A rebuild spends its time in Whoosh's pure-Python writer (analysis, then sorting and writing the
-postings), one core's worth. Split by post id into contiguous parts, each part is written as its own
-segment by its own process (this one writes the last part), and the segments are committed together
-in id order: document numbers follow post ids as with one writer, so ties in a ranking fall the same
-way. Helper processes are started with "spawn" (no inherited database connections, locks or
-threads) and read their own posts from the database. See docs/decisions/0032-whoosh-at-scale.md.
+A rebuild spends its time in pure Python (analysis, then writing the postings, which
+app.search.bulk_writer keeps per term in memory), one core's worth. Split by post id into contiguous
+parts, each part is written as its own segment by its own process (this one writes the last part),
+and the segments are committed together in id order: document numbers follow post ids as with one
+writer, so ties in a ranking fall the same way. Helper processes are started with "spawn" (no
+inherited database connections, locks or threads) and read their own posts from the database. See
+docs/decisions/0032-whoosh-at-scale.md.
 """
 
 from __future__ import annotations
