@@ -12,6 +12,7 @@ the wall time of the first run; every figure is also given as a ratio to FTS5 in
 the app's p95 at each size as a ratio to its own p95 at 1k.
 
     .venv/bin/python bench/search_scale.py [--sizes 1000,10000,100000] [--queries 150] [--backend postgres]
+                                           [--rebuild-only]
 
 With --backend postgres the same posts also go into a new PostgreSQL database (on the server of
 BENCH_DATABASE_URL, dropped after) searched by PostgreSQL's backend, and every line is printed for
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sqlite3
@@ -178,6 +180,9 @@ def main() -> None:
         default="whoosh",
         help="postgres: PostgreSQL's search too (BENCH_DATABASE_URL), each line beside Whoosh's",
     )
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="only build each size's index and print the rebuild's line"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     backends = ["whoosh"] if args.backend == "whoosh" else ["whoosh", "postgres"]
@@ -185,23 +190,28 @@ def main() -> None:
 
     for size in sizes:
         docs, queries = corpus_and_queries(size, args.queries)
-        fts = build_fts(docs)
-        found, rates, cpu_rates = {}, {}, {}
+        fts = None if args.rebuild_only else build_fts(docs)
+        found, rates, cpu_rates, loads = {}, {}, {}, {}
         with tempfile.TemporaryDirectory(prefix="search-scale-") as folder:
             for backend in backends:
                 loaded, rates[backend] = build_app(docs, Path(folder), backend)
                 cpu_rates[backend] = len(docs) / loaded.index_cpu_seconds
+                loads[backend] = os.getloadavg()[0]
                 try:
-                    found[backend] = measure(loaded, fts, queries)
+                    if fts is not None:
+                        found[backend] = measure(loaded, fts, queries)
                 finally:
                     cleanup(loaded)
         for backend in backends:
             label = f"{backend:8} " if len(backends) > 1 else ""
             print(
                 f"{label}n={size:>6}: rebuild {rates[backend]:.0f} docs/s through the app's rebuild code "
-                f"({cpu_rates[backend]:.0f} docs per CPU-second of it and its helper processes); "
-                f"{len(queries)} queries"
+                f"({cpu_rates[backend]:.0f} docs per CPU-second of it and its helper processes; load average "
+                f"{loads[backend]:.1f} on {os.cpu_count()} cores)"
+                + ("" if fts is None else f"; {len(queries)} queries")
             )
+        if fts is None:
+            continue
         for kind in ("similar", "search"):
             for backend in backends:
                 label = f"{backend:8} " if len(backends) > 1 else ""

@@ -52,6 +52,7 @@ _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 _JOINERS = re.compile(r"[\u200c\u200d]+")  # ZWNJ, and ZWJ typed in its place
 _LOOSE_JOINER = re.compile(r"(?<!\w)\u200c|\u200c(?!\w)")
 _SPACES = re.compile(r"[^\S\n]+")
+_WORD_FINDER = re.compile(_WORD)
 
 
 def normalize_text(text: str, *, ascii_digits: bool = True) -> str:
@@ -66,6 +67,15 @@ def normalize_text(text: str, *, ascii_digits: bool = True) -> str:
 def fold_text(text: str) -> str:
     """The form the tokenizer reads: normalized, lower case, ZWNJ as a word break (length kept)."""
     return normalize_text(text).lower().replace(ZWNJ, " ")
+
+
+@lru_cache(maxsize=64)
+def folded_words(text: str) -> tuple[str, tuple[tuple[str, int, int], ...]]:
+    """The text normalized in lower case (ZWNJ kept), and its words as (word, start, end): the words of
+    fold_text(text), as ZWNJ is no \\w. Remembered for the last few texts: the word fields, the n-grams
+    and the stored terms of one post all read its text (app.search.compounds too)."""
+    folded = normalize_text(text).lower()
+    return folded, tuple((match.group(), match.start(), match.end()) for match in _WORD_FINDER.finditer(folded))
 
 
 @lru_cache(maxsize=100_000)
@@ -240,6 +250,7 @@ def english_stem(word: str) -> str:
     return porter_stem(word) if word.isalpha() else word
 
 
+@lru_cache(maxsize=200_000)  # words repeat across posts: one look-up instead of two
 def stem_word(word: str) -> str:
     """Stem a folded word with the stemmer of its script."""
     return persian_stem(word) if is_persian(word) else english_stem(word)
@@ -287,10 +298,15 @@ class PaddedNgramFilter(Filter):
 
 def word_ngrams(word: str, size: int = 3) -> list[str]:
     """The padded n-grams of one folded word: "car" → ["_ca", "car", "ar_"]."""
+    return list(_ngrams(word, size))
+
+
+@lru_cache(maxsize=200_000)  # words repeat across posts: a rebuild cuts the same ones again and again
+def _ngrams(word: str, size: int) -> tuple[str, ...]:
     padded = f"_{word}_"
     if len(padded) <= size:
-        return [padded]
-    return [padded[i : i + size] for i in range(len(padded) - size + 1)]
+        return (padded,)
+    return tuple(padded[i : i + size] for i in range(len(padded) - size + 1))
 
 
 def word_analyzer() -> Analyzer:
@@ -308,10 +324,14 @@ class WordNgramAnalyzer(Analyzer):
 
     def __call__(self, value: str, positions: bool = False, **kwargs) -> Iterator[Token]:  # type: ignore[override]
         token = Token(positions=positions, **kwargs)
-        for position, gram in enumerate(text_ngrams(_word_terms(value), self.size)):
+        for position, gram in enumerate(self.terms(value)):
             token.text, token.stopped, token.boost = gram, False, 1.0
             token.pos, token.startchar, token.endchar = position, 0, 0  # no whoosh highlighting reads them
             yield token
+
+    def terms(self, value: str, no_morph: bool = False) -> list[str]:
+        """The n-grams as text, without tokens (app.search.bulk_writer indexes from them)."""
+        return text_ngrams(_word_terms(value), self.size)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and getattr(other, "size", None) == self.size
@@ -331,17 +351,15 @@ def analyze(text: str, analyzer: Analyzer | None = None) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _word_terms(text: str) -> tuple[str, ...]:
-    """The word analyzer's terms, remembered for the last few texts: indexing one post reads its text
-    for several fields (words, n-grams, stored terms), and similar posts analyse the same draft twice."""
-    return tuple(t.text for t in _WORDS(text))
+    """The word analyzer's terms (tested against it), remembered for the last few texts: indexing one
+    post reads its text for several fields (words, n-grams, stored terms), and similar posts analyse the
+    same draft twice. Without Whoosh's tokens: a third of the analysis of a post went to making them."""
+    return tuple(stem_word(word) for word, _, _ in folded_words(text)[1] if word not in STOPWORDS)
 
 
 def text_ngrams(words: Iterable[str], size: int = 3) -> list[str]:
     """The n-grams of already analysed words: the same terms ngram_analyzer() makes of their text."""
-    return [gram for word in words for gram in word_ngrams(word, size)]
-
-
-_WORDS = word_analyzer()
+    return [gram for word in words for gram in _ngrams(word, size)]
 
 
 def key_terms(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import time
 from collections.abc import Callable
 
@@ -33,11 +34,21 @@ def rebuild_command(if_missing: bool) -> None:
     if if_missing and backend.health() == HEALTHY:
         click.echo("The search index exists; nothing to do.")
         return
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with click.progressbar(length=maintenance.post_count(), label="Indexing posts", show_pos=True) as bar:
         count = backend.rebuild(progress=bar.update)
-    seconds = time.perf_counter() - started
-    click.echo(f"Indexed {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.0f} posts/s).")
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    click.echo(
+        f"Indexed {count} posts in {seconds:.1f} s ({count / max(seconds, 1e-9):.0f} posts/s; "
+        f"{count / max(cpu, 1e-9):.0f} per CPU-second of this process and its helpers; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)."
+    )
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished child processes (a rebuild's helpers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 @search_cli.command("check")

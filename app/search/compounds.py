@@ -14,17 +14,15 @@ IndexAnalyzer wraps index_terms() for Whoosh fields.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
 from whoosh.analysis import Analyzer, Token
 
-from app.search.analysis import STOPWORDS, ZWNJ, is_persian, normalize_text, stem_word, verb_without_prefix
+from app.search.analysis import STOPWORDS, ZWNJ, folded_words, is_persian, stem_word, verb_without_prefix
 
 ANALYSIS_VERSION = 2  # raise when index_terms() changes: an index built by another version is rebuilt
-_TOKEN = re.compile(r"\w+")
 _GLUE = frozenset({" ", ZWNJ})  # what may stand between two words that could be one
 PLURAL_AFTER_HEH = "های"  # خانهای is خانه‌ای or خان‌های: the ه reading is kept beside the other
 # Stopwords that are a word's own prefix or suffix when written against it (می رود, کتاب ها, پیاده رو):
@@ -45,31 +43,35 @@ class Word(NamedTuple):  # a tuple: indexing makes one per word of every post
 @lru_cache(maxsize=64)  # a post's text is read for two fields (its words, and its words unstemmed)
 def words(text: str) -> tuple[Word, ...]:
     """The folded words of a text, with how each meets the word before it."""
-    folded = normalize_text(text).lower()
+    folded, spans = folded_words(text)
     found: list[Word] = []
     end = None
-    for match in _TOKEN.finditer(folded):
-        gap = folded[end : match.start()] if end is not None else None
-        word = match.group()
-        glued = gap is not None and len(gap) == 1 and gap in _GLUE and is_persian(word) and is_persian(found[-1].text)
-        found.append(Word(word, joined_before=gap == ZWNJ, glued_before=glued))
-        end = match.end()
+    persian_before = False
+    for word, start, stop in spans:
+        persian = is_persian(word)
+        if end is None or start - end != 1:
+            found.append(Word(word, False, False))
+        else:
+            gap = folded[end]
+            found.append(Word(word, gap == ZWNJ, gap in _GLUE and persian and persian_before))
+        end, persian_before = stop, persian
     return tuple(found)
 
 
-def _forms(word: str) -> list[str]:
+@lru_cache(maxsize=200_000)  # words repeat across posts: a rebuild asks for the same ones again and again
+def _forms(word: str) -> tuple[str, ...]:
     """The word's own terms: its stem, and the readings of a joined affix (خانهای → خانه, میرود → رود)."""
     if word in STOPWORDS:
-        return []
+        return ()
     forms = [stem_word(word)]
     if not is_persian(word):
-        return forms
+        return tuple(forms)
     if word.endswith(PLURAL_AFTER_HEH) and len(word) > 4 and word[-4] != "ه":
         forms.append(stem_word(word[:-2]))  # "ای" after a word ending in a silent ه
     verb = verb_without_prefix(word)
     if verb is not None:
         forms.append(stem_word(verb))  # میرود also as رود, the term of می‌رود
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def _joined(first: str, second: str) -> str:
@@ -152,12 +154,16 @@ class IndexAnalyzer(Analyzer):
         self.version = ANALYSIS_VERSION  # on the instance: the index's pickled schema keeps the version it was built by
 
     def __call__(self, value: str, no_morph: bool = False, positions: bool = False, **kwargs) -> Iterator[Token]:  # type: ignore[override]
-        terms = [w.text for w in words(value) if w.text not in STOPWORDS] if no_morph else index_terms(value)
+        terms = self.terms(value, no_morph=no_morph)
         token = Token(positions=positions, **kwargs)
         for position, term in enumerate(terms):
             token.text, token.stopped, token.boost = term, False, 1.0
             token.pos, token.startchar, token.endchar = position, 0, 0  # no whoosh highlighting reads them
             yield token
+
+    def terms(self, value: str, no_morph: bool = False) -> list[str]:
+        """The terms as text, without tokens (app.search.bulk_writer indexes from them)."""
+        return [w.text for w in words(value) if w.text not in STOPWORDS] if no_morph else index_terms(value)
 
     def has_morph(self) -> bool:
         return True

@@ -1,11 +1,12 @@
 """Writing a whole generation fast: several processes, one segment each, in post-id order.
 
-A rebuild spends its time in Whoosh's pure-Python writer (analysis, then sorting and writing the
-postings), one core's worth. Split by post id into contiguous parts, each part is written as its own
-segment by its own process (this one writes the last part), and the segments are committed together
-in id order: document numbers follow post ids as with one writer, so ties in a ranking fall the same
-way. Helper processes are started with "spawn" (no inherited database connections, locks or
-threads) and read their own posts from the database. See docs/decisions/0032-whoosh-at-scale.md.
+A rebuild spends its time in pure Python (analysis, then writing the postings, which
+app.search.bulk_writer keeps per term in memory), one core's worth. Split by post id into contiguous
+parts, each part is written as its own segment by its own process (this one writes the last part),
+and the segments are committed together in id order: document numbers follow post ids as with one
+writer, so ties in a ranking fall the same way. Helper processes are started with "spawn" (no
+inherited database connections, locks or threads) and read their own posts from the database. See
+docs/decisions/0032-whoosh-at-scale.md.
 """
 
 from __future__ import annotations
@@ -19,12 +20,10 @@ from sqlalchemy.orm import Session
 from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.index import FileIndex
-from whoosh.writing import SegmentWriter
 
 from app.posts.models import Post
+from app.search.bulk_writer import BulkSegmentWriter
 from app.search.documents import document_for, post_rows
-
-WRITER_MEMORY_MB = 256  # per writing process
 
 
 class LengthsCodec(W3Codec):
@@ -61,7 +60,7 @@ def write_generation(
 ) -> int:
     """Index every post into the empty index `ix` (call under the writer lock); returns the posts written."""
     if processes <= 1:
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+        writer = BulkSegmentWriter(ix, codec=LengthsCodec())
         try:
             count = _add(writer, post_rows(session), progress)
         except BaseException:
@@ -75,7 +74,7 @@ def write_generation(
     parts = [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
     url = session.get_bind().url.render_as_string(hide_password=False)
     folder = str(ix.storage.folder)
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+    writer = BulkSegmentWriter(ix, codec=LengthsCodec())
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
@@ -120,7 +119,7 @@ def _write_part(folder: str, url: str, first: int, last: int):
     engine = create_engine(url)
     try:
         ix = index.open_dir(folder)
-        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB, codec=LengthsCodec())
+        writer = BulkSegmentWriter(ix, _lk=False, codec=LengthsCodec())
         with Session(engine) as session:
             count = _add(writer, _rows_between(session, first, last), None)
         return writer._finalize_segment(), count

@@ -314,3 +314,20 @@ def test_find_similar_ranks_a_nearby_recent_report_first_and_ignores_future_post
         assert [hit.id for hit in find_similar(searcher, post)][:2] == ["c", "d"]
         earlier = QueryPost(title="car left on the street", lat=42.34, lon=-71.08, now=now - timedelta(days=3))
         assert "c" not in [hit.id for hit in find_similar(searcher, earlier)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "چاله‌ی بزرگ در خیابان‌های امام رضا، نزدیک ایستگاه ۱۲",
+        "نيمكت شكسته در پارك — كسي رسيدگي نمي‌كند!",  # Arabic ي ك
+        "مـــیدان شــهدا: ترافیکِ سنگین و بوق‌های ممتد",  # tatweel, a kasra
+        "Street lights OUT on Main St. since 3/12; potholes, too",
+        "the and of",
+        "   ",
+        "",
+        "بوستان\u200c\u200cملت و\u200dپارک\u200c",  # doubled and loose joiners, a ZWJ
+    ],
+)
+def test_the_word_terms_are_those_of_the_whoosh_word_analyzer(text: str) -> None:
+    assert analyze(text) == [token.text for token in word_analyzer()(text)]

@@ -21,6 +21,7 @@ def test_rebuild_indexes_every_post_into_a_new_folder_and_swaps_it_in(app, make,
         assert before.doc_count() == 3  # still answers from the old folder
     assert result.exit_code == 0, result.output
     assert "Indexed 3 posts" in result.output and "posts/s" in result.output
+    assert "per CPU-second" in result.output and "load average" in result.output
     assert index_store().current_name() != old
     assert set(indexed()) == {post.id for post in posts}
 
