@@ -128,6 +128,9 @@ class Defaults:
     # many posts (docs/decisions/0032-whoosh-at-scale.md).
     SEARCH_REBUILD_PROCESSES: int | None = None
     SEARCH_REBUILD_PARALLEL_FROM = 5000
+    # Posts per segment a rebuild writes at most: a segment's postings stay in memory until it is
+    # written (about 6 kB a post, so about 300 MB per writing process).
+    SEARCH_REBUILD_SEGMENT_POSTS = 50_000
     # A draft is held back as a near-certain duplicate when its best match scores at least this much
     # (a draft with a place; one without), with at least this much text similarity. Calibrated on
     # boston311-dev by bench/duplicate_threshold.py: precision 97 %, at most 5 % of new posts asked.

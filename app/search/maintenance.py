@@ -50,7 +50,13 @@ def rebuild(
             return None
         name, ix = store.new_generation()
         with Session(db.engine) as session:
-            count = write_generation(ix, session, processes=rebuild_processes(), progress=progress)
+            count = write_generation(
+                ix,
+                session,
+                processes=rebuild_processes(),
+                progress=progress,
+                segment_posts=current_app.config["SEARCH_REBUILD_SEGMENT_POSTS"],
+            )
         store.publish(name)
     drain(store)
     return count

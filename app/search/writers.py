@@ -57,9 +57,20 @@ def write_generation(
     *,
     processes: int = 1,
     progress: Callable[[int], None] | None = None,
+    segment_posts: int | None = None,
 ) -> int:
-    """Index every post into the empty index `ix` (call under the writer lock); returns the posts written."""
-    if processes <= 1:
+    """Index every post into the empty index `ix` (call under the writer lock); returns the posts written.
+
+    A segment's postings live in memory until it is written (about 6 kB a post), so no segment holds
+    more than `segment_posts` posts: a big city is written as more parts than processes, each
+    process writing its share of them one after the other."""
+    column = Post.__table__.c.id
+    ids = list(session.scalars(select(column).order_by(column)))
+    size = max(1, -(-len(ids) // max(processes, 1)))
+    if segment_posts:
+        size = min(size, segment_posts)
+    parts = [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
+    if len(parts) <= 1:
         writer = BulkSegmentWriter(ix, codec=LengthsCodec())
         try:
             count = _add(writer, post_rows(session), progress)
@@ -68,35 +79,55 @@ def write_generation(
             raise
         writer.commit(optimize=True)
         return count
-    column = Post.__table__.c.id
-    ids = list(session.scalars(select(column).order_by(column)))
-    size = -(-len(ids) // processes)
-    parts = [(ids[start], ids[min(start + size, len(ids)) - 1]) for start in range(0, len(ids), size)]
+    processes = max(1, min(processes, len(parts)))
+    # Part k goes to process k mod `processes`; this process takes the last share, so that it is
+    # never idle while helpers work, and writes its own last part with the locked writer.
+    mine = [k for k in range(len(parts)) if k % processes == processes - 1]
+    theirs = [k for k in range(len(parts)) if k % processes != processes - 1]
     url = session.get_bind().url.render_as_string(hide_password=False)
     folder = str(ix.storage.folder)
     writer = BulkSegmentWriter(ix, codec=LengthsCodec())
-    context = multiprocessing.get_context("spawn")
+    segments: dict[int, object] = {}
+    count = 0
     try:
-        with ProcessPoolExecutor(max_workers=len(parts) - 1, mp_context=context) as pool:
-            helpers = [pool.submit(_write_part, folder, url, first, last) for first, last in parts[:-1]]
-            first, last = parts[-1]
-            count = _add(writer, _rows_between(session, first, last), progress)
-            segments = []
-            for helper in helpers:
-                segment, written = helper.result()
-                segments.append(segment)
+        with _helpers(processes - 1) as pool:
+            helpers = {k: pool.submit(_write_part, folder, url, *parts[k]) for k in theirs}
+            for k in mine[:-1]:
+                part = BulkSegmentWriter(ix, _lk=False, codec=LengthsCodec())
+                count += _add(part, _rows_between(session, *parts[k]), progress)
+                segments[k] = part._finalize_segment()
+            count += _add(writer, _rows_between(session, *parts[mine[-1]]), progress)
+            for k, helper in helpers.items():
+                segments[k], written = helper.result()
                 count += written
                 if progress is not None:
                     progress(written)
     except BaseException:
         writer.cancel()
         raise
-    # What SegmentWriter.commit does, with the helpers' segments listed before this one (whoosh's own
+    # What SegmentWriter.commit does, with every segment listed in post-id order (whoosh's own
     # MpWriter commits its helpers' segments the same way).
-    segments.append(writer._finalize_segment())
-    writer._commit_toc(segments)
+    segments[mine[-1]] = writer._finalize_segment()
+    writer._commit_toc([segments[k] for k in range(len(parts))])
     writer._finish()
     return count
+
+
+class _NoHelpers:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, *args):  # with one process no part is a helper's
+        raise AssertionError("no helper processes")
+
+
+def _helpers(count: int):
+    if count <= 0:
+        return _NoHelpers()
+    return ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _add(writer, rows, progress: Callable[[int], None] | None) -> int:

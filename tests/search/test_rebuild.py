@@ -192,3 +192,13 @@ def test_a_rebuild_serial_or_parallel_finds_the_same_posts_with_the_same_scores_
     with index_store().searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 2
     assert answers(now) == before
+
+    # A big city in segments of at most N posts (memory per writing process is bounded), in one
+    # process and in two: the same posts, the same scores, segments in post-id order.
+    for processes in (1, 2):
+        app.config.update(SEARCH_REBUILD_PROCESSES=processes, SEARCH_REBUILD_SEGMENT_POSTS=3)
+        assert search_backend().rebuild() == len(posts)
+        with index_store().searcher() as searcher:
+            assert len(searcher.leaf_searchers()) == -(-len(posts) // 3)
+            assert [int(fields["id"]) for fields in searcher.all_stored_fields()] == sorted(post_ids)
+        assert answers(now) == before
