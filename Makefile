@@ -29,14 +29,16 @@ run: install translations
 browser-deps:
 	@scripts/ensure-browser.sh
 
-# The suite runs in parallel: one pytest-xdist worker per core (TEST_WORKERS=0: one process), the
-# browser tests together in one of them, temporary files (databases, indexes) in memory when
-# /dev/shm exists (SQLite and the index write many small files).
+# The suite runs in parallel: pytest-xdist workers (TEST_WORKERS=0: one process), each browser test
+# file in one of them, temporary files (databases, indexes) in memory when /dev/shm exists (SQLite
+# and the index write many small files). Compiled modules are kept (__pycache__, git-ignored) even
+# where the environment sets PYTHONDONTWRITEBYTECODE: every worker and every process a test starts
+# would otherwise compile the app, the tests and the assertion-rewritten plugins again.
 TEST_WORKERS ?= auto
 TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo "$${TMPDIR:-/tmp}")
 
 test: install translations browser-deps
-	TMPDIR=$(TEST_TMPDIR) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	TMPDIR=$(TEST_TMPDIR) PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check app tests bench
