@@ -11,6 +11,8 @@ from urllib.parse import urljoin
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.helpers import IN_FLIGHT
+
 SYSTEM_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -102,6 +104,17 @@ def app_config(app_config):
 def _offline(context):
     """Browser tests never need the internet: anything off this machine is refused at once."""
     context.route(_OFF_SITE, lambda route: route.abort())
+
+
+@pytest.fixture(autouse=True)
+def _requests_in_flight(context):
+    """What `settle()` waits on: the requests each context has sent and not yet seen end."""
+    pending = IN_FLIGHT[context] = set()
+    context.on("request", lambda request: pending.add(request))
+    context.on("requestfinished", lambda request: pending.discard(request))
+    context.on("requestfailed", lambda request: pending.discard(request))
+    yield
+    IN_FLIGHT.pop(context, None)
 
 
 def is_csp_violation(message) -> bool:

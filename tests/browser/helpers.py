@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 from flask import current_app
 from playwright.sync_api import Page, expect
@@ -17,6 +18,32 @@ from app.posts import photos
 from app.posts.models import PostKind, PostStatus
 from tests.factories import PASSWORD
 from tests.posts.test_photos import Upload, image_bytes, jpeg_with_gps
+
+# Requests each browser context has in flight (filled by tests/browser/conftest.py).
+IN_FLIGHT: dict = {}
+
+
+def settle(page: Page, quiet: float = 0.15, timeout: float = 15) -> None:
+    """Wait until the page has loaded (its images, styles and fonts) and no request has been in flight
+    for `quiet` seconds: fragments htmx loads, the map's data. Playwright's "networkidle" waits for
+    500 ms of quiet after every page, which the suite's ~150 page visits spent doing nothing."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    pending = IN_FLIGHT[page.context]
+    deadline = time.monotonic() + timeout
+    quiet_since = None
+    while True:
+        now = time.monotonic()
+        if pending:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet:
+            return
+        if now > deadline:
+            raise AssertionError(f"requests still in flight after {timeout} s: {[r.url for r in pending]}")
+        page.wait_for_timeout(20)  # lets Playwright deliver the request events meanwhile
+
 
 SHRINE = {"latitude": 36.2880, "longitude": 59.6157}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import sample_city, sign_in, use_language
+from tests.browser.helpers import sample_city, settle, sign_in, use_language
 
 LANGUAGES = ["fa", "en"]
 
@@ -18,7 +18,7 @@ def _visit(page: Page, path: str, name: str, language: str, axe, screenshot) -> 
     for element in page.locator("[data-map]").all():
         if element.is_visible():
             expect(element).to_have_attribute("data-map-ready", "true")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     axe(f"{name} ({language})")
     screenshot(f"{name}-{language}")
 

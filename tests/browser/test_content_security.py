@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
-from tests.browser.helpers import sample_city, sign_in
+from tests.browser.helpers import sample_city, settle, sign_in
 
 
 def test_an_inline_style_is_refused_and_reported(page: Page, base_url, csp_violations):
@@ -23,7 +23,7 @@ def test_the_map_loads_leaflet_and_asks_for_tiles_without_a_violation(page: Page
     sample_city(make)
     page.goto("/map")
     expect(page.locator("[data-map]").first).to_have_attribute("data-map-ready", "true")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make):
@@ -32,4 +32,4 @@ def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make):
     sign_in(page, moderator.email)
     for path in ("/moderation/", "/moderation/flags", "/statistics", f"/posts/{city['pending'].id}"):
         page.goto(path)
-        page.wait_for_load_state("networkidle")
+        settle(page)

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from app.posts.models import PostStatus
-from tests.browser.helpers import SHRINE, sample_city, sign_in
+from tests.browser.helpers import SHRINE, sample_city, settle, sign_in
 
 PHONE = {"width": 390, "height": 844}
 LONG_TITLE = "آسفالت خیابان فرعی پشت بازار رضا پس از حفاری لوله‌کشی گاز هنوز ترمیم نشده و ماشین‌ها در چاله می‌افتند"
@@ -157,7 +157,7 @@ def test_no_main_page_is_wider_than_a_phone(page: Page, make, who):
     wide = {}
     for path in [*MAIN_PAGES, *(["/posts/new", "/me/posts"] if who == "resident" else [])]:
         page.goto(path.format(post=f"/posts/{city['pothole'].id}"))
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if overflow(page) > 0:
             wide[path] = overflow(page)
     assert wide == {}, f"pages wider than a {PHONE['width']} px phone (by px): {wide}"
