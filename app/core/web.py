@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.core import fragments, l10n, page_context, personal
+from app.core import fragments, l10n, page_context, personal, static_files
 from app.core.cache import vary_every_page
 from app.core.db import ID_MAX, reset_write_intent, set_write_intent
 from app.core.i18n import LANGUAGE_COOKIE, language_offer, offered_language, text_direction, wtforms_translations
@@ -103,6 +103,7 @@ def register(app: Flask) -> None:
     app.request_class = ShahrvandRequest
     app.config.setdefault("LANGUAGE_CHOICES", app.config["LANGUAGES"])
     app.register_blueprint(bp)
+    static_files.register(app)
     fragments.register(app)
     page_context.register(app)
     personal.register(app)

@@ -1,0 +1,40 @@
+"""Static files are named by their content and cached by browsers for a year under that name."""
+
+from __future__ import annotations
+
+import re
+
+from flask import url_for
+
+from app.core import static_files
+
+
+def test_pages_name_their_styles_and_scripts_by_content_and_browsers_keep_them(client):
+    page = client.get("/").get_data(as_text=True)
+    addresses = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert addresses and all(re.search(r"\?v=[0-9a-f]{12}$", address) for address in addresses), addresses
+    response = client.get(addresses[0])
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=31536000"
+    response.close()
+    unversioned = client.get(addresses[0].split("?")[0])  # an address without its version: revalidated
+    assert unversioned.status_code == 200 and "max-age=31536000" not in unversioned.headers["Cache-Control"]
+    unversioned.close()
+
+
+def test_a_changed_file_gets_a_new_address(tmp_path):
+    (tmp_path / "css").mkdir()
+    sheet = tmp_path / "css" / "site.css"
+    sheet.write_text("body { color: black }")
+    first = static_files.version_of(str(tmp_path), "css/site.css")
+    assert first == static_files.version_of(str(tmp_path), "css/site.css")
+    sheet.write_text("body { color: navy; }")
+    assert static_files.version_of(str(tmp_path), "css/site.css") not in (None, first)
+    assert static_files.version_of(str(tmp_path), "css/missing.css") is None
+    outside = tmp_path.parent / "secret.txt"
+    outside.write_text("x")
+    assert static_files.version_of(str(tmp_path), "../secret.txt") is None
+
+
+def test_only_the_static_files_get_a_version(app):
+    with app.test_request_context():
+        assert "?v=" not in url_for("posts.index") and "?v=" not in url_for("static", filename="no/such.css")
