@@ -85,7 +85,7 @@ class BulkSegmentWriter(SegmentWriter):
         """As SegmentWriter.add_document (same postings, lengths, stored fields and columns); no boosts."""
         self._check_state()
         if any((name.startswith("_") and name.endswith("_boost")) or name == "_boost" for name in fields):
-            raise ValueError("BulkSegmentWriter writes no boosts")
+            raise NotImplementedError("BulkSegmentWriter writes no boosts")
         perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)

@@ -91,7 +91,7 @@ def test_the_bulk_writer_writes_the_segment_whooshs_writer_writes_byte_for_byte(
 
 def test_the_bulk_writer_refuses_boosts_it_would_not_write(tmp_path):
     writer = BulkSegmentWriter(index.create_in(str(tmp_path), post_schema()))
-    with pytest.raises(ValueError, match="boost"):
+    with pytest.raises(NotImplementedError, match="boost"):
         writer.add_document(id="1", title="boosted", _title_boost=2.0)
     writer.cancel()
 
