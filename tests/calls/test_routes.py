@@ -225,6 +225,13 @@ def _two_ideas(make, call):
     return posts
 
 
+def _refused_outcome(client, call, data) -> str:
+    """Post the outcome, expect it refused (422, nothing published) and return the page shown again."""
+    response = client.post(f"/calls/{call.id}/outcome", data=data)
+    assert response.status_code == 422 and db.session.get(Call, call.id).outcome_published_at is None
+    return response.get_data(as_text=True)
+
+
 def test_each_decision_reaches_its_own_idea_whatever_the_order_on_the_page(client, make, auth, open_call):
     call, staff = open_call()
     first, second = _two_ideas(make, call)
@@ -264,9 +271,7 @@ def test_an_outcome_with_a_bad_reason_is_refused_beside_the_box_and_keeps_every_
         "decisions-1-decision": "maybe",
         "decisions-1-note": "دلیل دوم",
     }
-    response = client.post(f"/calls/{call.id}/outcome", data=data)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422 and db.session.get(Call, call.id).outcome_published_at is None
+    page = _refused_outcome(client, call, data)
     assert "at most" in page.split('id="decisions-0-note-error"')[1].split("</div>")[0]
     assert 'id="decisions-1-decision-error"' in page
     assert "خلاصه‌ی نتیجه" in page and "د" * (services.TEXT_MAX + 1) in page and "دلیل دوم" in page
@@ -284,9 +289,7 @@ def test_an_idea_that_arrived_while_the_outcome_was_written_must_be_decided_too(
         "decisions-0-decision": "taken",
         "decisions-0-note": "",
     }
-    response = client.post(f"/calls/{call.id}/outcome", data=data)
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422 and db.session.get(Call, call.id).outcome_published_at is None
+    page = _refused_outcome(client, call, data)
     assert second.title in page and page.count('name="decisions-') >= 6
 
 
