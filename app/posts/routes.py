@@ -350,9 +350,7 @@ def vote(post_id: int):
     except votes.VoteError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
-            return render_template(
-                "posts/_vote.html", post=post, my_vote=votes.user_vote(current_user, post), vote_error=str(error)
-            ), 422
+            return _vote_widget(post, votes.user_vote(current_user, post), vote_error=str(error)), 422
         flash(str(error), "danger")
         return redirect(_back_to(post))
     # What the answer shows is rendered before the commit, from the rows the vote just read: after
@@ -364,10 +362,10 @@ def vote(post_id: int):
     return answer if answer is not None else redirect(back)
 
 
-def _vote_widget(post: Post, my_vote: int) -> str:
-    # The macro itself, from the template's module that Jinja keeps: rendering posts/_vote.html built
-    # the module of _macros.html again on every vote (an import in a context with globals of its own).
-    return str(get_template_attribute("_macros.html", "vote_widget")(post, my_vote))
+def _vote_widget(post: Post, my_vote: int, vote_error: str | None = None) -> str:
+    # The macro itself, from the template's module that Jinja keeps: rendering a template that
+    # imports _macros.html built its module again on every vote (an import with globals of its own).
+    return str(get_template_attribute("_macros.html", "vote_widget")(post, my_vote, vote_error=vote_error))
 
 
 def _back_to(post: Post) -> str:
