@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
+from app.posts.models import PostStatus
 from tests.browser.helpers import sign_in
 
 TITLE = "چراغ‌های کوچه‌ی بهار خاموش است"
@@ -107,3 +108,25 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
     expect(page.get_by_text("پیمانکار فردا صبح")).to_have_count(0)
     expect(page.locator("form[action*='/respond']")).to_have_count(0)
     screenshot("post-resolved-visitor-fa")
+
+
+def test_a_template_picked_before_the_script_arrived_still_fills_the_box(page: Page, make):
+    department = make.department()
+    make.response_template(department, "acknowledge", title="دریافت و ارجاع", body=ACK)
+    staff = make.user(Role.STAFF, department=department)
+    post = make.post(PostStatus.FORWARDED, category=make.category(department=department))
+    sign_in(page, staff.email)
+
+    # A slow connection: the page is shown and a template picked before the script has arrived.
+    page.route("**/static/js/responses.js*", lambda route: route.abort())
+    page.goto(f"/posts/{post.id}")
+    script = page.locator("script[src*='/js/responses.js']").get_attribute("src")
+    page.unroute("**/static/js/responses.js*")
+    page.locator("#template-acknowledge").select_option(label="دریافت و ارجاع")
+    expect(page.locator("#note-acknowledge")).to_have_value("")
+
+    page.add_script_tag(url=script)  # it arrives
+    expect(page.locator("#note-acknowledge")).to_have_value(ACK)
+    page.locator("#note-acknowledge").fill("متن خود کارمند")
+    page.add_script_tag(url=script)  # a box already written in is never overwritten
+    expect(page.locator("#note-acknowledge")).to_have_value("متن خود کارمند")
