@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import threading
 from pathlib import Path
 from urllib.parse import urljoin
@@ -13,7 +12,10 @@ from werkzeug.serving import make_server
 
 from tests.browser.helpers import IN_FLIGHT
 
-SYSTEM_CHROMIUM = "/usr/bin/chromium"
+# Debian's build of Chromium's headless shell: the same Blink and V8 as the browser, without the
+# browser's own interface (what Playwright itself runs for headless Chromium); about a third less CPU
+# for the same tests than the full browser in headless mode.
+SYSTEM_CHROMIUM = "/usr/bin/chromium-headless-shell"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,12 +24,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # Offline: every request off this machine goes to a proxy nobody listens on and fails at once
+    # (Chromium never sends loopback addresses through a proxy). Routing requests through Playwright
+    # would do the same, but it turns the browser's cache off: every page would fetch its styles,
+    # scripts and fonts again.
+    "--proxy-server=http://127.0.0.1:9",
 ]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 # Tiles from a port nobody listens on: every map test runs the "tiles cannot load" path, offline.
 UNREACHABLE_TILES = "http://127.0.0.1:9/{z}/{x}/{y}.png"
-_OFF_SITE = re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:)")
 
 
 def pytest_collection_modifyitems(items):
@@ -98,12 +104,6 @@ class _CurrentApp:
 @pytest.fixture
 def app_config(app_config):
     return {**app_config, "MAP_TILE_URL": UNREACHABLE_TILES}
-
-
-@pytest.fixture(autouse=True)
-def _offline(context):
-    """Browser tests never need the internet: anything off this machine is refused at once."""
-    context.route(_OFF_SITE, lambda route: route.abort())
 
 
 @pytest.fixture(autouse=True)

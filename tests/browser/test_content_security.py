@@ -3,6 +3,10 @@ browser test fails on a violation, see conftest.csp_violations), and what it ref
 
 from __future__ import annotations
 
+import time
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
@@ -33,3 +37,18 @@ def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make):
     for path in ("/moderation/", "/moderation/flags", "/statistics", f"/posts/{city['pending'].id}"):
         page.goto(path)
         settle(page)
+
+
+def test_the_browser_reaches_nothing_off_this_machine(page: Page, new_context):
+    """The tests run offline, in every context a test opens: an address elsewhere fails at once (it
+    goes to a proxy nobody listens on), while this machine's addresses are reached directly."""
+    for context in (page.context, new_context()):
+        tab = context.new_page()
+        tab.goto("/")
+        expect(tab.locator("html")).to_have_attribute("lang", "fa")
+        elsewhere = context.new_page()
+        started = time.monotonic()
+        with pytest.raises(PlaywrightError, match="ERR_PROXY_CONNECTION_FAILED"):
+            elsewhere.goto("https://example.org/")
+        assert time.monotonic() - started < 5
+        elsewhere.close()

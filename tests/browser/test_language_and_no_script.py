@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.posts.models import Post
-from tests.browser.conftest import _OFF_SITE
 from tests.browser.helpers import sample_city, sign_in
 
 
@@ -37,7 +36,6 @@ def test_a_residents_language_follows_them_to_another_browser(page: Page, new_co
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
     elsewhere = new_context().new_page()
-    elsewhere.context.route(_OFF_SITE, lambda route: route.abort())
     sign_in(elsewhere, resident.email)  # the sign-in page is Persian for this browser…
     expect(elsewhere.locator("html")).to_have_attribute("lang", "en")  # …and English once she is known
 
@@ -46,7 +44,6 @@ def test_with_no_javascript_the_address_path_posts_a_problem(new_context, make, 
     category = make.category()
     resident = make.user()
     page = new_context(java_script_enabled=False).new_page()
-    page.context.route(_OFF_SITE, lambda route: route.abort())
     sign_in(page, resident.email)
     page.goto("/posts/new")
     expect(page.locator("[data-map=picker]")).to_be_hidden()
@@ -70,7 +67,6 @@ def test_with_no_javascript_coordinates_can_be_typed_and_menus_still_work(new_co
     category = make.category()
     resident = make.user(display_name="سارا")
     page = new_context(java_script_enabled=False).new_page()
-    page.context.route(_OFF_SITE, lambda route: route.abort())
     sign_in(page, resident.email)
     page.goto("/posts/new")
     page.get_by_text("مختصات", exact=True).click()  # the <details> opens without a script
@@ -94,7 +90,6 @@ def test_with_no_javascript_coordinates_can_be_typed_and_menus_still_work(new_co
 def test_with_no_javascript_votes_and_comments_reload_the_page(new_context, make):
     city = sample_city(make)
     page = new_context(java_script_enabled=False).new_page()
-    page.context.route(_OFF_SITE, lambda route: route.abort())
     sign_in(page, city["neighbour"].email)
     page.goto(f"/posts/{city['pothole'].id}")
     page.get_by_role("button", name="من هم").click()
@@ -134,7 +129,6 @@ def test_keyboard_only_skip_link_vote_and_map_alternative(page: Page, make):
 def test_with_no_javascript_the_city_map_is_a_list(new_context, make, screenshot):
     city = sample_city(make)
     page = new_context(java_script_enabled=False).new_page()
-    page.context.route(_OFF_SITE, lambda route: route.abort())
     page.goto("/map?kind=problem")
     expect(page.locator("[data-map=browse]")).to_be_hidden()
     expect(page.get_by_role("link", name=city["pothole"].title)).to_be_visible()

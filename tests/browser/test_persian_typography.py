@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
@@ -12,7 +13,7 @@ from app.core.l10n import persian_digits
 from app.extensions import db
 from app.moderation import workflow
 from app.posts.models import PostStatus
-from tests.browser.conftest import _OFF_SITE, _axe_violations
+from tests.browser.conftest import _axe_violations
 from tests.browser.helpers import SHRINE, sign_in
 
 OFFER = "This site is also in English."
@@ -21,19 +22,24 @@ LATIN_DIGIT = re.compile(r"[0-9]")
 DOT_BESIDE_A_DIGIT = re.compile(r"[۰-۹]\s*[·•]|[·•]\s*[۰-۹]|[۰-۹]\.[۰-۹]")
 
 
-def _browser_preferring(new_context, base_url: str, languages: str) -> Page:
-    """A browser whose Accept-Language is `languages` (the tests' browsers are set to Persian)."""
-    context = new_context()
-    context.route(_OFF_SITE, lambda route: route.abort())
-    context.route(
-        f"{base_url}/**",
-        lambda route: route.continue_(headers={**route.request.headers, "accept-language": languages}),
-    )
-    return context.new_page()
+@pytest.fixture
+def browser_preferring(browser, browser_context_args):
+    """`browser_preferring(locale)`: a page in a new browser set to `locale`, which it sends as its
+    Accept-Language (the tests' browsers are set to Persian)."""
+    opened = []
+
+    def open_page(locale: str) -> Page:
+        context = browser.new_context(**{**browser_context_args, "locale": locale})
+        opened.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in opened:
+        context.close()
 
 
-def test_a_browser_set_to_english_gets_persian_with_an_offer_and_the_choice_is_remembered(new_context, base_url):
-    page = _browser_preferring(new_context, base_url, "en-US,en;q=0.9")
+def test_a_browser_set_to_english_gets_persian_with_an_offer_and_the_choice_is_remembered(browser_preferring):
+    page = browser_preferring("en-US")
     page.goto("/posts")
     expect(page.locator("html")).to_have_attribute("lang", "fa")
     offer = page.locator(".language-offer")
@@ -48,7 +54,7 @@ def test_a_browser_set_to_english_gets_persian_with_an_offer_and_the_choice_is_r
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".language-offer")).to_have_count(0)
 
-    stays = _browser_preferring(new_context, base_url, "en-GB")
+    stays = browser_preferring("en-GB")
     stays.goto("/")
     stays.locator(".language-offer").get_by_role("button", name="ماندن در همین زبان").click()
     expect(stays.locator("html")).to_have_attribute("lang", "fa")
