@@ -9,6 +9,7 @@ emptied per test) and the compiled templates (a bytecode cache that every test a
 from __future__ import annotations
 
 import contextvars
+import gc
 import os
 import shutil
 from typing import ClassVar
@@ -154,6 +155,18 @@ class _SharedCompiledSQL:
 
 
 db._make_engine = _SharedCompiledSQL().make_engine  # Flask-SQLAlchemy's hook that builds each app's engine
+
+
+def pytest_collection_finish(session):
+    """Fewer, cheaper garbage collections: what is loaded once collection is over (the app's modules,
+    SQLAlchemy, Whoosh, numpy, every test module) is moved out of the collector's reach for the rest
+    of the run, and a collection starts after 5,000 new objects rather than 700. Each test app makes
+    tens of thousands of objects, and the collector walked them (and, in full collections, all of
+    the above) about seven times a test: 12% of the CPU of tests/moderation and tests/posts, 7% now.
+    Objects without cycles are freed as before, when their last reference goes."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(5000, 20, 20)
 
 
 @pytest.fixture(scope="session")
