@@ -25,6 +25,7 @@ from sqlalchemy.util import LRUCache
 from werkzeug.routing import Rule
 
 from app import create_app, import_models
+from app.core import cache
 from app.core.cache import ensure_generation_row
 from app.extensions import db
 from app.search.pg.tables import create_tables as create_search_tables
@@ -297,6 +298,16 @@ def app(app_config, _schema, tmp_path):
     db.session.remove()
     db.engine.dispose()  # the SQLite file goes with tmp_path; PostgreSQL is emptied by the next test
     ctx.pop()
+
+
+@pytest.fixture(autouse=True)
+def _clock_steps_hold_still(monkeypatch):
+    """The clock of the cached parts (`app.core.cache.clock`: a post page's similar posts and relative
+    times, the statistics' figures) stands still during a test, at the second it started: a test that
+    runs slowly on a loaded machine never crosses into the next step between two views it compares.
+    The tests about the steps move the clock on themselves."""
+    now = cache._now()
+    monkeypatch.setattr(cache, "_now", lambda: now)
 
 
 @pytest.fixture
