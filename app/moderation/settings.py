@@ -29,10 +29,12 @@ _KEYS = {
     "auto_forward": ("AUTO_FORWARD_THRESHOLD", float),
 }
 
+_STORED = select(Setting.key, Setting.value)  # built once: every vote on a published post reads it
+
 
 def thresholds() -> Thresholds:
     """The thresholds in force: a stored override where an admin set one, else the configuration."""
-    stored = dict(db.session.execute(select(Setting.key, Setting.value)).all())
+    stored = dict(db.session.execute(_STORED).all())
     values = {}
     for key, (config_name, parse) in _KEYS.items():
         raw = stored.get(key)
