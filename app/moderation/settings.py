@@ -29,7 +29,8 @@ _KEYS = {
     "auto_forward": ("AUTO_FORWARD_THRESHOLD", float),
 }
 
-_STORED = select(Setting.key, Setting.value)  # built once: every vote on a published post reads it
+# Built once, on the table (no ORM compilation): every vote on a published post reads it.
+_STORED = select(Setting.__table__.c.key, Setting.__table__.c.value)
 
 
 def thresholds() -> Thresholds:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
@@ -52,6 +54,27 @@ _ADD_TO_COUNTERS = (
 )
 
 
+# The post a vote is cast on, with the voter's vote on it (none: NULLs), in one statement. The post's
+# own row only: not its photos, author or category (loaded with every post otherwise;
+# auto-forwarding reads the category when it forwards).
+_TO_VOTE_ON = (
+    select(Post, _VOTES.c.value, _VOTES.c.created_at)
+    .outerjoin(_VOTES, and_(_VOTES.c.post_id == Post.id, _VOTES.c.user_id == bindparam("user")))
+    .where(Post.id == bindparam("post"))
+    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
+)
+
+
+class HeldVote(NamedTuple):
+    """A user's vote on a post as it stands: its value (1 or -1) and when it was cast."""
+
+    value: int
+    created_at: datetime
+
+
+_NOT_READ = HeldVote(0, datetime.min)  # (cast_vote reads the held vote itself)
+
+
 class VoteError(DomainError):
     """The vote is not allowed (closed post, own post, opposing a problem, blocked user)."""
 
@@ -70,6 +93,15 @@ def user_votes(user, post_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(_MINE_AMONG, {"user": user.id, "ids": post_ids}).all())
 
 
+def post_to_vote_on(user, post_id: int) -> tuple[Post, HeldVote | None] | None:
+    """The post (its own row) and the user's vote on it, read together; None when there is no such post."""
+    row = db.session.execute(_TO_VOTE_ON, {"post": post_id, "user": user.id}).first()
+    if row is None:
+        return None
+    post, value, created_at = row
+    return post, None if value is None else HeldVote(value, created_at)
+
+
 def check_vote_allowed(user, post: Post, value: int) -> None:
     """Raise VoteError unless the user may cast this vote on this post."""
     if not can_participate(user):
@@ -85,12 +117,14 @@ def check_vote_allowed(user, post: Post, value: int) -> None:
     vote_checking.send(post, user=user)
 
 
-def cast_vote(user, post: Post, value: int) -> int:
-    """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held."""
+def cast_vote(user, post: Post, value: int, *, held: HeldVote | None = _NOT_READ) -> int:
+    """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held.
+
+    `held`: the user's vote on the post as read in this transaction (`post_to_vote_on`), not read again."""
     check_vote_allowed(user, post, value)
-    for _attempt in range(3):  # another request of the same user may change the row between steps
+    for attempt in range(3):  # another request of the same user may change the row between steps
         keys = {"user": user.id, "post": post.id}
-        current = db.session.execute(_HELD, keys).first()
+        current = held if attempt == 0 and held is not _NOT_READ else db.session.execute(_HELD, keys).first()
         now = utcnow()
         if current is None:
             inserted = db.session.execute(_add_statement(), {**keys, "value": value, "now": now}).first()

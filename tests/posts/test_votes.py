@@ -10,7 +10,7 @@ from app.core.db import utcnow
 from app.extensions import db
 from app.posts import hot
 from app.posts.models import Post, PostKind, PostStatus, Vote
-from app.posts.votes import OPPOSE, SUPPORT, VoteError, cast_vote, user_vote
+from app.posts.votes import OPPOSE, SUPPORT, HeldVote, VoteError, cast_vote, post_to_vote_on, user_vote
 
 
 def test_support_then_again_takes_the_vote_back(make):
@@ -20,6 +20,31 @@ def test_support_then_again_takes_the_vote_back(make):
     assert cast_vote(voter, post, SUPPORT) == 0
     assert (post.up_count, post.support) == (0, 0)
     assert user_vote(voter, post) == 0
+
+
+def test_the_post_to_vote_on_comes_with_the_voters_own_vote_only(make):
+    post, voter, other = make.post(), make.user(), make.user()
+    assert post_to_vote_on(voter, post.id) == (post, None)
+    cast_vote(voter, post, SUPPORT)
+    found, held = post_to_vote_on(voter, post.id)
+    assert found is post and isinstance(held, HeldVote) and held.value == SUPPORT
+    assert post_to_vote_on(other, post.id) == (post, None)
+    assert post_to_vote_on(voter, post.id + 1000) is None
+
+
+def test_a_vote_read_before_it_changed_elsewhere_is_read_again_and_the_counters_stay_exact(make):
+    post, voter = make.post(), make.user()
+    _post, read_with_no_vote = post_to_vote_on(voter, post.id)
+    cast_vote(voter, post, SUPPORT)  # another request of the same voter, between the read and the vote
+    # The INSERT finds the vote there: read again, the same vote takes it back.
+    assert cast_vote(voter, post, SUPPORT, held=read_with_no_vote) == 0
+    assert (post.up_count, post.support, user_vote(voter, post)) == (0, 0, 0)
+    # The other way round: a vote read as held that was taken back since is not "taken back" again.
+    cast_vote(voter, post, SUPPORT)
+    _post, read_as_held = post_to_vote_on(voter, post.id)
+    cast_vote(voter, post, SUPPORT)
+    assert cast_vote(voter, post, SUPPORT, held=read_as_held) == SUPPORT
+    assert (post.up_count, post.support, user_vote(voter, post)) == (1, 1, SUPPORT)
 
 
 def test_changing_an_idea_vote_moves_it_between_counters(make):
