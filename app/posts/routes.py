@@ -35,6 +35,7 @@ from app.posts import photos as photo_store
 from app.posts.choices import category_choices
 from app.posts.forms import CommentForm, ListFilterForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
+from app.posts.vote_answer import vote_answer
 
 bp = Blueprint("posts", __name__)
 
@@ -329,13 +330,13 @@ def edit(post_id: int):
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    post, held = votes.post_to_vote_on(current_user, post_id) or abort(404)
+    post, before = votes.post_to_vote_on(current_user, post_id) or abort(404)
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
         if not form.validate_on_submit():
             raise votes.VoteError(_("Unknown vote."))
-        held = votes.cast_vote(current_user, post, form.value.data, held=held)
+        held = votes.cast_vote(current_user, post, form.value.data, held=before)
     except votes.VoteError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
@@ -345,7 +346,7 @@ def vote(post_id: int):
     # What the answer shows is rendered before the commit, from the rows the vote just read: after
     # it, every object is expired and would be read again in a new transaction (which, in a POST,
     # takes the write lock again). Nothing of it leaves before the commit has succeeded.
-    answer = _vote_widget(post, held) if request.headers.get("HX-Request") else None
+    answer = vote_answer(post, held) if request.headers.get("HX-Request") else None
     back = answer is None and _back_to(post)
     db.session.commit()
     return answer if answer is not None else redirect(back)
