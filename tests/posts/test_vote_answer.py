@@ -49,7 +49,7 @@ def test_a_widget_that_reads_more_of_the_post_than_the_answer_is_kept_by_fails_l
     with app.test_request_context("/"):
         login_user(make.user())
         stand_in = _StandIn(make.post(), is_own=False)
-        with pytest.raises(RuntimeError, match="post.title"):
+        with pytest.raises(RuntimeError, match=r"post\.title"):
             _ = stand_in.title
 
 
