@@ -6,11 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.cache import current_versions
 from app.core.db import utcnow
 from app.extensions import db
 from app.posts import hot
 from app.posts.models import Post, PostKind, PostStatus, Vote
 from app.posts.votes import OPPOSE, SUPPORT, HeldVote, VoteError, cast_vote, post_to_vote_on, user_vote
+from app.search.models import SearchQueue
 
 
 def test_support_then_again_takes_the_vote_back(make):
@@ -45,6 +47,17 @@ def test_a_vote_read_before_it_changed_elsewhere_is_read_again_and_the_counters_
     cast_vote(voter, post, SUPPORT)
     assert cast_vote(voter, post, SUPPORT, held=read_as_held) == SUPPORT
     assert (post.up_count, post.support, user_vote(voter, post)) == (1, 1, SUPPORT)
+
+
+def test_a_vote_moves_its_posts_version_and_the_lists_and_queues_the_post_but_leaves_the_site(make):
+    post, voter = make.post(), make.user()
+    db.session.commit()
+    queued = select(func.count()).select_from(SearchQueue).where(SearchQueue.post_id == post.id)
+    site, lists, version = current_versions(post.id, in_session=True)
+    waiting = db.session.scalar(queued)
+    cast_vote(voter, post, SUPPORT)
+    assert current_versions(post.id, in_session=True) == (site, lists + 1, version + 1)
+    assert db.session.scalar(queued) == waiting + 1  # (the index's support: the worker's next round)
 
 
 def test_changing_an_idea_vote_moves_it_between_counters(make):
