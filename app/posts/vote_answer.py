@@ -1,13 +1,14 @@
 """The answer to a vote cast with htmx: the vote widget, drawn once for all answers of its kind.
 
-Drawing the widget's macro for each vote was about a twentieth of the vote's time (Jinja, the
-request's catalogue on first use, two URLs). Two answers of one kind — the same language, kind of
-post, vote held, whether the post is open, hidden or the voter's own, and whether the voter may take
-part — differ only in the post's id, its counts and the CSRF token. So the answer is drawn once per
-kind, from a stand-in post whose id, counts and token are marks, and kept per process; each vote puts
-its own values in place of the marks. The stand-in has only the attributes that the key covers: a
-widget that starts to read another one of the post fails loudly instead of showing one post's value
-in another's answer. Tested byte for byte against the macro (tests/posts/test_vote_answer.py).
+Drawing the widget's macro for each vote was about a tenth of a vote's CPU once its statements were
+cheap (Jinja, the request's catalogue on first use, two URLs: docs/decisions/0030, round four). Two
+answers of one kind — the same language, kind of post, vote held, whether the post is open, hidden or
+the voter's own, and whether the voter may take part — differ only in the post's id, its counts and
+the CSRF token. So the answer is drawn once per kind, from a stand-in post whose id, counts and token
+are marks, and kept per process; each vote puts its own values in place of the marks. The stand-in
+has only the attributes that the key covers: a widget that starts to read another one of the post
+fails loudly instead of showing one post's value in another's answer. Tested byte for byte against
+the macro (tests/posts/test_vote_answer.py).
 """
 
 from __future__ import annotations
