@@ -29,10 +29,13 @@ _KEYS = {
     "auto_forward": ("AUTO_FORWARD_THRESHOLD", float),
 }
 
+# Built once, on the table (no ORM compilation): every vote on a published post reads it.
+_STORED = select(Setting.__table__.c.key, Setting.__table__.c.value)
+
 
 def thresholds() -> Thresholds:
     """The thresholds in force: a stored override where an admin set one, else the configuration."""
-    stored = dict(db.session.execute(select(Setting.key, Setting.value)).all())
+    stored = dict(db.session.execute(_STORED).all())
     values = {}
     for key, (config_name, parse) in _KEYS.items():
         raw = stored.get(key)

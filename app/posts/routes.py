@@ -16,8 +16,6 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import lazyload
 from wtforms import SelectChoice
 
 from app.accounts import permissions as account_permissions
@@ -37,6 +35,7 @@ from app.posts import photos as photo_store
 from app.posts.choices import category_choices
 from app.posts.forms import CommentForm, ListFilterForm, PostForm, VoteForm, int_or_none
 from app.posts.models import Category, Comment, Photo, Post, PostKind, PostStatus
+from app.posts.vote_answer import vote_answer
 
 bp = Blueprint("posts", __name__)
 
@@ -327,26 +326,17 @@ def edit(post_id: int):
     ), 422 if form.errors else 200
 
 
-_VOTED_POST = (
-    select(Post)
-    .where(Post.id == bindparam("post"))
-    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
-)
-
-
 @bp.post("/posts/<int:post_id>/vote")
 @limiter.limit(setting("VOTE_RATE_LIMIT"), key_func=user_or_address)
 @login_required
 def vote(post_id: int):
-    # The vote needs the post's own row: not its photos, author or category (loaded with every
-    # post otherwise; auto-forwarding reads the category when it forwards).
-    post = db.session.execute(_VOTED_POST, {"post": post_id}).scalar() or abort(404)
+    post, before = votes.post_to_vote_on(current_user, post_id) or abort(404)
     require(permissions.can_view_post(current_user, post), hide=True)
     form = VoteForm()
     try:
         if not form.validate_on_submit():
             raise votes.VoteError(_("Unknown vote."))
-        held = votes.cast_vote(current_user, post, form.value.data)
+        held = votes.cast_vote(current_user, post, form.value.data, held=before)
     except votes.VoteError as error:
         db.session.rollback()
         if request.headers.get("HX-Request"):
@@ -356,7 +346,7 @@ def vote(post_id: int):
     # What the answer shows is rendered before the commit, from the rows the vote just read: after
     # it, every object is expired and would be read again in a new transaction (which, in a POST,
     # takes the write lock again). Nothing of it leaves before the commit has succeeded.
-    answer = _vote_widget(post, held) if request.headers.get("HX-Request") else None
+    answer = vote_answer(post, held) if request.headers.get("HX-Request") else None
     back = answer is None and _back_to(post)
     db.session.commit()
     return answer if answer is not None else redirect(back)

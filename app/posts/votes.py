@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import and_, bindparam, delete, select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.permissions import can_participate
@@ -21,30 +23,56 @@ from app.posts.signals import vote_changed, vote_checking
 SUPPORT, OPPOSE = 1, -1
 
 # A vote's statements, built once: building one costs about as much as running it (docs/decisions/0030).
-_HELD = select(Vote.value, Vote.created_at).where(Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"))
-_TAKE_BACK = delete(Vote).where(
-    Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"), Vote.value == bindparam("held")
+# They name the tables, not the mapped classes: the same SQL, without the ORM's bulk UPDATE, DELETE
+# and INSERT machinery (which also annotates the statement again, and so keys it again, on every
+# call). Executed through the session all the same, so that its listeners still see them: the
+# counters' UPDATE bumps the post's page version and the lists' generation, and queues the post for
+# the index (app.core.cache, app.search.sync). No Vote object is ever loaded around them.
+_VOTES, _POSTS = Vote.__table__, Post.__table__
+_HELD = select(_VOTES.c.value, _VOTES.c.created_at).where(
+    _VOTES.c.user_id == bindparam("user"), _VOTES.c.post_id == bindparam("post")
 )
-_CHANGE = (
-    update(Vote)
-    .where(Vote.user_id == bindparam("user"), Vote.post_id == bindparam("post"), Vote.value == bindparam("held"))
-    .values(value=bindparam("value"), created_at=bindparam("now"))
+_THIS_HELD_VOTE = and_(
+    _VOTES.c.user_id == bindparam("user"), _VOTES.c.post_id == bindparam("post"), _VOTES.c.value == bindparam("held")
 )
-_MINE_AMONG = select(Vote.post_id, Vote.value).where(
-    Vote.user_id == bindparam("user"), Vote.post_id.in_(bindparam("ids", expanding=True))
+_TAKE_BACK = delete(_VOTES).where(_THIS_HELD_VOTE)
+_CHANGE = update(_VOTES).where(_THIS_HELD_VOTE).values(value=bindparam("value"), created_at=bindparam("now"))
+_MINE_AMONG = select(_VOTES.c.post_id, _VOTES.c.value).where(
+    _VOTES.c.user_id == bindparam("user"), _VOTES.c.post_id.in_(bindparam("ids", expanding=True))
 )
-_COUNTERS = (Post.up_count, Post.down_count, Post.support, Post.hot_score)
+_COUNTERS = (_POSTS.c.up_count, _POSTS.c.down_count, _POSTS.c.support, _POSTS.c.hot_score)
 _ADD_TO_COUNTERS = (
-    update(Post)
-    .where(Post.id == bindparam("post"))
+    update(_POSTS)
+    .where(_POSTS.c.id == bindparam("post"))
     .values(
-        up_count=Post.up_count + bindparam("up"),
-        down_count=Post.down_count + bindparam("down"),
-        support=Post.support + bindparam("up") - bindparam("down"),
-        hot_score=Post.hot_score + bindparam("heat"),
+        up_count=_POSTS.c.up_count + bindparam("up"),
+        down_count=_POSTS.c.down_count + bindparam("down"),
+        support=_POSTS.c.support + bindparam("up") - bindparam("down"),
+        hot_score=_POSTS.c.hot_score + bindparam("heat"),
     )
     .returning(*_COUNTERS)  # the new counts in the same statement (no second read)
 )
+
+
+# The post a vote is cast on, with the voter's vote on it (none: NULLs), in one statement. The post's
+# own row only: not its photos, author or category (loaded with every post otherwise;
+# auto-forwarding reads the category when it forwards).
+_TO_VOTE_ON = (
+    select(Post, _VOTES.c.value, _VOTES.c.created_at)
+    .outerjoin(_VOTES, and_(_VOTES.c.post_id == Post.id, _VOTES.c.user_id == bindparam("user")))
+    .where(Post.id == bindparam("post"))
+    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
+)
+
+
+class HeldVote(NamedTuple):
+    """A user's vote on a post as it stands: its value (1 or -1) and when it was cast."""
+
+    value: int
+    created_at: datetime
+
+
+_NOT_READ = HeldVote(0, datetime.min)  # (cast_vote reads the held vote itself)
 
 
 class VoteError(DomainError):
@@ -65,6 +93,15 @@ def user_votes(user, post_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(_MINE_AMONG, {"user": user.id, "ids": post_ids}).all())
 
 
+def post_to_vote_on(user, post_id: int) -> tuple[Post, HeldVote | None] | None:
+    """The post (its own row) and the user's vote on it, read together; None when there is no such post."""
+    row = db.session.execute(_TO_VOTE_ON, {"post": post_id, "user": user.id}).first()
+    if row is None:
+        return None
+    post, value, created_at = row
+    return post, None if value is None else HeldVote(value, created_at)
+
+
 def check_vote_allowed(user, post: Post, value: int) -> None:
     """Raise VoteError unless the user may cast this vote on this post."""
     if not can_participate(user):
@@ -80,12 +117,14 @@ def check_vote_allowed(user, post: Post, value: int) -> None:
     vote_checking.send(post, user=user)
 
 
-def cast_vote(user, post: Post, value: int) -> int:
-    """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held."""
+def cast_vote(user, post: Post, value: int, *, held: HeldVote | None = _NOT_READ) -> int:
+    """Vote; the same vote again takes it back, the other one changes it. Returns the vote now held.
+
+    `held`: the user's vote on the post as read in this transaction (`post_to_vote_on`), not read again."""
     check_vote_allowed(user, post, value)
-    for _attempt in range(3):  # another request of the same user may change the row between steps
+    for attempt in range(3):  # another request of the same user may change the row between steps
         keys = {"user": user.id, "post": post.id}
-        current = db.session.execute(_HELD, keys).first()
+        current = held if attempt == 0 and held is not _NOT_READ else db.session.execute(_HELD, keys).first()
         now = utcnow()
         if current is None:
             inserted = db.session.execute(_add_statement(), {**keys, "value": value, "now": now}).first()
@@ -117,8 +156,8 @@ def _add_statement():
     dialect = db.session.get_bind().dialect.name
     if dialect not in _ADD:
         _ADD[dialect] = insert_ignoring_conflict(
-            Vote,
-            returning=Vote.id,
+            _VOTES,
+            returning=_VOTES.c.id,
             user_id=bindparam("user"),
             post_id=bindparam("post"),
             value=bindparam("value"),
@@ -208,10 +247,6 @@ def _change_counters(post: Post, *, added=None, removed=None) -> None:
         up += sign * (value == SUPPORT)
         down += sign * (value == OPPOSE)
         heat += sign * value * hot.weight(moment)
-    row = db.session.execute(
-        _ADD_TO_COUNTERS,
-        {"post": post.id, "up": up, "down": down, "heat": heat},
-        execution_options={"synchronize_session": False},
-    ).one()
+    row = db.session.execute(_ADD_TO_COUNTERS, {"post": post.id, "up": up, "down": down, "heat": heat}).one()
     for column, value in zip(_COUNTERS, row, strict=True):
         set_committed_value(post, column.key, value)

@@ -6,11 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.core.cache import current_versions
 from app.core.db import utcnow
 from app.extensions import db
 from app.posts import hot
 from app.posts.models import Post, PostKind, PostStatus, Vote
-from app.posts.votes import OPPOSE, SUPPORT, VoteError, cast_vote, user_vote
+from app.posts.votes import OPPOSE, SUPPORT, HeldVote, VoteError, cast_vote, post_to_vote_on, user_vote
+from app.search.models import SearchQueue
 
 
 def test_support_then_again_takes_the_vote_back(make):
@@ -20,6 +22,42 @@ def test_support_then_again_takes_the_vote_back(make):
     assert cast_vote(voter, post, SUPPORT) == 0
     assert (post.up_count, post.support) == (0, 0)
     assert user_vote(voter, post) == 0
+
+
+def test_the_post_to_vote_on_comes_with_the_voters_own_vote_only(make):
+    post, voter, other = make.post(), make.user(), make.user()
+    assert post_to_vote_on(voter, post.id) == (post, None)
+    cast_vote(voter, post, SUPPORT)
+    found, held = post_to_vote_on(voter, post.id)
+    assert found is post and isinstance(held, HeldVote) and held.value == SUPPORT
+    assert post_to_vote_on(other, post.id) == (post, None)
+    assert post_to_vote_on(voter, post.id + 1000) is None
+
+
+def test_a_vote_read_before_it_changed_elsewhere_is_read_again_and_the_counters_stay_exact(make):
+    post, voter = make.post(), make.user()
+    _post, read_with_no_vote = post_to_vote_on(voter, post.id)
+    cast_vote(voter, post, SUPPORT)  # another request of the same voter, between the read and the vote
+    # The INSERT finds the vote there: read again, the same vote takes it back.
+    assert cast_vote(voter, post, SUPPORT, held=read_with_no_vote) == 0
+    assert (post.up_count, post.support, user_vote(voter, post)) == (0, 0, 0)
+    # The other way round: a vote read as held that was taken back since is not "taken back" again.
+    cast_vote(voter, post, SUPPORT)
+    _post, read_as_held = post_to_vote_on(voter, post.id)
+    cast_vote(voter, post, SUPPORT)
+    assert cast_vote(voter, post, SUPPORT, held=read_as_held) == SUPPORT
+    assert (post.up_count, post.support, user_vote(voter, post)) == (1, 1, SUPPORT)
+
+
+def test_a_vote_moves_its_posts_version_and_the_lists_and_queues_the_post_but_leaves_the_site(make):
+    post, voter = make.post(), make.user()
+    db.session.commit()
+    queued = select(func.count()).select_from(SearchQueue).where(SearchQueue.post_id == post.id)
+    site, lists, version = current_versions(post.id, in_session=True)
+    waiting = db.session.scalar(queued)
+    cast_vote(voter, post, SUPPORT)
+    assert current_versions(post.id, in_session=True) == (site, lists + 1, version + 1)
+    assert db.session.scalar(queued) == waiting + 1  # (the index's support: the worker's next round)
 
 
 def test_changing_an_idea_vote_moves_it_between_counters(make):
