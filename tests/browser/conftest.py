@@ -176,22 +176,48 @@ def screenshot(page):
     return take
 
 
-def _axe_violations(page) -> list[dict]:
+# axe's one rule about the style sheets themselves: it reads every sheet the page links (fetched
+# again and parsed into a CSSOM on every run, half of axe's time on a page). The sheets are the same
+# on every page of a language (the map's add Leaflet's): test_accessibility.py runs this rule alone on
+# those pages in both languages, and every other run of axe leaves it out.
+CSS_RULE = "css-orientation-lock"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def _axe_run(page, options: dict) -> dict:
+    """axe's results on the page: each violation in short, and the rules that passed or could not decide."""
     # By address, from this site: the Content-Security-Policy refuses inline scripts, which is how
     # add_script_tag(path=…) would inject it.
     page.add_script_tag(url=urljoin(page.url, "/static/vendor/axe-core/axe.min.js"))
     return page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {
-                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
-                resultTypes: ["violations"],
-            });
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary),
-            }));
-        }"""
+        """async (options) => {
+            const result = await axe.run(document, {...options, resultTypes: ["violations"]});
+            return {
+                violations: result.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary),
+                })),
+                passes: result.passes.map(r => r.id),
+                incomplete: result.incomplete.map(r => r.id),
+            };
+        }""",
+        options,
     )
+
+
+def _axe_violations(page) -> list[dict]:
+    """axe's violations on the page, every rule of AXE_TAGS but CSS_RULE."""
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        "rules": {CSS_RULE: {"enabled": False}},
+        "preload": {"assets": ["media"]},  # (no-autoplay-audio's)
+    }
+    return _axe_run(page, options)["violations"]
+
+
+def axe_on_stylesheets(page) -> dict:
+    """CSS_RULE alone, on the style sheets the page has."""
+    return _axe_run(page, {"runOnly": {"type": "rule", "values": [CSS_RULE]}, "preload": {"assets": ["cssom"]}})
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import CSS_RULE, axe_on_stylesheets
 from tests.browser.helpers import sample_city, settle, sign_in, use_language
 
 LANGUAGES = ["fa", "en"]
@@ -88,3 +89,21 @@ def test_the_pages_a_moderator_uses(page: Page, make, axe, screenshot, base_url,
     _visit(page, "/moderation/", "moderation-queue", language, axe, screenshot)
     _visit(page, f"/posts/{city['pending'].id}", "post-as-moderator", language, axe, screenshot)
     _visit(page, f"/posts/{city['pothole'].id}", "post-photos-as-moderator", language, axe, screenshot)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_style_sheet_locks_the_orientation(page: Page, make, base_url, language):
+    """axe's rule on the style sheets themselves, which the runs on every page leave out: here on a
+    page with the site's sheets for the language and on the map, which adds Leaflet's."""
+    sample_city(make)
+    use_language(page, base_url, language)
+    for path, sheets in [("/", {"bootstrap", "app.css"}), ("/map", {"bootstrap", "app.css", "leaflet.css"})]:
+        page.goto(path)
+        if path == "/map":
+            expect(page.locator("[data-map]").first).to_have_attribute("data-map-ready", "true")
+        settle(page)
+        linked = page.evaluate("() => [...document.styleSheets].map(sheet => sheet.href || '')")
+        assert all(any(name in href for href in linked) for name in sheets), linked
+        result = axe_on_stylesheets(page)
+        assert result["violations"] == [], result["violations"]
+        assert CSS_RULE in result["passes"], result  # decided, not left incomplete
