@@ -52,9 +52,6 @@ class StepPages:
         step = clock_step()
         return sum(step_of(started, i, step) != step_of(ended, i, step) for i in self.chosen)
 
-    def __len__(self) -> int:
-        return self.count
-
 
 def _seconds_left(post_id: int, now: float, step: int) -> float:
     return (step_of(now, post_id, step) + 1) * step - post_id % step - now
