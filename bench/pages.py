@@ -4,11 +4,13 @@ Builds the demo city in a temporary instance folder, scales it to 1,000 and to 1
 it with gunicorn (2 workers) and measures, with wrk when installed (else a Python client), the bare
 `/healthz` route, the post list, a post page and the home page, for visitors and for a signed-in
 resident; again while a background writer votes once and ten times a second; a post with one comment
-against one with 1,000; and, in process (`cpu`), each page's CPU time against a bare `/healthz`, and
+against one with 1,000; cold post pages (nothing of them kept: bench/post_pages.py); and, in
+process (`cpu`), each page's CPU time against a bare `/healthz`, (`cold`) a cold post page's, and
 (`vote`) a vote's server time against a signed-in `/healthz`, as wall and as CPU time. Every
 figure is printed as a ratio to the bare route measured in the same run, because these machines are
-shared and noisy. Every page is visited a few times before the rounds (steady state); the cache-off
-rounds (visitors' pages and signed-in parts alike) show what rendering costs.
+shared and noisy. Every page is visited a few times right before its rounds (kept: steady state;
+the 200 post pages are chosen so that none passes its clock step meanwhile); the cache-off rounds
+(visitors' pages and signed-in parts alike) show what rendering costs.
 
     .venv/bin/python bench/pages.py [--seconds 5] [--sizes 1000,100000] [--writers 1,10]
 """
@@ -19,7 +21,6 @@ import argparse
 import http.client
 import json
 import os
-import random
 import shutil
 import signal
 import socket
@@ -27,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -37,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 
 BARE = "bare /healthz"
+from bench.load_rounds import python_rps, warm_up, wrk_rps  # noqa: E402  (after the path is set)
+from bench.post_pages import StepPages  # noqa: E402
 
 
 def free_port() -> int:
@@ -55,7 +57,8 @@ def prepare(instance: Path, size: int) -> list[int]:
     note("demo city seeded")
     from bench.scale import scale_posts
 
-    ids = scale_posts(db_url, size)
+    # With their timelines and "is it fixed?" answers, places spread: a post page reads what a real city's would.
+    ids = scale_posts(db_url, size, history=True)
     note(f"scaled to {size:,} posts")
     # Post pages show similar posts from the search index: build it, as `make run` does.
     subprocess.run([BIN / "flask", "search", "rebuild"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -100,87 +103,6 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def settle(port: int) -> None:
-    """Wait until both workers are free: a slow page's requests still queued from the round before
-    would otherwise eat the next round (a bare round of 0 requests)."""
-    for _ in range(2):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        conn.request("GET", "/healthz")
-        conn.getresponse().read()
-
-
-def wrk_rps(port: int, paths: list[str], seconds: float, cookie: str | None = None) -> float:
-    settle(port)
-    quoted = ",".join(f'"{p}"' for p in paths)
-    header = ["-H", f"Cookie: {cookie}"] if cookie else []
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(
-            f"paths = {{{quoted}}}\nrequest = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n"
-        )
-    out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{max(1, round(seconds))}s", *header, "-s", script.name, f"http://127.0.0.1:{port}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    os.unlink(script.name)
-    if "Non-2xx" in out:
-        raise RuntimeError(f"errors while measuring {paths[:2]}:\n{out}")
-    return float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
-
-
-def python_rps(port: int, paths: list[str], seconds: float, cookie: str | None = None) -> float:
-    settle(port)
-    done = [0]
-    stop = time.time() + seconds
-    headers = {"Cookie": cookie} if cookie else {}
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        while time.time() < stop:
-            conn.request("GET", random.choice(paths), headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{response.status} on {paths[:2]}")
-            done[0] += 1
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return done[0] / seconds
-
-
-def warm_up(port: int, paths: list[str], visits: int = 8, cookie: str | None = None) -> None:
-    """Ask for every path `visits` times over 8 connections, so that both workers have (almost surely)
-    rendered and cached each page once: the rounds then measure the steady state. The rounds with
-    the page cache off show what rendering a page costs."""
-    queue = [path for path in paths for _ in range(visits)]
-    random.Random(0).shuffle(queue)
-    lock = threading.Lock()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port)
-        while True:
-            with lock:
-                if not queue:
-                    return
-                path = queue.pop()
-            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{response.status} on {path}")
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-
 SIGNED_IN = "signed in: "  # targets whose name starts so are asked for with the resident's session
 
 
@@ -189,9 +111,13 @@ def note(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+Target = list[str] | StepPages
+TURNED: list[str] = []  # what was measured of pages kept while some of them passed their clock step
+
+
 def measure(
     port: int,
-    targets: dict[str, list[str]],
+    targets: dict[str, Target],
     seconds: float,
     rounds: int,
     cookie: str | None = None,
@@ -200,24 +126,32 @@ def measure(
     """Per target: (median req/s, median ratio to the bare route measured right before it).
 
     Bare and page runs alternate, round after round, so that load from other processes on this
-    shared machine hits both sides of each ratio alike.
+    shared machine hits both sides of each ratio alike. Each target is warmed up right before its
+    rounds (kept pages last a clock step: warmed a minute earlier, they would be measured cold).
     """
     rps = wrk_rps if shutil.which("wrk") else python_rps
 
     def session(name: str) -> str | None:
         return cookie if name.startswith(SIGNED_IN) else None
 
-    for name, paths in targets.items():  # long lists: fewer visits each (each worker still sees most pages)
-        warm_up(port, paths, visits=warm_visits if len(paths) < 50 else min(warm_visits, 3), cookie=session(name))
-    note("warmed up")
     bare_paths = targets[BARE]
+    warm_up(port, bare_paths, visits=warm_visits)
     figures: dict[str, tuple[float, float]] = {}
-    for name, paths in targets.items():
+    for name, target in targets.items():
         if name == BARE:
             continue
-        pairs = [(rps(port, bare_paths, seconds), rps(port, paths, seconds, session(name))) for _ in range(rounds)]
+        started = time.time()
+        paths = target.paths() if isinstance(target, StepPages) else target
+        fresh = isinstance(target, StepPages) and target.fresh
+        # Both workers render each page once (8 visits: a page one of them missed would be measured cold).
+        warm_up(port, paths, visits=warm_visits, cookie=session(name))
+        pairs = [
+            (rps(port, bare_paths, seconds), rps(port, paths, seconds, session(name), fresh)) for _ in range(rounds)
+        ]
         figures[name] = (statistics.median(p for _, p in pairs), statistics.median(p / b for b, p in pairs if b))
         note(f"{name}: {figures[name][0]:.0f} req/s")
+        if isinstance(target, StepPages) and (turned := target.turned(started, time.time())):
+            TURNED.append(f"{name}: {turned} of {len(paths)} pages passed their clock step while measured")
     figures[BARE] = (statistics.median(rps(port, bare_paths, seconds) for _ in range(rounds)), 1.0)
     return figures
 
@@ -236,9 +170,9 @@ class Writer:
         self.process.wait(timeout=30)
 
 
-def page_targets(ids: list[int], size: int, thread_ids: tuple[int, int]) -> dict[str, list[str]]:
-    rng = random.Random(size)
-    pages = [f"/posts/{i}" for i in rng.sample(ids, min(200, len(ids)))]
+def page_targets(ids: list[int], size: int, thread_ids: tuple[int, int]) -> dict[str, Target]:
+    pages = StepPages(ids[3:], min(200, len(ids) - 3), seed=size)  # chosen when measured: kept through it
+    cold = StepPages(ids[3:], min(200, len(ids) - 3), fresh=True, seed=size)
     one, thousand = thread_ids
     return {
         BARE: ["/healthz"],
@@ -249,10 +183,12 @@ def page_targets(ids: list[int], size: int, thread_ids: tuple[int, int]) -> dict
         + [f"/posts?kind={k}" for k in ("problem", "idea")],
         "one post page": [f"/posts/{ids[0]}"],
         "200 different post pages": pages,
+        "cold post page, as after a vote": cold,
         "home page /": ["/"],
         SIGNED_IN + "post list /posts": ["/posts"],
         SIGNED_IN + "one post page": [f"/posts/{ids[0]}"],
         SIGNED_IN + "200 different post pages": pages,
+        SIGNED_IN + "cold post page, as after a vote": cold,
         SIGNED_IN + "home page /": ["/"],
         "post with 1 comment": [f"/posts/{one}"],
         "post with 1,000 comments": [f"/posts/{thousand}"],
@@ -289,10 +225,12 @@ def main() -> None:
         f"gunicorn --workers 2; medians of {args.rounds} alternating bare/page rounds of {args.seconds:.0f} s"
     )
     from bench.participants import add_thread, page_cost, sign_in, vote_cost
+    from bench.post_pages import cold_cost
 
     results: dict[tuple[int, str], dict[str, tuple[float, float]]] = {}
     votes: dict[int, dict[str, tuple[float, float, float]]] = {}
     costs: dict[int, dict[str, tuple[float, float]]] = {}
+    colds: dict[int, dict[str, tuple[float, float]]] = {}
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="shahrvand-bench-") as folder:
             instance = Path(args.keep or folder)
@@ -333,6 +271,8 @@ def main() -> None:
                     server.stop()
             if "cpu" in parts:
                 costs[size] = page_cost(instance, ids)
+            if "cold" in parts:
+                colds[size] = cold_cost(instance, ids)
             if "vote" in parts:
                 try:
                     votes[size] = vote_cost(instance, ids)
@@ -348,10 +288,22 @@ def main() -> None:
             if who + "post with 1 comment" in figures:
                 share = figures[who + "post with 1,000 comments"][1] / figures[who + "post with 1 comment"][1]
                 print(f"  {size:,} posts, caches {mode:3s} {who or 'visitor: ':12s} {share:6.1%}")
+    for line in TURNED:
+        print(f"  (kept pages: {line})")
     for size, figures in costs.items():
         print(f"\n{size:,} posts, in process, CPU time per request (share: bare /healthz CPU / page CPU):")
         for name, (ms, share) in figures.items():
             print(f"  {name:44s} {ms:8.2f} ms   {share:6.1%} of bare")
+    for size, figures in colds.items():
+        print(f"\n{size:,} posts, cold post pages in process, CPU time, medians of 40 posts (share of bare as above):")
+        for name, (ms, share) in figures.items():
+            print(f"  {name:50s} {ms:8.2f} ms   {share:6.1%} of bare")
+    if len(colds) > 1:
+        (small, low), (large, high) = min(colds.items()), max(colds.items())
+        print(f"\na cold post page's CPU at {large:,} posts against {small:,}:")
+        for name in high:
+            if name != BARE:
+                print(f"  {name:50s} {high[name][0] / low[name][0]:6.2f}x")
     print("\na vote's server time, in process (index sync on commit, bounded), against a signed-in /healthz")
     print("(which loads the user too: the language follows the account) and a bare route that reads the user:")
     for size, measured in votes.items():

@@ -253,8 +253,12 @@ def clock(phase: int = 0) -> int:
 
     Each post's steps start `phase` (its id) seconds apart from the others', so that a city's post
     pages are not all rendered again in the same second."""
-    step = current_app.config["PANEL_REFRESH_SECONDS"]
-    return int((_now() + phase % step) // step)
+    return step_of(_now(), phase, current_app.config["PANEL_REFRESH_SECONDS"])
+
+
+def step_of(moment: float, phase: int, step: int) -> int:
+    """`clock(phase)` at `moment` (seconds since the epoch) for steps of `step` seconds."""
+    return int((moment + phase % step) // step)
 
 
 _now = time.time  # (tests move the clock on through this name)

@@ -122,8 +122,11 @@ class Post(db.Model):
     # Bumped with every vote and comment on this post (app.core.cache): its cached page and parts.
     page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
-    author = relationship("User", lazy="joined", innerjoin=True)
-    category = relationship(Category, lazy="joined", innerjoin=True)
+    # "unnested": where a post is itself joined as an outer join (a duplicate's original, a
+    # notification's post) these become LEFT OUTER JOINs instead of `LEFT JOIN (post JOIN category
+    # JOIN user)`, which SQLite builds whole, every post of the city, before it picks the one row.
+    author = relationship("User", lazy="joined", innerjoin="unnested")
+    category = relationship(Category, lazy="joined", innerjoin="unnested")
     department = relationship("Department")
     duplicate_of = relationship("Post", remote_side=[id])
     # Loaded with every batch of posts (one query per batch), so that lists never load them one by one.
@@ -206,7 +209,7 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
 
-    author = relationship("User", lazy="joined", innerjoin=True)
+    author = relationship("User", lazy="joined", innerjoin="unnested")  # (as Post.author: a notification's comment)
     post = relationship(Post)
     parent = relationship("Comment", remote_side=[id])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -256,16 +256,23 @@ def _clause_sums(searcher: Searcher, clauses: list[Clause]) -> tuple[dict[int, f
         return searcher.clause_sums(clauses)
     text: dict[int, float] = {}
     place: dict[int, float] = {}
+    segments = [(searcher, 0)] if searcher.is_atomic() else searcher.subsearchers
     for fieldname, term, weight in clauses:
-        if not searcher.doc_frequency(fieldname, term):
-            continue
         scores = place if fieldname == "cell" else text
-        postings = searcher.postings(fieldname, term)  # skips deleted documents
-        while postings.is_active():
-            docnum = postings.id()
+        for docnum in _documents_with(segments, fieldname, term):
             scores[docnum] = scores.get(docnum, 0.0) + weight
-            postings.next()
     return text, place
+
+
+def _documents_with(segments: list[tuple[Searcher, int]], fieldname: str, term: str) -> Iterator[int]:
+    """The document numbers of a term's postings, deleted documents skipped, read from each segment
+    that has the term. (Searcher.postings would also build a scorer per segment and one for the
+    whole index, each asking for the term's statistics again: a third of a ranking's time.)"""
+    for segment, offset in segments:
+        reader = segment.reader()
+        if (fieldname, term) in reader:
+            for docnum in reader.postings(fieldname, term).all_ids():  # skips deleted documents
+                yield docnum + offset
 
 
 def _preload(searcher: Searcher, fieldname: str, terms: Iterable[str]) -> None:
