@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -54,15 +55,18 @@ _ADD_TO_COUNTERS = (
 )
 
 
-# The post a vote is cast on, with the voter's vote on it (none: NULLs), in one statement. The post's
-# own row only: not its photos, author or category (loaded with every post otherwise;
-# auto-forwarding reads the category when it forwards).
-_TO_VOTE_ON = (
-    select(Post, _VOTES.c.value, _VOTES.c.created_at)
-    .outerjoin(_VOTES, and_(_VOTES.c.post_id == Post.id, _VOTES.c.user_id == bindparam("user")))
-    .where(Post.id == bindparam("post"))
-    .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
-)
+@functools.cache
+def _to_vote_on():
+    """The post a vote is cast on, with the voter's vote on it (none: NULLs), in one statement. The
+    post's own row only: not its photos, author or category (loaded with every post otherwise;
+    auto-forwarding reads the category when it forwards). Built on first use, once: its loader
+    options set the mappers up, which needs every model imported (not yet when this module is)."""
+    return (
+        select(Post, _VOTES.c.value, _VOTES.c.created_at)
+        .outerjoin(_VOTES, and_(_VOTES.c.post_id == Post.id, _VOTES.c.user_id == bindparam("user")))
+        .where(Post.id == bindparam("post"))
+        .options(lazyload(Post.photos), lazyload(Post.author), lazyload(Post.category))
+    )
 
 
 class HeldVote(NamedTuple):
@@ -95,7 +99,7 @@ def user_votes(user, post_ids: list[int]) -> dict[int, int]:
 
 def post_to_vote_on(user, post_id: int) -> tuple[Post, HeldVote | None] | None:
     """The post (its own row) and the user's vote on it, read together; None when there is no such post."""
-    row = db.session.execute(_TO_VOTE_ON, {"post": post_id, "user": user.id}).first()
+    row = db.session.execute(_to_vote_on(), {"post": post_id, "user": user.id}).first()
     if row is None:
         return None
     post, value, created_at = row

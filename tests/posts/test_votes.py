@@ -1,7 +1,10 @@
 """Vote arithmetic, vote rules, the hot order and exact counters under concurrency."""
 
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +16,8 @@ from app.posts import hot
 from app.posts.models import Post, PostKind, PostStatus, Vote
 from app.posts.votes import OPPOSE, SUPPORT, HeldVote, VoteError, cast_vote, post_to_vote_on, user_vote
 from app.search.models import SearchQueue
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_support_then_again_takes_the_vote_back(make):
@@ -157,3 +162,11 @@ def test_concurrent_votes_through_the_web_keep_counters_exact(app, make):
     downs = db.session.scalar(select(func.count()).where(Vote.post_id == post_id, Vote.value == -1))
     assert (ups, downs) == (16, 8)
     assert (post.up_count, post.down_count, post.support) == (ups, downs, ups - downs)
+
+
+def test_the_voting_module_imports_on_its_own():
+    """A process that votes without the web app (the bench's writer, a script) imports this module
+    before the other models: nothing of it may set the mappers up at import."""
+    program = "import app.posts.votes as votes; assert callable(votes.cast_vote)"
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
