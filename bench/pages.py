@@ -164,8 +164,15 @@ class Writer:
             [sys.executable, ROOT / "bench" / "participants.py", "writer", str(instance), str(rate)], cwd=ROOT
         )
         time.sleep(2)  # its app is up and voting
+        self.check()
+
+    def check(self) -> None:
+        """Figures "under writes" measured without a writer would be a lie: stop the bench instead."""
+        if self.process.poll() is not None:
+            raise SystemExit(f"the background writer stopped (exit {self.process.returncode}): see its error above")
 
     def stop(self) -> None:
+        self.check()
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
 

@@ -180,18 +180,25 @@ def vote_cost(instance: Path, post_ids: list[int], repeats: int = 200) -> dict[s
     }
 
 
-def page_cost(instance: Path, post_ids: list[int], repeats: int = 150) -> dict[str, tuple[float, float]]:
-    """In process, CPU time of this thread (SQLite runs in it too): median ms of each page, asked in
-    turn, and its cost as a share of a bare /healthz without a session (bare ms / page ms, what its
-    throughput would be on a server that did nothing else). Signed in as the bench's resident through
-    the form, with the session cookie sent as it was set at sign-in (as wrk sends it)."""
+def signed_in_client(instance: Path):
+    """A test client of an app on the bench's city (rate limits off) that keeps no cookies, and the
+    session cookie of the bench's resident, signed in through the form and sent as it was set (as
+    wrk sends it)."""
     app = _app(instance, RATELIMIT_ENABLED="false")
     app.config["WTF_CSRF_ENABLED"] = False
     signing_in = app.test_client()
     assert signing_in.post("/login", data={"email": RESIDENT, "password": PASSWORD}).status_code == 302
     app.config["WTF_CSRF_ENABLED"] = True
     cookie = {"Cookie": f"session={signing_in.get_cookie('session').value}"}
-    client = app.test_client(use_cookies=False)
+    return app.test_client(use_cookies=False), cookie
+
+
+def page_cost(instance: Path, post_ids: list[int], repeats: int = 150) -> dict[str, tuple[float, float]]:
+    """In process, CPU time of this thread (SQLite runs in it too): median ms of each page, asked in
+    turn, and its cost as a share of a bare /healthz without a session (bare ms / page ms, what its
+    throughput would be on a server that did nothing else). Signed in as the bench's resident through
+    the form, with the session cookie sent as it was set at sign-in (as wrk sends it)."""
+    client, cookie = signed_in_client(instance)
     one, thread_of_1, thread_of_1000 = post_ids[0], post_ids[1], post_ids[2]
     pages = {
         "bare /healthz": ("/healthz", {}),

@@ -80,15 +80,9 @@ def cold_cost(instance: Path, post_ids: list[int], posts: int = 40) -> dict[str,
     written by another connection) and in a new clock step (the clock moved on: the similar posts
     ranked again), for a visitor and for the signed-in resident — and the share of a bare /healthz."""
     from app.core import cache
-    from bench.participants import PASSWORD, RESIDENT, _app
+    from bench.participants import signed_in_client
 
-    app = _app(instance, RATELIMIT_ENABLED="false")
-    app.config["WTF_CSRF_ENABLED"] = False
-    signing_in = app.test_client()
-    assert signing_in.post("/login", data={"email": RESIDENT, "password": PASSWORD}).status_code == 302
-    app.config["WTF_CSRF_ENABLED"] = True
-    cookie = {"Cookie": f"session={signing_in.get_cookie('session').value}"}
-    client = app.test_client(use_cookies=False)
+    client, cookie = signed_in_client(instance)
     moved = [0.0]
     real_now = cache._now
     cache._now = lambda: real_now() + moved[0]
