@@ -53,6 +53,7 @@ def _hasher() -> PasswordHasher:
     return PasswordHasher(
         time_cost=current_app.config["ARGON2_TIME_COST"],
         memory_cost=current_app.config["ARGON2_MEMORY_COST"],
+        parallelism=current_app.config["ARGON2_PARALLELISM"],
     )
 
 
@@ -82,7 +83,7 @@ _DUMMY: dict[tuple, str] = {}
 
 
 def _dummy_hash(hasher: PasswordHasher) -> str:
-    key = (hasher.time_cost, hasher.memory_cost)
+    key = (hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     if key not in _DUMMY:
         _DUMMY[key] = hasher.hash(secrets.token_hex(8))
     return _DUMMY[key]
