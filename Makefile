@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test install translations lint format bench browser-deps clean
+.PHONY: run test screenshots install translations lint format bench browser-deps clean
 
 # The virtual environment is rebuilt whenever setup.cfg (the dependency list) changes.
 $(VENV)/.installed: setup.cfg pyproject.toml
@@ -39,6 +39,11 @@ TEST_TMPDIR ?= $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo 
 
 test: install translations browser-deps
 	TMPDIR=$(TEST_TMPDIR) PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# The browser tests again, leaving a full-page screenshot of every page they check in
+# test-artifacts/screenshots/ for reviewers (make test takes none: they cost CPU and no test reads them).
+screenshots: install translations browser-deps
+	SCREENSHOTS=1 TMPDIR=$(TEST_TMPDIR) PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m browser $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check app tests bench

@@ -163,14 +163,22 @@ def browser_context_args(browser_context_args, live_server):
     return {**browser_context_args, "locale": "fa-IR", "viewport": {"width": 1280, "height": 900}}
 
 
-@pytest.fixture
-def screenshot(page):
-    """Save a full-page screenshot under test-artifacts/screenshots/ for reviewers."""
+# Screenshots for reviewers only when asked for (`make screenshots`): drawing each page whole again
+# for its picture was about a tenth of the browser tests' CPU, for files no test reads.
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
 
-    def take(name: str) -> Path:
+
+@pytest.fixture
+def screenshot(request):
+    """With SCREENSHOTS=1, save a full-page screenshot under test-artifacts/screenshots/ for reviewers:
+    of the test's `page`, or of the page given (one opened in a context of the test's own)."""
+
+    def take(name: str, of=None) -> Path | None:
+        if not SCREENSHOTS:
+            return None
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
         return path
 
     return take

@@ -1,5 +1,5 @@
 """Every main page, in Persian and in English, passes axe-core (no serious or critical violation),
-and leaves a screenshot in test-artifacts/screenshots/ for reviewers."""
+and, with `make screenshots`, leaves a screenshot in test-artifacts/screenshots/ for reviewers."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ def test_with_no_javascript_the_address_path_posts_a_problem(new_context, make, 
     page.get_by_label("شرح").fill("سطل زباله‌ی بزرگ سر کوچه شکسته و زباله‌ها در پیاده‌رو ریخته است.")
     page.get_by_label("دسته").select_option(label=category.name_fa)
     page.get_by_label("نشانی یا نزدیک‌ترین نشانه").fill("خیابان دانشگاه، کوچه‌ی ۱۲، روبه‌روی مدرسه")
-    screenshot("no-script-new-post-fa")
+    screenshot("no-script-new-post-fa", of=page)
     page.get_by_role("button", name="ارسال برای بررسی").click()
 
     expect(page.get_by_text("در انتظار بررسی").first).to_be_visible()
@@ -60,7 +60,7 @@ def test_with_no_javascript_the_address_path_posts_a_problem(new_context, make, 
     db.session.rollback()  # end this thread's read snapshot: the server wrote in another thread
     post = db.session.scalars(db.select(Post)).one()
     assert post.address == "خیابان دانشگاه، کوچه‌ی ۱۲، روبه‌روی مدرسه" and not post.has_location
-    screenshot("no-script-pending-fa")
+    screenshot("no-script-pending-fa", of=page)
 
 
 def test_with_no_javascript_coordinates_can_be_typed_and_menus_still_work(new_context, make):
@@ -133,9 +133,9 @@ def test_with_no_javascript_the_city_map_is_a_list(new_context, make, screenshot
     expect(page.locator("[data-map=browse]")).to_be_hidden()
     expect(page.get_by_role("link", name=city["pothole"].title)).to_be_visible()
     expect(page.get_by_role("link", name=city["idea"].title)).to_have_count(0)  # the filter applies
-    screenshot("no-script-map-fa")
+    screenshot("no-script-map-fa", of=page)
     page.goto(f"/posts/{city['pothole'].id}")
     expect(page.locator("[data-map=spot]")).to_be_hidden()
     expect(page.get_by_text("خیابان امام رضا، نزدیک حرم")).to_be_visible()
     expect(page.get_by_text("مختصات:")).to_be_visible()
-    screenshot("no-script-post-fa")
+    screenshot("no-script-post-fa", of=page)

@@ -6,7 +6,6 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.posts.models import Post, PostStatus
-from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import SHRINE, sign_in
 
 TITLE = "آلودگی‌های هوای میدان شهدا در ساعت‌های شلوغ"
@@ -50,7 +49,9 @@ def test_similar_posts_appear_while_typing_and_support_keeps_the_draft(page: Pag
     assert db.session.get(Post, existing.id).up_count == 1
 
 
-def test_without_javascript_a_near_duplicate_is_shown_before_posting_and_can_be_posted_anyway(new_context, make):
+def test_without_javascript_a_near_duplicate_is_shown_before_posting_and_can_be_posted_anyway(
+    new_context, make, screenshot
+):
     existing = make.post(
         PostStatus.PUBLISHED, title="چاله‌ی عمیق جلوی ایستگاه اتوبوس حرم", body=BODY, address="ایستگاه حرم", **SHRINE
     )
@@ -67,8 +68,7 @@ def test_without_javascript_a_near_duplicate_is_shown_before_posting_and_can_be_
 
     expect(page.get_by_role("heading", level=1)).to_have_text("آیا این پیش‌تر گزارش شده است؟")
     expect(page.get_by_role("link", name=existing.title)).to_be_visible()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "duplicate-check-fa.png"), full_page=True)
+    screenshot("duplicate-check-fa", of=page)
     page.get_by_role("button", name="نه، مال من فرق دارد: بفرستش").click()
     expect(page.get_by_text("در انتظار بررسی").first).to_be_visible()
     db.session.rollback()
