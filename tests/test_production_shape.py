@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.db import write_intent
 from app.extensions import db
 from app.search.store import index_store
 from tests.search.conftest import indexed
@@ -111,7 +112,11 @@ def test_a_killed_web_worker_is_replaced_and_the_site_keeps_answering(site):
 
 def test_the_worker_beside_the_web_server_indexes_what_requests_left_queued(app, site, make):
     app.config["SEARCH_SYNC_ON_COMMIT"] = False
-    post = make.post(title="چراغ خیابان سجاد خاموش است")
+    # The worker writes beside this process (it embeds the posts it indexed): the post is written with
+    # SQLite's write lock taken up front, as the app's requests and commands write, not by upgrading a
+    # read, which fails at once ("database is locked") when the worker committed in between.
+    with write_intent():
+        post = make.post(title="چراغ خیابان سجاد خاموش است")
     deadline = time.time() + 30
     while post.id not in indexed():
         assert time.time() < deadline, "flask worker did not index the queued post"
