@@ -33,7 +33,8 @@ def test_sign_up_confirm_the_address_from_the_e_mail_and_post(page: Page, make, 
     page.get_by_role("button", name="ثبت‌نام").click()
     expect(page.get_by_text("پیوندی به نشانی رایانامه‌ی شما فرستادیم")).to_be_visible()
 
-    sign_in(page, "zahra@example.org", password=GOOD)  # before confirming: reads, and is told why not more
+    # Before confirming: she reads, and is told why not more.
+    sign_in(page, "zahra@example.org", password=GOOD, through_the_form=True)
     expect(page.get_by_text("نشانی رایانامه‌تان را تأیید کنید.")).to_be_visible()
 
     page.goto(link_from_mailbox(smtp_server, "/verify-email/"))
@@ -64,7 +65,7 @@ def test_forgot_password_reset_it_from_the_e_mail_and_sign_in(page: Page, make, 
     page.get_by_role("button", name="ذخیره‌ی گذرواژه‌ی تازه").click()
     expect(page.get_by_text("گذرواژه‌تان تغییر کرد")).to_be_visible()
 
-    sign_in(page, user.email, password=NEWER)
+    sign_in(page, user.email, password=NEWER, through_the_form=True)
     expect(page.get_by_role("button", name="رضا")).to_be_visible()
     page.goto(link)  # the link worked once
     expect(page.get_by_role("heading", name="این پیوند کار نمی‌کند")).to_be_visible()

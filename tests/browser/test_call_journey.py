@@ -32,6 +32,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
 
     # The department opens the call, with Solar Hijri dates typed in Persian digits.
     sign_in(page, staff.email)
+    page.goto("/")
     page.get_by_role("link", name="فراخوان‌ها").first.click()
     page.get_by_role("link", name="گشودن فراخوان").click()
     page.get_by_label("عنوان").fill(TITLE)
@@ -97,6 +98,7 @@ def test_a_department_asks_residents_answer_and_hear_the_outcome(page: Page, mak
     # Those who took part hear of it and see it on the call and on the idea's own page.
     for resident in (author, supporter):
         sign_in(page, resident.email, switch_user=True)
+        page.goto("/")
         expect(page.locator("#notification-bell")).to_have_attribute("aria-label", re.compile("خوانده‌نشده"))
         page.locator("#notification-bell").click()
         item = page.locator("li", has_text="نتیجه‌اش را منتشر کرد").first

@@ -36,7 +36,7 @@ def test_resident_posts_a_problem_and_a_moderator_approves_it(page: Page, make, 
     page.goto(post_url)
     expect(page.get_by_role("heading", name="پیدا نشد")).to_be_visible()
 
-    sign_in(page, moderator.email)
+    sign_in(page, moderator.email, through_the_form=True)
     page.goto(post_url)
     page.get_by_role("button", name="تأیید").click()
     expect(page.get_by_text("انجام شد").first).to_be_visible()

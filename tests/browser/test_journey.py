@@ -44,7 +44,7 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     # A moderator approves it.
     page.get_by_role("button", name="مریم").click()
     page.get_by_role("button", name="خروج").click()
-    sign_in(page, moderator.email)
+    sign_in(page, moderator.email, through_the_form=True)
     page.goto(post_url)
     page.get_by_role("button", name="تأیید").click()
     expect(page.locator(".status-badge").first).to_have_text("منتشرشده")
@@ -53,7 +53,7 @@ def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Pa
     # non-joiner, a plural; then supports it and comments, without a page load.
     page.get_by_role("button", name=moderator.display_name).click()
     page.get_by_role("button", name="خروج").click()
-    sign_in(page, neighbour.email)
+    sign_in(page, neighbour.email, through_the_form=True)
     page.get_by_role("link", name="جستجو").click()
     page.get_by_label("دنبال چه می‌گردید؟").fill("چاله هاي خطرناك كوچه شهيد")
     page.get_by_role("button", name="جستجو").click()

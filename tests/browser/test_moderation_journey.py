@@ -46,6 +46,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
 
     # The moderator sees it waiting (the header counts it) and approves it from the queue.
     sign_in(page, moderator.email, switch_user=True)
+    page.goto("/")
     expect(page.locator("#nav-moderation .badge")).to_contain_text("۱")
     page.locator("#nav-moderation").click()
     card = page.locator("article.pending-post", has_text=TITLE)
@@ -73,6 +74,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
 
     # The department's staff find it in their queue, acknowledge it from a template, note and resolve.
     sign_in(page, staff.email, switch_user=True)
+    page.goto("/")
     page.get_by_role("link", name="واحد من").click()
     expect(page.get_by_role("heading", name=department.name_fa)).to_be_visible()
     page.get_by_role("link", name=TITLE).click()
@@ -91,6 +93,7 @@ def test_a_post_goes_from_a_residents_report_to_a_public_resolution(page: Page, 
 
     # The author hears about it under the bell, and reads the official answer.
     sign_in(page, author.email, switch_user=True)
+    page.goto("/")
     expect(page.locator("#notification-bell .badge")).to_have_text(re.compile("[۱-۹]"))
     page.locator("#notification-bell").click()
     expect(page.get_by_text(re.compile(f"{department.name_fa}.*«.*{TITLE}.*» را حل کرد"))).to_be_visible()
