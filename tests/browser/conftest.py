@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 import pytest
 from werkzeug.serving import make_server
 
+from app.core.static_files import version_of
 from tests.browser.helpers import IN_FLIGHT
 
 # Debian's build of Chromium's headless shell: the same Blink and V8 as the browser, without the
@@ -192,11 +193,16 @@ CSS_RULE = "css-orientation-lock"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
+# By its versioned address, as the pages name their scripts: cached for the whole context, and after
+# a few runs Chromium keeps its compiled code too (axe is half a megabyte of script).
+AXE_SCRIPT = f"/static/vendor/axe-core/axe.min.js?v={version_of(str(ROOT / 'static'), 'vendor/axe-core/axe.min.js')}"
+
+
 def _axe_run(page, options: dict) -> dict:
     """axe's results on the page: each violation in short, and the rules that passed or could not decide."""
     # By address, from this site: the Content-Security-Policy refuses inline scripts, which is how
     # add_script_tag(path=…) would inject it.
-    page.add_script_tag(url=urljoin(page.url, "/static/vendor/axe-core/axe.min.js"))
+    page.add_script_tag(url=urljoin(page.url, AXE_SCRIPT))
     return page.evaluate(
         """async (options) => {
             const result = await axe.run(document, {...options, resultTypes: ["violations"]});
