@@ -1,7 +1,8 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
-  var staticRoot = document.currentScript.src.replace(/js\/app\.js(\?.*)?$/, "");
+  // The versioned addresses of what a page with a map loads (templates/base.html): cached for a year.
+  var assets = document.currentScript.dataset;
 
   // htmx swaps a vote, follow or comment section in place. An outerHTML swap replaces the target,
   // so look it up again by id; then move focus where the user expects it: the element the server
@@ -146,12 +147,12 @@
       document.head.appendChild(element);
     });
   }
-  function css(path) { return load("link", { rel: "stylesheet", href: staticRoot + path }); }
-  function js(path) { return load("script", { src: staticRoot + path, async: false }); }
+  function css(address) { return load("link", { rel: "stylesheet", href: address }); }
+  function js(address) { return load("script", { src: address, async: false }); }
 
   if (document.querySelector("[data-map]")) {
-    css("vendor/leaflet/leaflet.css");
-    js("vendor/leaflet/leaflet.js").then(function () { return js("js/map.js"); }).catch(function () {
+    css(assets.leafletCss);
+    js(assets.leafletJs).then(function () { return js(assets.mapJs); }).catch(function () {
       document.documentElement.classList.add("no-maps");
     });
   }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import url_for
 
@@ -11,8 +12,11 @@ from app.core import static_files
 
 def test_pages_name_their_styles_and_scripts_by_content_and_browsers_keep_them(client):
     page = client.get("/").get_data(as_text=True)
-    addresses = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
-    assert addresses and all(re.search(r"\?v=[0-9a-f]{12}$", address) for address in addresses), addresses
+    # Every static address a page names, also those its script loads later (Leaflet on map pages).
+    addresses = re.findall(r'(?:href|src|data-[a-z-]+)="(/static/[^"]+)"', page)
+    assert len(addresses) >= 9, addresses
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", address) for address in addresses), addresses
+    assert {"leaflet.css", "leaflet.js", "map.js"} <= {address.split("?")[0].rsplit("/", 1)[1] for address in addresses}
     response = client.get(addresses[0])
     assert response.status_code == 200 and response.headers["Cache-Control"] == "public, max-age=31536000"
     response.close()
@@ -38,3 +42,20 @@ def test_a_changed_file_gets_a_new_address(tmp_path):
 def test_only_the_static_files_get_a_version(app):
     with app.test_request_context():
         assert "?v=" not in url_for("posts.index") and "?v=" not in url_for("static", filename="no/such.css")
+
+
+def test_the_style_sheet_names_its_fonts_and_images_by_content(app):
+    """The style sheet's own address changes with it, but the files it names are fetched by the
+    addresses written in it: each carries its file's version, or browsers would ask again on every
+    page (the web font did, on every page of every visitor)."""
+    folder = Path(app.static_folder)
+    sheet = (folder / "css" / "app.css").read_text()
+    named = re.findall(r'url\("?([^")]+)"?\)', sheet)
+    assert named, "the style sheet names no file"
+    for address in named:
+        path, _, version = address.partition("?v=")
+        target = (folder / "css" / path).resolve().relative_to(folder.resolve())
+        assert version == static_files.version_of(str(folder), str(target)), (
+            address,
+            "needs ?v=" + str(static_files.version_of(str(folder), str(target))),
+        )
