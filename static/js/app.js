@@ -152,7 +152,15 @@
 
   if (document.querySelector("[data-map]")) {
     css(assets.leafletCss);
-    js(assets.leafletJs).then(function () { return js(assets.mapJs); }).catch(function () {
+    js(assets.leafletJs).then(function () {
+      // Leaflet's own markers by their versioned addresses too (it would find them unversioned, from
+      // its style sheet's relative addresses, and the browser would ask again on every map page).
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions({
+        iconUrl: assets.markerIcon, iconRetinaUrl: assets.markerIconRetina, shadowUrl: assets.markerShadow,
+      });
+      return js(assets.mapJs);
+    }).catch(function () {
       document.documentElement.classList.add("no-maps");
     });
   }

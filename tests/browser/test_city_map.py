@@ -3,6 +3,8 @@ one shows its posts as pins; "see it on the city map" opens a post's own pin."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from app.extensions import db
@@ -32,6 +34,13 @@ def test_the_map_shows_clusters_and_zooming_into_one_shows_its_pins(page: Page, 
     expect(city_map).to_have_attribute("data-cluster-count", "0")
     expect(city_map).to_have_attribute("data-shown-pins", "12")
     expect(city_map.locator(".leaflet-marker-icon:not(.map-cluster)")).to_have_count(12)
+    # Leaflet's pin and its shadow, drawn, from their versioned addresses (kept by the browser).
+    pin, shadow = city_map.locator("img.leaflet-marker-icon").first, city_map.locator("img.leaflet-marker-shadow").first
+    for image in (pin, shadow):
+        expect(image).to_have_attribute(
+            "src", re.compile(r"/static/vendor/leaflet/images/marker-\w+\.png\?v=[0-9a-f]{12}$")
+        )
+        assert image.evaluate("image => image.complete && image.naturalWidth > 0")
     city_map.locator(f".leaflet-marker-icon[title='{posts[0].title}']").click()
     expect(city_map.locator(".pin-popup").get_by_role("link", name=posts[0].title)).to_be_visible()
     screenshot("city-map-zoomed-in-fa")
