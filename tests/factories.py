@@ -21,9 +21,8 @@ from app.moderation.models import ReasonTemplate
 from app.posts import comments, votes
 from app.posts.models import Category, Comment, Post, PostKind, PostStatus
 from app.posts.services import submit_post
-from app.search.models import SearchQueue
 from app.search.store import index_store
-from app.search.sync import QUEUED, try_drain
+from app.search.sync import QUEUED, queue_has_rows, try_drain
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -51,15 +50,6 @@ def _leave_the_queue_to_the_factory(session: Session) -> None:
         session.info.pop(QUEUED, None)
 
 
-_ANY_QUEUED = db.select(SearchQueue.id).limit(1)
-
-
-def _queue_has_rows() -> bool:
-    # Its own connection, not the test's session: that session's transaction stays as it was.
-    with db.engine.connect() as connection:
-        return connection.execute(_ANY_QUEUED).first() is not None
-
-
 def _indexed_once(factory):
     """The search index written once at the end of a factory call instead of after each of its commits.
 
@@ -74,14 +64,14 @@ def _indexed_once(factory):
 
     @functools.wraps(factory)
     def call(*args, **kwargs):
-        if _in_factory.get() or not current_app.config.get("SEARCH_SYNC_ON_COMMIT") or _queue_has_rows():
+        if _in_factory.get() or not current_app.config.get("SEARCH_SYNC_ON_COMMIT") or queue_has_rows():
             return factory(*args, **kwargs)
         token = _in_factory.set(True)
         try:
             return factory(*args, **kwargs)
         finally:
             _in_factory.reset(token)
-            if _queue_has_rows():
+            if queue_has_rows():
                 session = db.session()
                 if session.in_transaction() and not (session.new or session.dirty or session.deleted):
                     # what the factory read after its last commit (the moderator a pending post
