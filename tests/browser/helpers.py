@@ -47,6 +47,11 @@ def settle(page: Page, quiet: float = 0.05, timeout: float = 15) -> None:
         page.wait_for_timeout(20)  # lets Playwright deliver the request events meanwhile
 
 
+def overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+
+
 SHRINE = {"latitude": 36.2880, "longitude": 59.6157}
 
 SIGN_IN = {"fa": ("نشانی رایانامه", "گذرواژه", "ورود"), "en": ("E-mail address", "Password", "Sign in")}

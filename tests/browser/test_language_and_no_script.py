@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from app.posts.models import Post
-from tests.browser.helpers import sample_city, sign_in
+from tests.browser.helpers import overflow, sample_city, sign_in
 
 
 def test_the_language_switch_round_trips_and_keeps_the_page(page: Page, make, screenshot):
@@ -86,7 +86,7 @@ def test_with_no_javascript_coordinates_can_be_typed_and_menus_still_work(new_co
     # edge (it was placed over the page, pushing it 67 px wider than a 1280 px window).
     menu = page.locator(".navbar .dropdown-menu")
     assert menu.evaluate("element => getComputedStyle(element).position") == "static"
-    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    assert overflow(page) == 0
     page.get_by_role("link", name="پست‌های من").click()
     expect(page.get_by_role("heading", name="پست‌های من")).to_be_visible()
     page.get_by_role("button", name="خروج").click()

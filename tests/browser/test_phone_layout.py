@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from app.posts.models import PostStatus
-from tests.browser.helpers import SHRINE, sample_city, settle, sign_in
+from tests.browser.helpers import SHRINE, overflow, sample_city, settle, sign_in
 
 PHONE = {"width": 390, "height": 844}
 LONG_TITLE = "آسفالت خیابان فرعی پشت بازار رضا پس از حفاری لوله‌کشی گاز هنوز ترمیم نشده و ماشین‌ها در چاله می‌افتند"
@@ -19,11 +19,6 @@ LONG_TITLE = "آسفالت خیابان فرعی پشت بازار رضا پس �
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
-
-
-def overflow(page: Page) -> int:
-    """How many CSS pixels the page is wider than the screen (0 when nothing scrolls sideways)."""
-    return page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
 
 
 def top(page: Page, selector: str) -> float:
