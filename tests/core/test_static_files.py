@@ -59,3 +59,13 @@ def test_the_style_sheet_names_its_fonts_and_images_by_content(app):
             address,
             "needs ?v=" + str(static_files.version_of(str(folder), str(target))),
         )
+
+
+def test_a_signed_in_page_names_the_same_versioned_addresses(client, auth, make):
+    """The addresses do not depend on who reads: a signed-out page (kept in the page cache) and a
+    signed-in one name the same versioned files, the ones a map page loads included."""
+    static = r'(?:href|src|data-[a-z-]+)="(/static/[^"]+)"'
+    signed_out = set(re.findall(static, client.get("/").get_data(as_text=True)))
+    auth.login(make.user())
+    signed_in = set(re.findall(static, client.get("/").get_data(as_text=True)))
+    assert signed_in == signed_out and all(re.search(r"\?v=[0-9a-f]{12}$", address) for address in signed_in)
