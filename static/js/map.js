@@ -21,11 +21,17 @@
   function baseMap(element, config, options) {
     var mapElement = element.querySelector(".map");
     var bounds = L.latLngBounds(config.bounds);
+    // No sliding zooms, fading tiles or gliding pans for those who asked their system for less motion.
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var map = L.map(mapElement, Object.assign({
       zoomControl: false,
       maxBounds: bounds.pad(0.5),
       minZoom: 10,
-      maxZoom: 19
+      maxZoom: 19,
+      zoomAnimation: !still,
+      fadeAnimation: !still,
+      markerZoomAnimation: !still,
+      inertia: !still
     }, options || {}));
     L.control.zoom({ zoomInTitle: config.text.zoomIn, zoomOutTitle: config.text.zoomOut }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');

@@ -161,7 +161,16 @@ def live_server(app, _server):
 def browser_context_args(browser_context_args, live_server):
     # Asking for live_server here orders the teardown: the browser closes first, then the server
     # lets go of the app (waiting for its last requests), and only then is the app torn down.
-    return {**browser_context_args, "locale": "fa-IR", "viewport": {"width": 1280, "height": 900}}
+    # As a visitor who asked their system for less motion (the pages and the map honour it, see
+    # test_motion.py): nothing slides, fades or scrolls smoothly while a test waits for it to stand
+    # still, which was about a tenth of the browser's work. The main journeys (test_journey.py,
+    # test_foundation_journey.py) set no preference, as most visitors, and go through the motion.
+    return {
+        **browser_context_args,
+        "locale": "fa-IR",
+        "viewport": {"width": 1280, "height": 900},
+        "reduced_motion": "reduce",
+    }
 
 
 # Screenshots for reviewers only when asked for (`make screenshots`): drawing each page whole again

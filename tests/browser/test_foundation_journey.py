@@ -2,10 +2,16 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from tests.browser.helpers import sign_in, sign_up_as_maryam
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "reduced_motion": "no-preference"}  # the motion most visitors see
 
 
 def test_resident_posts_a_problem_and_a_moderator_approves_it(page: Page, make, screenshot):

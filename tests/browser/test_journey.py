@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from app.accounts.models import Role
 from tests.browser.helpers import exif_of, image_of, photo_upload, sign_in, sign_up_as_maryam
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "reduced_motion": "no-preference"}  # the motion most visitors see
 
 
 def test_a_problem_with_a_place_and_a_photo_goes_from_report_to_support(page: Page, make, screenshot):
