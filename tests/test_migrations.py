@@ -1,5 +1,7 @@
 """The app runs on migrations: they build an empty database to head, and match the models."""
 
+import logging
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -56,3 +58,12 @@ def test_existing_accounts_of_one_mailbox_keep_one_account_after_the_upgrade(app
     assert rows[1].email_key.startswith("carol@xn--probe-mil-6yh.ir#")  # the newer one: nobody signs in to it
     assert rows[2].email_key == "maryam@example.org"
     assert all(row.email_verified_at is not None for row in rows)
+
+
+def test_an_upgrade_in_the_apps_process_leaves_its_loggers_working(app, empty_database, caplog):
+    """Alembic's logging set-up (migrations/env.py) used to disable every logger that existed."""
+    upgrade()
+    log = logging.getLogger("app.search.sync")
+    assert not log.disabled
+    log.warning("the index is damaged")
+    assert "the index is damaged" in caplog.text
