@@ -1,17 +1,21 @@
 """Fixtures in flaskr's shape: app, client, runner, auth; plus factories for every model.
 
-Every test gets a new app, an empty database and its own index folder. What is slow to build is
-built once per process and handed out fresh (see docs/decisions/0017-fast-test-suite.md): the
-schema (a template SQLite file copied per test; on PostgreSQL one database per xdist worker,
-emptied per test) and the compiled templates (a bytecode cache that every test app shares).
+Every test gets an app as it was built, an empty database and an empty index folder. What is slow
+to build is built once per process and handed out fresh (see docs/decisions/0017-fast-test-suite.md):
+the schema (a template SQLite file copied per test; on PostgreSQL one database per xdist worker,
+emptied per test), the compiled templates (a bytecode cache that every app shares) and the app
+itself (one per set of settings, reset between tests: `_KeptApp`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import copy
 import gc
 import os
 import shutil
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -27,7 +31,7 @@ from werkzeug.routing import Rule
 from app import create_app, import_models
 from app.core import cache
 from app.core.cache import ensure_generation_row
-from app.extensions import db
+from app.extensions import db, limiter
 from app.search.pg.tables import create_tables as create_search_tables
 from app.search.pg.tables import drop_tables as drop_search_tables
 from app.search.pg.tables import metadata as search_tables
@@ -241,15 +245,20 @@ def _reset_postgres() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app_config(tmp_path, _schema) -> dict:
-    """Settings of the app under test; a test may change them before asking for `app`."""
+@pytest.fixture(scope="session")
+def _app_home(tmp_path_factory) -> Path:
+    """Where the app under test keeps its files: the SQLite database, the index and the uploads
+    (made fresh for every test by the `app` fixture)."""
+    return tmp_path_factory.mktemp("app")
+
+
+def _standard_config(home: Path, schema: dict) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": _schema.get("url") or f"sqlite:///{tmp_path / SQLITE_FILE}",
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SQLALCHEMY_DATABASE_URI": schema.get("url") or f"sqlite:///{home / SQLITE_FILE}",
+        "SEARCH_INDEX_DIR": str(home / "index"),
+        "UPLOAD_DIR": str(home / "uploads"),
         "WTF_CSRF_ENABLED": False,
         # Argon2id at its cheapest (one lane of 8 KiB): 0.02 ms a hash instead of 0.9 ms with four
         # lanes, which start four threads for every hash (the suite hashes and checks thousands).
@@ -264,6 +273,12 @@ def app_config(tmp_path, _schema) -> dict:
     }
 
 
+@pytest.fixture
+def app_config(_app_home, _schema) -> dict:
+    """Settings of the app under test; a test may change them before asking for `app`."""
+    return _standard_config(_app_home, _schema)
+
+
 class IsolatedClient(FlaskClient):
     """Runs each request in a fresh context, as a real server does: its own app context, `g` and
     database session, never the test's (which would hide stale caches and identity maps)."""
@@ -275,21 +290,119 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture
-def app(app_config, _schema, tmp_path):
-    """A new app on an empty database (its schema at the models' head) and an empty index folder."""
-    fresh_sqlite = (
-        _schema.get("template") and app_config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / SQLITE_FILE}"
+def _registries(app: Flask) -> tuple:
+    """How many rules, hooks, handlers, template names and engine listeners the app has: what a
+    test could add to an app and leave behind."""
+    hooks = (
+        app.before_request_funcs,
+        app.after_request_funcs,
+        app.teardown_request_funcs,
+        app.template_context_processors,
+        app.url_value_preprocessors,
+        app.url_default_functions,
     )
-    if fresh_sqlite:
-        shutil.copyfile(_schema["template"], tmp_path / SQLITE_FILE)
-    app = create_app(app_config)
-    app.test_client_class = IsolatedClient
-    app.jinja_env.bytecode_cache = _TEMPLATE_CODE
+    with app.app_context():
+        engine = db.engine
+    return (
+        sum(1 for _ in app.url_map.iter_rules()),
+        len(app.view_functions),
+        tuple(tuple(sorted((str(key), len(funcs)) for key, funcs in hook.items())) for hook in hooks),
+        len(app.teardown_appcontext_funcs),
+        sum(len(handlers) for codes in app.error_handler_spec.values() for handlers in codes.values()),
+        tuple(len(names) for names in (app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests)),
+        tuple(
+            sorted((key, len(value)) for key, value in app.extensions.items() if isinstance(value, (dict, list, set)))
+        ),
+        tuple(len(getattr(engine.dispatch, name)) for name in _ENGINE_EVENTS),
+        len(engine.pool.dispatch.connect),
+    )
+
+
+_ENGINE_EVENTS = ("before_cursor_execute", "after_cursor_execute", "begin", "commit", "rollback", "engine_connect")
+
+
+class _KeptApp:
+    """An app built once per process for one set of settings, and handed to every test that asks
+    for the same settings (a test choosing a database of its own gets an app of its own, as before).
+
+    Building an app cost 5–6 ms and its first pages 3–4 ms more (Jinja loads each template into the
+    new app's environment): about 9 ms for each of the suite's ~2,000 app tests. Between two tests,
+    everything a request or a test can change on the app is put back as it was when it was built:
+    its settings, its extensions (the page, fragment, reader-page and vote caches are made again
+    when first used), the index store (closed, its memo forgotten), the rate limiter (its storage
+    emptied, its state as this app set it up). The database file, the index and the uploads are
+    made fresh by the `app` fixture, as for any app. If a test added a rule, a hook, a handler, a
+    template name or an engine listener, or changed a setting in place, the app is not handed out
+    again: the next test with those settings builds a new one.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app: Flask | None = app
+        self.settings = dict(app.config)
+        self.settings_copy = copy.deepcopy(self.settings)
+        self.extensions = dict(app.extensions)
+        self.limiter_state = vars(limiter).copy()
+        self.registries = _registries(app)
+
+    def reuse(self) -> Flask | None:
+        """The app, reset; None if a test changed it for good."""
+        app = self.app
+        if app is None:
+            return None
+        app.config.clear()
+        app.config.update(self.settings)
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        if dict(app.config) != self.settings_copy or _registries(app) != self.registries:
+            self.app = None
+            return None
+        app.extensions["search_store"].close()
+        vars(limiter).update(self.limiter_state)  # another app built since then set the limiter up for itself
+        limiter.reset()
+        return app
+
+
+_KEPT_APPS: dict[str, _KeptApp] = {}  # by the settings they were built with
+_KEPT_AT_MOST = 8
+
+
+def _fresh_files(home: Path, schema: dict, uses_home_database: bool) -> None:
+    """An empty index and uploads folder, and (on SQLite) a new copy of the template database."""
+    for folder in ("index", "uploads"):
+        shutil.rmtree(home / folder, ignore_errors=True)
+    if schema.get("template") and uses_home_database:
+        database = home / SQLITE_FILE
+        for leftover in (f"{database}-wal", f"{database}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(leftover)
+        # a new file, not the old one overwritten: a connection still open on the old file (none
+        # should be) would otherwise read a database changing under it
+        shutil.copyfile(schema["template"], home / "next.sqlite3")
+        os.replace(home / "next.sqlite3", database)
+
+
+@pytest.fixture
+def app(app_config, _schema, _app_home):
+    """An app on an empty database (its schema at the models' head) and an empty index folder."""
+    standard = _standard_config(_app_home, _schema)
+    uses_home_database = app_config["SQLALCHEMY_DATABASE_URI"] == standard["SQLALCHEMY_DATABASE_URI"]
+    _fresh_files(_app_home, _schema, uses_home_database)
+    settings = repr(sorted(app_config.items()))
+    kept = _KEPT_APPS.get(settings) if uses_home_database else None
+    app = kept.reuse() if kept else None
+    if app is None:
+        app = create_app(app_config)
+        app.test_client_class = IsolatedClient
+        app.jinja_env.bytecode_cache = _TEMPLATE_CODE
+        if uses_home_database:
+            _KEPT_APPS.pop(settings, None)
+            if len(_KEPT_APPS) >= _KEPT_AT_MOST:
+                del _KEPT_APPS[next(iter(_KEPT_APPS))]  # the one built first
+            _KEPT_APPS[settings] = _KeptApp(app)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres()
-        elif not fresh_sqlite:  # a test chose a database of its own
+        elif not uses_home_database:  # a test chose a database of its own
             db.drop_all()
             db.create_all()
             ensure_generation_row()
@@ -299,7 +412,7 @@ def app(app_config, _schema, tmp_path):
     yield app
     app.extensions["search_store"].close()  # the index's open files (a ResourceWarning otherwise)
     db.session.remove()
-    db.engine.dispose()  # the SQLite file goes with tmp_path; PostgreSQL is emptied by the next test
+    db.engine.dispose()  # the SQLite file is replaced by the next test; PostgreSQL is emptied by it
     ctx.pop()
 
 

@@ -226,10 +226,13 @@ class IndexStore:
         searcher.close()
 
     def close(self) -> None:
-        """Close every idle searcher (at shutdown, and between tests)."""
+        """Close every idle searcher and forget what was memoized (at shutdown, and between tests:
+        a memo under a clock stamp would otherwise outlive the index it was computed from)."""
         with self._pool_lock:
             idle, self._idle = self._idle, []
             self._index = self._index_name = None
+        with self._memo_lock:
+            self._memo.clear()
         for searcher in idle:
             searcher.close()
 
