@@ -136,7 +136,8 @@ def csp_violations(context):
 def _server():
     dispatcher = _CurrentApp()
     server = make_server("127.0.0.1", 0, dispatcher, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to notice, up to one poll (0.5 s by default)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield dispatcher, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
