@@ -33,6 +33,13 @@
       markerZoomAnimation: !still,
       inertia: !still
     }, options || {}));
+    if (still) {  // nor gliding pans: moves to a place (setView, fitBounds) and the arrow keys (panBy)
+      var setView = map.setView, panBy = map.panBy;
+      map.setView = function (center, zoom, moving) {
+        return setView.call(map, center, zoom, L.extend({}, moving, { animate: false }));
+      };
+      map.panBy = function (offset, moving) { return panBy.call(map, offset, L.extend({}, moving, { animate: false })); };
+    }
     L.control.zoom({ zoomInTitle: config.text.zoomIn, zoomOutTitle: config.text.zoomOut }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (config.tiles) {

@@ -23,6 +23,25 @@ def _motion(page: Page) -> dict:
     # Leaflet draws a zoom's animation on a proxy layer that it makes only when zooms are animated.
     moves["map zooms"] = page.locator("[data-map=browse] .leaflet-proxy").count()
     moves["map fades"] = page.locator("[data-map=browse] .leaflet-fade-anim").count()
+    # A pan by the arrow keys glides when Leaflet marks its pane as animating.
+    page.evaluate(
+        """() => {
+            const pane = document.querySelector("[data-map=browse] .leaflet-map-pane");
+            window.glided = 0;
+            window.paneAt = pane.style.transform;
+            new MutationObserver(() => { if (pane.classList.contains("leaflet-pan-anim")) window.glided++; })
+                .observe(pane, { attributes: true, attributeFilter: ["class"] });
+        }"""
+    )
+    page.locator("[data-map=browse] .map").focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        """() => {
+            const pane = document.querySelector("[data-map=browse] .leaflet-map-pane");
+            return pane.style.transform !== window.paneAt && !pane.classList.contains("leaflet-pan-anim");
+        }"""
+    )  # moved, and done moving
+    moves["map glides"] = page.evaluate("window.glided") > 0
     return moves
 
 
@@ -31,7 +50,13 @@ def test_less_motion_when_asked_and_the_usual_motion_otherwise(page: Page, brows
 
     # The suite's browser asks for less motion (tests/browser/conftest.py).
     assert page.evaluate("matchMedia('(prefers-reduced-motion: reduce)').matches")
-    assert _motion(page) == {"scrolling": "auto", "card": "0s", "map zooms": 0, "map fades": 0}
+    assert _motion(page) == {
+        "scrolling": "auto",
+        "card": "0s",
+        "map zooms": 0,
+        "map fades": 0,
+        "map glides": False,
+    }
 
     usual = browser.new_context(**(browser_context_args | {"reduced_motion": "no-preference"}))
     try:
@@ -40,6 +65,7 @@ def test_less_motion_when_asked_and_the_usual_motion_otherwise(page: Page, brows
             "card": "0.15s, 0.15s",
             "map zooms": 1,
             "map fades": 1,
+            "map glides": True,
         }
     finally:
         usual.close()
