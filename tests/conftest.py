@@ -15,9 +15,11 @@ import copy
 import gc
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+import flask
 import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
@@ -290,35 +292,72 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def _registries(app: Flask) -> tuple:
-    """How many rules, hooks, handlers, template names and engine listeners the app has: what a
-    test could add to an app and leave behind."""
-    hooks = (
-        app.before_request_funcs,
-        app.after_request_funcs,
-        app.teardown_request_funcs,
-        app.template_context_processors,
-        app.url_value_preprocessors,
-        app.url_default_functions,
+def _identities(value) -> object:
+    """What a registry holds, by identity: the same functions and objects, not only as many."""
+    if isinstance(value, dict):  # keys with nothing under them left out: Flask's defaultdicts grow them on look-up
+        return tuple(sorted((repr(key), _identities(item)) for key, item in value.items() if _holds(item)))
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(repr(_identities(item)) for item in value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_identities(item) for item in value)
+    return id(value)
+
+
+def _holds(value) -> bool:
+    return not isinstance(value, (dict, list, tuple, set, frozenset)) or any(
+        map(_holds, value.values() if isinstance(value, dict) else value)
     )
+
+
+def _listeners(dispatch, *, by_identity: bool = True) -> tuple:
+    events = sorted(dispatch._event_names)
+    if not by_identity:  # a pool's: `engine.dispose()` makes a new pool, its listeners copied anew
+        return tuple((name, len(getattr(dispatch, name))) for name in events)
+    return tuple((name, tuple(map(id, getattr(dispatch, name)))) for name in events)
+
+
+def _registries(app: Flask) -> tuple:
+    """The app's rules, views, hooks, handlers, template names, extension registries, engine and
+    pool listeners and the receivers of Flask's signals for it, by identity: what a test could add
+    to an app, or put in another's place, and leave behind."""
     with app.app_context():
         engine = db.engine
+    rules = app.url_map.iter_rules()
     return (
-        sum(1 for _ in app.url_map.iter_rules()),
-        len(app.view_functions),
-        tuple(tuple(sorted((str(key), len(funcs)) for key, funcs in hook.items())) for hook in hooks),
-        len(app.teardown_appcontext_funcs),
-        sum(len(handlers) for codes in app.error_handler_spec.values() for handlers in codes.values()),
-        tuple(len(names) for names in (app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests)),
-        tuple(
-            sorted((key, len(value)) for key, value in app.extensions.items() if isinstance(value, (dict, list, set)))
+        tuple(sorted((rule.rule, rule.endpoint, repr(sorted(rule.methods or ()))) for rule in rules)),
+        _identities(app.view_functions),
+        _identities(
+            [
+                app.before_request_funcs,
+                app.after_request_funcs,
+                app.teardown_request_funcs,
+                app.template_context_processors,
+                app.url_value_preprocessors,
+                app.url_default_functions,
+                app.teardown_appcontext_funcs,
+                app.error_handler_spec,
+            ]
         ),
-        tuple(len(getattr(engine.dispatch, name)) for name in _ENGINE_EVENTS),
-        len(engine.pool.dispatch.connect),
+        _identities([app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests]),
+        _identities({key: value for key, value in app.extensions.items() if isinstance(value, (dict, list, set))}),
+        _listeners(engine.dispatch),
+        _listeners(engine.pool.dispatch, by_identity=False),
+        tuple(
+            tuple(map(id, signal.receivers_for(app)))
+            for signal in (
+                flask.template_rendered,
+                flask.before_render_template,
+                flask.request_started,
+                flask.request_finished,
+                flask.request_tearing_down,
+                flask.got_request_exception,
+                flask.appcontext_tearing_down,
+                flask.appcontext_pushed,
+                flask.appcontext_popped,
+                flask.message_flashed,
+            )
+        ),
     )
-
-
-_ENGINE_EVENTS = ("before_cursor_execute", "after_cursor_execute", "begin", "commit", "rollback", "engine_connect")
 
 
 class _KeptApp:
@@ -327,13 +366,15 @@ class _KeptApp:
 
     Building an app cost 5–6 ms and its first pages 3–4 ms more (Jinja loads each template into the
     new app's environment): about 9 ms for each of the suite's ~2,000 app tests. Between two tests,
-    everything a request or a test can change on the app is put back as it was when it was built:
-    its settings, its extensions (the page, fragment, reader-page and vote caches are made again
-    when first used), the index store (closed, its memo forgotten), the rate limiter (its storage
-    emptied, its state as this app set it up). The database file, the index and the uploads are
-    made fresh by the `app` fixture, as for any app. If a test added a rule, a hook, a handler, a
-    template name or an engine listener, or changed a setting in place, the app is not handed out
-    again: the next test with those settings builds a new one.
+    what a request or a test can change on the app is put back as it was when it was built: its
+    settings, its extensions (the page, fragment, reader-page and vote caches are made again when
+    first used), the index store (closed, its memo forgotten), the rate limiter (its storage
+    emptied, its state as this app set it up), and Flask's "first request served" mark (so that a
+    test may still add to the app). The database file, the index and the uploads are made fresh by
+    `app_under_test`, as for any app. If a test added or replaced a rule, a view, a hook, a handler,
+    a template name, an extension's registry entry, an engine or pool listener or a receiver of
+    Flask's signals for the app, or changed a setting in place, the app is not handed out again:
+    the next test with those settings builds a new one (tests/test_kept_app.py).
     """
 
     def __init__(self, app: Flask) -> None:
@@ -356,21 +397,23 @@ class _KeptApp:
         if dict(app.config) != self.settings_copy or _registries(app) != self.registries:
             self.app = None
             return None
+        app._got_first_request = False  # Flask refuses set-up methods after it (a new app takes them)
         app.extensions["search_store"].close()
         vars(limiter).update(self.limiter_state)  # another app built since then set the limiter up for itself
-        limiter.reset()
+        if limiter.enabled:
+            limiter.reset()
         return app
 
 
-_KEPT_APPS: dict[str, _KeptApp] = {}  # by the settings they were built with
-_KEPT_AT_MOST = 8
+_KEPT_APPS: dict[str, _KeptApp] = {}  # by the settings they were built with, the last used last
+_KEPT_AT_MOST = 12
 
 
-def _fresh_files(home: Path, schema: dict, uses_home_database: bool) -> None:
+def _fresh_files(home: Path, schema: dict, fresh_sqlite: bool) -> None:
     """An empty index and uploads folder, and (on SQLite) a new copy of the template database."""
     for folder in ("index", "uploads"):
         shutil.rmtree(home / folder, ignore_errors=True)
-    if schema.get("template") and uses_home_database:
+    if fresh_sqlite:
         database = home / SQLITE_FILE
         for leftover in (f"{database}-wal", f"{database}-shm"):
             with contextlib.suppress(FileNotFoundError):
@@ -381,39 +424,50 @@ def _fresh_files(home: Path, schema: dict, uses_home_database: bool) -> None:
         os.replace(home / "next.sqlite3", database)
 
 
-@pytest.fixture
-def app(app_config, _schema, _app_home):
-    """An app on an empty database (its schema at the models' head) and an empty index folder."""
-    standard = _standard_config(_app_home, _schema)
+@contextlib.contextmanager
+def app_under_test(app_config: dict, schema: dict, home: Path) -> Iterator[Flask]:
+    """An app for these settings (kept from an earlier test, reset, or new) on an empty database
+    (its schema at the models' head), an empty index folder and no uploads; its context pushed."""
+    standard = _standard_config(home, schema)
     uses_home_database = app_config["SQLALCHEMY_DATABASE_URI"] == standard["SQLALCHEMY_DATABASE_URI"]
-    _fresh_files(_app_home, _schema, uses_home_database)
+    fresh_sqlite = bool(schema.get("template")) and uses_home_database
+    _fresh_files(home, schema, fresh_sqlite)
     settings = repr(sorted(app_config.items()))
-    kept = _KEPT_APPS.get(settings) if uses_home_database else None
+    kept = _KEPT_APPS.pop(settings, None) if uses_home_database else None
     app = kept.reuse() if kept else None
     if app is None:
         app = create_app(app_config)
         app.test_client_class = IsolatedClient
         app.jinja_env.bytecode_cache = _TEMPLATE_CODE
-        if uses_home_database:
-            _KEPT_APPS.pop(settings, None)
-            if len(_KEPT_APPS) >= _KEPT_AT_MOST:
-                del _KEPT_APPS[next(iter(_KEPT_APPS))]  # the one built first
-            _KEPT_APPS[settings] = _KeptApp(app)
+        kept = _KeptApp(app) if uses_home_database else None
+    if kept is not None:
+        _KEPT_APPS[settings] = kept
+        if len(_KEPT_APPS) > _KEPT_AT_MOST:
+            del _KEPT_APPS[next(iter(_KEPT_APPS))]  # the one used longest ago
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             _reset_postgres()
-        elif not uses_home_database:  # a test chose a database of its own
+        elif not fresh_sqlite:  # a database of the test's own, or DATABASE_URL's
             db.drop_all()
             db.create_all()
             ensure_generation_row()
             db.session.commit()
     ctx = app.app_context()
     ctx.push()
-    yield app
-    app.extensions["search_store"].close()  # the index's open files (a ResourceWarning otherwise)
-    db.session.remove()
-    db.engine.dispose()  # the SQLite file is replaced by the next test; PostgreSQL is emptied by it
-    ctx.pop()
+    try:
+        yield app
+    finally:
+        app.extensions["search_store"].close()  # the index's open files (a ResourceWarning otherwise)
+        db.session.remove()
+        db.engine.dispose()  # the SQLite file is replaced by the next test; PostgreSQL is emptied by it
+        ctx.pop()
+
+
+@pytest.fixture
+def app(app_config, _schema, _app_home):
+    """An app on an empty database (its schema at the models' head) and an empty index folder."""
+    with app_under_test(app_config, _schema, _app_home) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)

@@ -1,65 +1,86 @@
-"""The `app` fixture hands a test the app of the test before (one per set of settings, per process:
-tests/conftest.py `_KeptApp`), as it was built: nothing a test leaves on it reaches the next test.
-
-The tests come in pairs that run in this order in one process (one xdist group): the first leaves
-things behind, the second checks that they are gone. Run alone, a second test still checks a fresh
-app; the identity checks need the pair.
+"""Each test gets an app as it was built, although the app is kept from one test to the next (one per
+set of settings, per process: tests/conftest.py `app_under_test`). Each test here takes an app
+twice, as two tests in a row would: what the first use leaves behind must not reach the second.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
+from app import create_app
 from app.extensions import db
 from app.posts.models import Post, PostStatus
-from tests.accounts.test_reset import ask
+from tests.conftest import app_under_test
+from tests.factories import Factories
 
-pytestmark = pytest.mark.xdist_group("kept-app")
-
-_left: dict = {}
-
-
-def _a_post_on_the_front_page(client, make, title: str) -> str:
-    make.post(PostStatus.PUBLISHED, title=title)
-    return client.get("/").get_data(as_text=True)
+BEFORE, AFTER = "چاله‌ی پیشین پر شد", "چراغ تازه روشن شد"
 
 
-def test_a_test_leaves_settings_rows_files_caches_and_counts_behind(app, client, make):
-    _left["app"] = app
-    app.config["RESET_RATE_LIMIT"] = "2 per hour"
-    assert [ask(client, f"person{n}@example.org").status_code for n in range(3)] == [302, 302, 429]
-    app.config["POSTS_PER_PAGE"], app.config["LEFT_BEHIND"] = 1, True
-    assert "چاله‌ی پیشین پر شد" in _a_post_on_the_front_page(client, make, "چاله‌ی پیشین پر شد")
-    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
-    (Path(app.config["UPLOAD_DIR"]) / "left.jpg").write_bytes(b"\xff\xd8")
-    assert Path(app.config["SEARCH_INDEX_DIR"]).exists()
-    assert "shahrvand_page_cache" in app.extensions
+def _ask_for_resets(client) -> list[int]:
+    return [client.post("/forgot-password", data={"email": f"person{n}@example.org"}).status_code for n in range(3)]
 
 
-def test_the_next_test_gets_that_app_as_it_was_built(app, client, make):
-    assert app is _left.get("app", app)
-    assert app.config["POSTS_PER_PAGE"] == 20 and app.config["RESET_RATE_LIMIT"] == "10 per hour"
-    assert "LEFT_BEHIND" not in app.config
-    assert db.session.scalar(select(func.count(Post.id))) == 0
-    assert not Path(app.config["SEARCH_INDEX_DIR"]).exists() and not Path(app.config["UPLOAD_DIR"]).exists()
-    assert "shahrvand_page_cache" not in app.extensions
-    # The same steps as before (so the same site generation): the front page is this test's own.
-    page = _a_post_on_the_front_page(client, make, "چراغ تازه روشن شد")
-    assert "چراغ تازه روشن شد" in page and "چاله‌ی پیشین پر شد" not in page
-    app.config["RESET_RATE_LIMIT"] = "2 per hour"
-    assert [ask(client, f"person{n}@example.org").status_code for n in range(3)] == [302, 302, 429]
+def _front_page_with_a_post(app, title: str) -> str:
+    Factories().post(PostStatus.PUBLISHED, title=title)
+    return app.test_client().get("/").get_data(as_text=True)
 
 
-def test_a_test_changes_the_app_for_good(app):
-    _left["changed"] = app
-    app.jinja_env.globals["left_behind"] = True
-    app.config["WTF_CSRF_HEADERS"].append("X-Left-Behind")
+def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(app_config, _schema, _app_home):
+    with app_under_test(app_config, _schema, _app_home) as first:
+        first.config["RESET_RATE_LIMIT"] = "2 per hour"
+        assert _ask_for_resets(first.test_client()) == [302, 302, 429]
+        first.config["POSTS_PER_PAGE"], first.config["LEFT_BEHIND"] = 1, True
+        assert BEFORE in _front_page_with_a_post(first, BEFORE)
+        Path(first.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+        (Path(first.config["UPLOAD_DIR"]) / "left.jpg").write_bytes(b"\xff\xd8")
+        assert Path(first.config["SEARCH_INDEX_DIR"]).exists() and "shahrvand_page_cache" in first.extensions
+
+    with app_under_test(app_config, _schema, _app_home) as second:
+        assert second is first
+        assert second.config["POSTS_PER_PAGE"] == 20 and second.config["RESET_RATE_LIMIT"] == "10 per hour"
+        assert "LEFT_BEHIND" not in second.config
+        assert db.session.scalar(select(func.count(Post.id))) == 0
+        assert not Path(second.config["SEARCH_INDEX_DIR"]).exists() and not Path(second.config["UPLOAD_DIR"]).exists()
+        assert "shahrvand_page_cache" not in second.extensions
+        # The same steps as before (so the same site generation): the front page is this test's own.
+        page = _front_page_with_a_post(second, AFTER)
+        assert AFTER in page and BEFORE not in page
+        second.config["RESET_RATE_LIMIT"] = "2 per hour"
+        assert _ask_for_resets(second.test_client()) == [302, 302, 429]
 
 
-def test_an_app_changed_for_good_is_built_again(app):
-    assert app is not _left.get("changed")
-    assert "left_behind" not in app.jinja_env.globals
-    assert app.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
+def test_the_rate_limiter_is_set_up_again_for_the_kept_app(app_config, _schema, _app_home):
+    with app_under_test(app_config, _schema, _app_home) as first:
+        pass
+    other = create_app(app_config | {"RATELIMIT_ENABLED": False})  # sets the shared limiter up for itself
+    other.extensions["search_store"].close()
+    with app_under_test(app_config, _schema, _app_home) as second:
+        assert second is first
+        second.config["RESET_RATE_LIMIT"] = "2 per hour"
+        assert _ask_for_resets(second.test_client()) == [302, 302, 429]
+
+
+def test_a_kept_app_still_takes_set_up_methods(app_config, _schema, _app_home):
+    with app_under_test(app_config, _schema, _app_home) as first:
+        assert first.test_client().get("/healthz").status_code == 200  # it has served a request
+    with app_under_test(app_config, _schema, _app_home) as second:
+        second.add_url_rule("/left-behind", "left_behind", lambda: "here")
+        assert second.test_client().get("/left-behind").get_data(as_text=True) == "here"
+    with app_under_test(app_config, _schema, _app_home) as third:
+        assert third is not second and third.test_client().get("/left-behind").status_code == 404
+
+
+def test_an_app_given_another_template_global_is_built_again(app_config, _schema, _app_home):
+    with app_under_test(app_config, _schema, _app_home) as first:
+        first.jinja_env.globals["url_for"] = lambda *args, **kwargs: "/elsewhere"  # put in another's place
+    with app_under_test(app_config, _schema, _app_home) as second:
+        assert second is not first and second.jinja_env.globals["url_for"] is not first.jinja_env.globals["url_for"]
+
+
+def test_an_app_whose_setting_changed_in_place_is_built_again(app_config, _schema, _app_home):
+    with app_under_test(app_config, _schema, _app_home) as first:
+        first.config["WTF_CSRF_HEADERS"].append("X-Left-Behind")
+    with app_under_test(app_config, _schema, _app_home) as second:
+        assert second is not first and second.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
