@@ -322,10 +322,10 @@ def _registries(app: Flask) -> tuple:
     to an app, or put in another's place, and leave behind."""
     with app.app_context():
         engine = db.engine
-    rules = app.url_map.iter_rules()
+    env = app.jinja_env
     return (
-        tuple(sorted((rule.rule, rule.endpoint, repr(sorted(rule.methods or ()))) for rule in rules)),
-        _identities(app.view_functions),
+        tuple(map(id, app.url_map.iter_rules())),
+        tuple(map(id, app.view_functions.values())),
         _identities(
             [
                 app.before_request_funcs,
@@ -338,7 +338,9 @@ def _registries(app: Flask) -> tuple:
                 app.error_handler_spec,
             ]
         ),
-        _identities([app.jinja_env.globals, app.jinja_env.filters, app.jinja_env.tests]),
+        tuple(
+            tuple((key, id(value)) for key, value in names.items()) for names in (env.globals, env.filters, env.tests)
+        ),
         _identities({key: value for key, value in app.extensions.items() if isinstance(value, (dict, list, set))}),
         _listeners(engine.dispatch),
         _listeners(engine.pool.dispatch, by_identity=False),
