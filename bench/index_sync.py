@@ -175,6 +175,14 @@ def spawn(*args: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT)
 
 
+def _report(process: subprocess.Popen) -> dict:
+    """The JSON line a writer printed last; its exit code (its traceback is on stderr) if it printed none."""
+    output = process.communicate()[0].strip()
+    if process.returncode != 0 or not output:
+        raise SystemExit(f"writer {process.args[4]} exited with {process.returncode}, no figures (error above)")
+    return json.loads(output.splitlines()[-1])
+
+
 def audit(workdir: Path) -> dict:
     from app.search.maintenance import check
     from app.search.sync import queue_lag
@@ -201,11 +209,17 @@ def round_of(processes: int, writes: int) -> dict:
         shared_id = prepare(workdir)
         started = time.perf_counter()
         background = spawn("--worker", str(workdir), str(WORKER_INTERVAL))
-        children = [spawn("--child", str(workdir), str(n), str(writes), str(shared_id)) for n in range(processes)]
-        lags = [lag for c in children for lag in json.loads(c.communicate()[0].strip().splitlines()[-1])["lags"]]
-        seconds = time.perf_counter() - started
-        background.terminate()
-        background.communicate()
+        children: list[subprocess.Popen] = []
+        try:
+            children = [spawn("--child", str(workdir), str(n), str(writes), str(shared_id)) for n in range(processes)]
+            lags = [lag for c in children for lag in _report(c)["lags"]]
+            seconds = time.perf_counter() - started
+        finally:  # a writer that failed must not leave the others (or the worker) running on a removed folder
+            for process in [*children, background]:
+                if process.poll() is None:
+                    process.terminate()
+                process.wait()
+                process.stdout.close()
         result = audit(workdir)
     result.update(
         processes=processes,

@@ -49,14 +49,18 @@ def rebuild(
         if unless_healthy and store.health() == HEALTHY:
             return None
         name, ix = store.new_generation()
-        with Session(db.engine) as session:
-            count = write_generation(
-                ix,
-                session,
-                processes=rebuild_processes(),
-                progress=progress,
-                segment_posts=current_app.config["SEARCH_REBUILD_SEGMENT_POSTS"],
-            )
+        try:
+            with Session(db.engine) as session:
+                count = write_generation(
+                    ix,
+                    session,
+                    processes=rebuild_processes(),
+                    progress=progress,
+                    segment_posts=current_app.config["SEARCH_REBUILD_SEGMENT_POSTS"],
+                )
+        except BaseException:
+            store.discard(name)  # `flask worker` retries every round: a failed try must leave no folder behind
+            raise
         store.publish(name)
     drain(store)
     return count

@@ -121,6 +121,11 @@ class IndexStore:
             if folder.name not in (name, previous):
                 shutil.rmtree(folder, ignore_errors=True)
 
+    def discard(self, name: str) -> None:
+        """Remove a generation that was never published (a rebuild that failed half-way)."""
+        if name.startswith(GENERATION_PREFIX) and name != self.current_name():
+            shutil.rmtree(self.root / name, ignore_errors=True)
+
     def version(self) -> tuple[str, int] | None:
         """(generation, commit number) of the live index: changes whenever any process writes.
 

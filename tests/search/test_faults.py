@@ -137,3 +137,20 @@ def test_two_processes_finding_the_index_broken_rebuild_it_once(app, app_config,
         db.engine.dispose()  # its own connections (PostgreSQL warns of any left to the collector)
     assert first == 2
     assert maintenance.repair(index_store()) is None  # healthy by now: nothing rebuilt twice
+
+
+def test_a_rebuild_that_fails_leaves_no_folder_behind_and_the_next_round_succeeds(app, runner, city):
+    root = index_store().root
+    delete_index_folder(root)
+    db.session.execute(db.text("ALTER TABLE post RENAME TO post_away"))  # the posts cannot be read
+    db.session.commit()
+    for _round in range(3):  # `flask worker` tries again every round
+        result = runner.invoke(args=["worker", "--once"])
+        assert "Traceback" not in result.output
+    assert [folder.name for folder in root.glob("gen-*")] == []
+    assert index_store().health() == MISSING
+    db.session.execute(db.text("ALTER TABLE post_away RENAME TO post"))
+    db.session.commit()
+    result = runner.invoke(args=["worker", "--once"])
+    assert "rebuilt the missing or damaged search index, posts: 2" in result.output
+    assert len(list(root.glob("gen-*"))) == 1 and index_store().health() == HEALTHY
