@@ -140,10 +140,11 @@ def worker(workdir: Path, interval: float) -> None:
 
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    parent = os.getppid()
     app = make_app(workdir)
     with app.app_context():
         tasks = app.extensions.get("worker_tasks", [])
-        while not stopping:
+        while not stopping and os.getppid() == parent:  # ends with the benchmark, even one killed
             for _name, task in tasks:
                 try:
                     task()
@@ -171,15 +172,30 @@ def killed_drain(workdir: Path, posts: int) -> None:
         drain(app.extensions["search_store"], before_index_commit=lambda: os.kill(os.getpid(), signal.SIGKILL))
 
 
-def spawn(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+def spawn(*args: str, quiet: bool = False) -> subprocess.Popen:
+    """This script again in a new process; its output is read by the caller (unless quiet)."""
+    output = subprocess.DEVNULL if quiet else subprocess.PIPE
+    return subprocess.Popen([sys.executable, __file__, *args], stdout=output, text=True, cwd=ROOT)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM (the worker ends its round), SIGKILL if it has not ended 30 s later."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def _report(process: subprocess.Popen) -> dict:
-    """The JSON line a writer printed last; its exit code (its traceback is on stderr) if it printed none."""
+    """The JSON line a writer printed last; its exit status (its traceback is on stderr) if it failed."""
     output = process.communicate()[0].strip()
     if process.returncode != 0 or not output:
-        raise SystemExit(f"writer {process.args[4]} exited with {process.returncode}, no figures (error above)")
+        raise SystemExit(f"writer {process.args[4]} failed with exit status {process.returncode} (error above)")
     return json.loads(output.splitlines()[-1])
 
 
@@ -208,18 +224,16 @@ def round_of(processes: int, writes: int) -> dict:
         workdir = Path(folder)
         shared_id = prepare(workdir)
         started = time.perf_counter()
-        background = spawn("--worker", str(workdir), str(WORKER_INTERVAL))
-        children: list[subprocess.Popen] = []
+        started_processes: list[subprocess.Popen] = []
         try:
-            children = [spawn("--child", str(workdir), str(n), str(writes), str(shared_id)) for n in range(processes)]
-            lags = [lag for c in children for lag in _report(c)["lags"]]
+            started_processes.append(spawn("--worker", str(workdir), str(WORKER_INTERVAL), quiet=True))
+            for n in range(processes):
+                started_processes.append(spawn("--child", str(workdir), str(n), str(writes), str(shared_id)))
+            lags = [lag for c in started_processes[1:] for lag in _report(c)["lags"]]
             seconds = time.perf_counter() - started
         finally:  # a writer that failed must not leave the others (or the worker) running on a removed folder
-            for process in [*children, background]:
-                if process.poll() is None:
-                    process.terminate()
-                process.wait()
-                process.stdout.close()
+            for process in started_processes:
+                _stop(process)
         result = audit(workdir)
     result.update(
         processes=processes,

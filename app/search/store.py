@@ -109,7 +109,11 @@ class IndexStore:
         name = f"{GENERATION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         folder = self.root / name
         folder.mkdir()
-        return name, index.create_in(str(folder), post_schema())
+        try:
+            return name, index.create_in(str(folder), post_schema())
+        except BaseException:  # a full disk: leave no folder for `flask worker` to add to every round
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
 
     def publish(self, name: str) -> None:
         """Make a generation live in one atomic rename; keep the one before it for readers still on it."""
@@ -122,7 +126,8 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def discard(self, name: str) -> None:
-        """Remove a generation that was never published (a rebuild that failed half-way)."""
+        """Remove a generation that was never published (a rebuild that failed half-way; call under
+        the writer lock)."""
         if name.startswith(GENERATION_PREFIX) and name != self.current_name():
             shutil.rmtree(self.root / name, ignore_errors=True)
 

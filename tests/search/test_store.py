@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from whoosh import index as whoosh_index
 
 from app.search.store import index_store
 
@@ -16,3 +17,17 @@ def test_a_closed_store_forgets_what_it_memoized(app, make):
     assert store.memoized("count", lambda: next(answers), stamp=1) == "first"  # from memory
     store.close()
     assert store.memoized("count", lambda: next(answers), stamp=1) == "second"
+
+
+def test_a_generation_that_cannot_be_created_leaves_no_folder(app, make, monkeypatch):
+    make.post()
+    store = index_store()
+    before = sorted(folder.name for folder in store.root.iterdir())
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(whoosh_index, "create_in", disk_full)
+    with store.writer_lock(), pytest.raises(OSError, match="No space left"):
+        store.new_generation()
+    assert sorted(folder.name for folder in store.root.iterdir()) == before
