@@ -1,4 +1,5 @@
-"""The index store of a process: what it keeps in memory goes when it is closed."""
+"""The index store of a process: what it keeps in memory goes when it is closed; a generation it could
+not create leaves nothing behind."""
 
 from __future__ import annotations
 
