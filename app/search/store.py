@@ -247,15 +247,30 @@ class IndexStore:
             searcher.close()
 
 
+OPEN_ATTEMPTS = 10  # as whoosh's own reader() retries
+
+
 def _open_dir(folder: Path) -> FileIndex:
-    """index.open_dir, raising IndexDamagedError for any failure to read the folder."""
+    """index.open_dir, raising IndexDamagedError for any failure to read the folder.
+
+    A table of contents can vanish between the listing that names it the latest and its opening:
+    another process committed meanwhile, and every commit deletes the older ones. That is no damage:
+    the listing is read again (whoosh's reader() does the same when a segment vanishes).
+    """
     with warnings.catch_warnings():
         # whoosh leaves the file it failed to read open: it is closed (and would warn) right here
         warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            return index.open_dir(str(folder))
-        except Exception as error:  # whoosh raises many kinds for a damaged folder
-            failure = IndexDamagedError(f"{folder}: {error!r}")
+        for attempt in range(1, OPEN_ATTEMPTS + 1):
+            try:
+                return index.open_dir(str(folder))
+            except FileNotFoundError as error:
+                if attempt == OPEN_ATTEMPTS:
+                    failure = IndexDamagedError(f"{folder}: {error!r}")
+                    break
+                time.sleep(0.01 * attempt)
+            except Exception as error:  # whoosh raises many kinds for a damaged folder
+                failure = IndexDamagedError(f"{folder}: {error!r}")
+                break
     raise failure
 
 
