@@ -112,7 +112,7 @@ class IndexStore:
         try:
             return name, index.create_in(str(folder), post_schema())
         except BaseException:  # a full disk: leave no folder for `flask worker` to add to every round
-            shutil.rmtree(folder, ignore_errors=True)
+            self.discard(name)
             raise
 
     def publish(self, name: str) -> None:
@@ -263,14 +263,11 @@ def _open_dir(folder: Path) -> FileIndex:
         for attempt in range(1, OPEN_ATTEMPTS + 1):
             try:
                 return index.open_dir(str(folder))
-            except FileNotFoundError as error:
-                if attempt == OPEN_ATTEMPTS:
-                    failure = IndexDamagedError(f"{folder}: {error!r}")
-                    break
-                time.sleep(0.01 * attempt)
             except Exception as error:  # whoosh raises many kinds for a damaged folder
                 failure = IndexDamagedError(f"{folder}: {error!r}")
-                break
+                if not isinstance(error, FileNotFoundError) or attempt == OPEN_ATTEMPTS:
+                    break
+            time.sleep(0.01 * attempt)
     raise failure
 
 
