@@ -5,8 +5,10 @@ twice, as two tests in a row would: what the first use leaves behind must not re
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app import create_app
@@ -27,8 +29,14 @@ def _front_page_with_a_post(app, title: str) -> str:
     return app.test_client().get("/").get_data(as_text=True)
 
 
-def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(app_config, _schema, _app_home):
-    with app_under_test(app_config, _schema, _app_home) as first:
+@pytest.fixture
+def take(app_config, _schema, _app_home):
+    """app_under_test with this test's settings: each `with take() as app:` is what one test would get."""
+    return functools.partial(app_under_test, app_config, _schema, _app_home)
+
+
+def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(take):
+    with take() as first:
         first.config["RESET_RATE_LIMIT"] = "2 per hour"
         assert _ask_for_resets(first.test_client()) == [302, 302, 429]
         first.config["POSTS_PER_PAGE"], first.config["LEFT_BEHIND"] = 1, True
@@ -37,7 +45,7 @@ def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(app_co
         (Path(first.config["UPLOAD_DIR"]) / "left.jpg").write_bytes(b"\xff\xd8")
         assert Path(first.config["SEARCH_INDEX_DIR"]).exists() and "shahrvand_page_cache" in first.extensions
 
-    with app_under_test(app_config, _schema, _app_home) as second:
+    with take() as second:
         assert second is first
         assert second.config["POSTS_PER_PAGE"] == 20 and second.config["RESET_RATE_LIMIT"] == "10 per hour"
         assert "LEFT_BEHIND" not in second.config
@@ -51,36 +59,36 @@ def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(app_co
         assert _ask_for_resets(second.test_client()) == [302, 302, 429]
 
 
-def test_the_rate_limiter_is_set_up_again_for_the_kept_app(app_config, _schema, _app_home):
-    with app_under_test(app_config, _schema, _app_home) as first:
+def test_the_rate_limiter_is_set_up_again_for_the_kept_app(take, app_config):
+    with take() as first:
         pass
     other = create_app(app_config | {"RATELIMIT_ENABLED": False})  # sets the shared limiter up for itself
     other.extensions["search_store"].close()
-    with app_under_test(app_config, _schema, _app_home) as second:
+    with take() as second:
         assert second is first
         second.config["RESET_RATE_LIMIT"] = "2 per hour"
         assert _ask_for_resets(second.test_client()) == [302, 302, 429]
 
 
-def test_a_kept_app_still_takes_set_up_methods(app_config, _schema, _app_home):
-    with app_under_test(app_config, _schema, _app_home) as first:
+def test_a_kept_app_still_takes_set_up_methods(take):
+    with take() as first:
         assert first.test_client().get("/healthz").status_code == 200  # it has served a request
-    with app_under_test(app_config, _schema, _app_home) as second:
+    with take() as second:
         second.add_url_rule("/left-behind", "left_behind", lambda: "here")
         assert second.test_client().get("/left-behind").get_data(as_text=True) == "here"
-    with app_under_test(app_config, _schema, _app_home) as third:
+    with take() as third:
         assert third is not second and third.test_client().get("/left-behind").status_code == 404
 
 
-def test_an_app_given_another_template_global_is_built_again(app_config, _schema, _app_home):
-    with app_under_test(app_config, _schema, _app_home) as first:
+def test_an_app_given_another_template_global_is_built_again(take):
+    with take() as first:
         first.jinja_env.globals["url_for"] = lambda *args, **kwargs: "/elsewhere"  # put in another's place
-    with app_under_test(app_config, _schema, _app_home) as second:
+    with take() as second:
         assert second is not first and second.jinja_env.globals["url_for"] is not first.jinja_env.globals["url_for"]
 
 
-def test_an_app_whose_setting_changed_in_place_is_built_again(app_config, _schema, _app_home):
-    with app_under_test(app_config, _schema, _app_home) as first:
+def test_an_app_whose_setting_changed_in_place_is_built_again(take):
+    with take() as first:
         first.config["WTF_CSRF_HEADERS"].append("X-Left-Behind")
-    with app_under_test(app_config, _schema, _app_home) as second:
+    with take() as second:
         assert second is not first and second.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
