@@ -11,6 +11,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from whoosh import index as whoosh_index
 
 from app.extensions import db
 from app.search.models import SearchQueue
@@ -96,3 +97,18 @@ def meaning(request, app, e5_model):
     posts_indexed.connect(embed_now)
     yield True
     posts_indexed.disconnect(embed_now)
+
+
+@pytest.fixture
+def stale_listing(monkeypatch):
+    """The next open of the index lists the folder just before another process's commit: the table
+    of contents it names has been removed by that commit (every commit removes the older ones)."""
+    latest = whoosh_index.TOC._latest_generation
+    listings = []
+
+    def listed_just_before_the_last_commit(storage, indexname):
+        listings.append(latest(storage, indexname) - (0 if listings else 1))
+        return listings[-1]
+
+    monkeypatch.setattr(whoosh_index.TOC, "_latest_generation", staticmethod(listed_just_before_the_last_commit))
+    return listings

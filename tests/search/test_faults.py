@@ -160,3 +160,27 @@ def test_a_rebuild_that_fails_leaves_no_folder_behind_and_the_next_round_succeed
     result = runner.invoke(args=["worker", "--once"])
     assert "rebuilt the missing or damaged search index, posts: 2" in result.output
     assert len(list(root.glob("gen-*"))) == 1 and index_store().health() == HEALTHY
+
+
+def test_a_fresh_worker_opening_the_index_as_another_commits_serves_similar_posts_and_results(
+    app, app_config, city, stale_listing
+):
+    restarted = create_app(app_config)  # a worker process whose first open meets the race
+    restarted.test_client_class = IsolatedClient
+    visitor = restarted.test_client()
+    for _visit in ("first", "from the page cache"):
+        post_page = visitor.get(f"/posts/{city}").get_data(as_text=True)
+        assert TITLE in post_page and "چاله خطرناک" in post_page  # its similar post: the index was opened
+    assert f'href="/posts/{city}"' in visitor.get("/search?q=چاله").get_data(as_text=True)  # a result
+    assert stale_listing[0] < stale_listing[1]  # the race did happen, and the folder was listed again
+    restarted.extensions["search_store"].close()
+    with restarted.app_context():
+        db.engine.dispose()  # its own connections (PostgreSQL warns of any left to the collector)
+
+
+def test_a_signed_in_resident_meets_the_same_race_and_sees_the_same(app, client, auth, make, city, stale_listing):
+    auth.login(make.user())
+    index_store().close()  # the next page opens the folder afresh, during another process's commit
+    post_page = client.get(f"/posts/{city}").get_data(as_text=True)
+    assert TITLE in post_page and "چاله خطرناک" in post_page
+    assert stale_listing[0] < stale_listing[1]

@@ -34,19 +34,11 @@ def test_a_generation_that_cannot_be_created_leaves_no_folder(app, make, monkeyp
     assert sorted(folder.name for folder in store.root.iterdir()) == before
 
 
-def test_a_table_of_contents_another_commit_removed_while_it_was_opened_is_looked_up_again(app, make, monkeypatch):
+def test_a_table_of_contents_another_commit_removed_while_it_was_opened_is_looked_up_again(app, make, stale_listing):
     make.post()
     make.post()  # the second commit removed the first one's table of contents
     store = index_store()
     store.close()  # the next search opens the folder afresh, as a new process would
-    latest = whoosh_index.TOC._latest_generation
-    listings = []
-
-    def listed_just_before_the_last_commit(storage, indexname):
-        listings.append(latest(storage, indexname) - (0 if listings else 1))
-        return listings[-1]
-
-    monkeypatch.setattr(whoosh_index.TOC, "_latest_generation", staticmethod(listed_just_before_the_last_commit))
     with store.searcher() as searcher:
         assert searcher.doc_count() == 2  # not IndexDamagedError: the folder was listed again
-    assert listings[0] < listings[1]
+    assert stale_listing[0] < stale_listing[1]
