@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex
 from whoosh.query import And, FuzzyTerm, Not, NumericRange, Or, Phrase, Prefix, Term
 
 from app.search import counting, queries, ranking, spelling
@@ -49,10 +50,9 @@ def _document(number: int) -> dict:
     )
 
 
-@pytest.fixture
-def index(tmp_path):
+def _three_segments(folder) -> FileIndex:
     """An index of three segments (its documents in 60 posts' order), some deleted and written again."""
-    ix = FileStorage(str(tmp_path)).create_index(post_schema())
+    ix = FileStorage(str(folder)).create_index(post_schema())
     for first in (0, 25, 45):
         writer = ix.writer()
         for number in range(first, {0: 25, 25: 45, 45: 60}[first]):
@@ -64,6 +64,12 @@ def index(tmp_path):
         writer.add_document(**_document(number))
     writer.commit(merge=False)
     return ix
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """The three-segment index, built once for the tests that only read it."""
+    return _three_segments(tmp_path_factory.mktemp("three-segments"))
 
 
 def _words(text: str, *filters) -> And:
@@ -136,7 +142,8 @@ def test_counts_are_the_walks_exact_count_or_its_estimate(index, bound):
             assert total == counting.count_matches(searcher, queries._required(query), hidden, bound=bound)
 
 
-def test_a_new_searcher_scores_with_the_new_index_lengths(index):
+def test_a_new_searcher_scores_with_the_new_index_lengths(tmp_path):
+    index = _three_segments(tmp_path)  # written to: its own copy
     with index.searcher() as searcher:
         ranking.matches(searcher, _words("چاله"))  # lengths remembered on this searcher
     writer = index.writer()
@@ -186,11 +193,11 @@ def test_pages_of_the_search_follow_whooshs_scores(app, make):
     assert [page.total for page in pages] == [7, 7, 7] and not pages[2].has_next
 
 
-@pytest.fixture
-def long_postings(tmp_path):
+@pytest.fixture(scope="module")
+def long_postings(tmp_path_factory):
     """Postings of several blocks (Whoosh writes 128 a block): 700 posts with a common word, a rare one
-    in three of them, in two segments, a few deleted."""
-    ix = FileStorage(str(tmp_path)).create_index(post_schema())
+    in three of them, in two segments, a few deleted. Built once: its tests only read it."""
+    ix = FileStorage(str(tmp_path_factory.mktemp("long-postings"))).create_index(post_schema())
     for first, last in ((0, 400), (400, 700)):
         writer = ix.writer()
         for n in range(first, last):
