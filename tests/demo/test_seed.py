@@ -80,9 +80,12 @@ def test_the_demo_city_shows_every_step_of_a_posts_life_its_calls_and_its_modera
 
 
 def test_demo_pages_render(runner, client):
-    runner.invoke(args=["seed-demo", "--posts", "60"])
+    result = runner.invoke(args=["seed-demo", "--posts", "60"])
+    assert result.exit_code == 0 and "Demo city ready" in result.output, result.output
     db.session.rollback()
     for path in ["/", "/posts", "/posts?sort=newest", "/posts?kind=idea", "/posts?status=resolved"]:
         assert client.get(path).status_code == 200
-    for post_id in db.session.scalars(select(Post.id).where(Post.is_listed.is_(True)).limit(10)):
+    listed = db.session.scalars(select(Post.id).where(Post.is_listed.is_(True)).limit(10)).all()
+    assert len(listed) == 10  # a city with posts to show, not an empty one
+    for post_id in listed:
         assert client.get(f"/posts/{post_id}").status_code == 200
