@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import queue
 import shutil
 import sys
 import tempfile
@@ -50,19 +51,25 @@ def _open_in_a_loop(folder: str, how: str, seconds: float, results) -> None:
 
 def race(how: str, seconds: float) -> tuple[int, int]:
     folder = tempfile.mkdtemp(prefix="index-open-race-")
+    stop, results = multiprocessing.Event(), multiprocessing.Queue()
+    writer = multiprocessing.Process(target=_commit_in_a_loop, args=(folder, stop))
+    opener = multiprocessing.Process(target=_open_in_a_loop, args=(folder, how, seconds, results))
     try:
         index.create_in(folder, Schema(id=ID(stored=True, unique=True), body=TEXT))
-        stop, results = multiprocessing.Event(), multiprocessing.Queue()
-        writer = multiprocessing.Process(target=_commit_in_a_loop, args=(folder, stop))
-        opener = multiprocessing.Process(target=_open_in_a_loop, args=(folder, how, seconds, results))
         writer.start()
         opener.start()
-        outcome = results.get()
-        opener.join()
+        try:
+            return results.get(timeout=seconds + 60)
+        except queue.Empty:
+            raise SystemExit(f"the {how} opener gave no figures (exit status {opener.exitcode})") from None
+    finally:  # an opener or a writer that failed leaves no process behind
         stop.set()
-        writer.join()
-        return outcome
-    finally:
+        for process in (opener, writer):
+            if process.pid is not None:
+                process.join(timeout=30)
+                if process.is_alive():
+                    process.kill()
+                    process.join()
         shutil.rmtree(folder, ignore_errors=True)
 
 
