@@ -6,14 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from app.posts.models import PostKind, PostStatus
 
@@ -43,6 +36,16 @@ def app_config(app_config):
 
 
 def test_schemathesis_finds_no_server_error_and_no_answer_against_the_document(live_server, make, token_for):
+    # Imported here, not at the top: every test process collects this file, and schemathesis takes
+    # longer to import than the rest of its imports together (its pytest plugin is off, setup.cfg).
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
     author = make.user()
     category = make.category(slug="lights")
     post = make.post(author=author, category=category)
