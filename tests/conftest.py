@@ -3,8 +3,9 @@
 Every test gets an app as it was built, an empty database and an empty index folder. What is slow
 to build is built once per process and handed out fresh (see docs/decisions/0017-fast-test-suite.md):
 the schema (a template SQLite file copied per test; on PostgreSQL one database per xdist worker,
-emptied per test), the compiled templates (a bytecode cache that every app shares) and the app
-itself (one per set of settings, reset between tests: `_KeptApp`).
+emptied per test), the compiled templates (a bytecode cache that every app shares), the app
+itself (one per set of settings, reset between tests: `_KeptApp`) and, on SQLite, the worlds that
+many tests build alike (`world_kept`: the rows, index and uploads copied back).
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import copy
+import enum
+import functools
 import gc
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -24,6 +30,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from flask_login import AnonymousUserMixin
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -470,6 +477,123 @@ def app(app_config, _schema, _app_home):
     """An app on an empty database (its schema at the models' head) and an empty index folder."""
     with app_under_test(app_config, _schema, _app_home) as app:
         yield app
+
+
+class _Worlds:
+    """Worlds that tests build through the factories, built once per process and copied back for
+    every later test that asks for the same one (see `world_kept`)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple, tuple[Path, object]] = {}
+
+    @staticmethod
+    def flatten(world):
+        """The world with each row replaced by its class and primary key (rows belong to one session)."""
+        if isinstance(world, dict):
+            return {key: _Worlds.flatten(value) for key, value in world.items()}
+        if isinstance(world, (list, tuple)):
+            return type(world)(_Worlds.flatten(value) for value in world)
+        state = inspect(world, raiseerr=False)
+        if state is not None and getattr(state, "mapper", None) is not None:
+            return _Row(type(world), state.identity)
+        if world is None or isinstance(world, (str, int, float, bool, date, datetime, enum.Enum, AnonymousUserMixin)):
+            return world
+        raise TypeError(f"a kept world holds rows, containers and plain values, not {type(world).__name__}")
+
+    @staticmethod
+    def load(flat):
+        """The world again, its rows read in the current session."""
+        if isinstance(flat, dict):
+            return {key: _Worlds.load(value) for key, value in flat.items()}
+        if isinstance(flat, (list, tuple)):
+            return type(flat)(_Worlds.load(value) for value in flat)
+        if isinstance(flat, _Row):
+            row = db.session.get(flat.model, flat.key)
+            assert row is not None, f"{flat.model.__name__} {flat.key} is missing from the kept world"
+            return row
+        return flat
+
+
+@dataclass(frozen=True)
+class _Row:
+    model: type
+    key: tuple
+
+
+_WORLDS = _Worlds()
+
+
+def _save_world(home: Path, folder: Path) -> None:
+    """The database, the index folder and the uploads of the app's home, as they are now, into
+    `folder`: the database through SQLite's backup (whole and consistent, whatever connection is
+    still open on it), the folders copied (nothing writes them between two factory calls)."""
+    folder.mkdir(parents=True)
+    for name in ("index", "uploads"):
+        if (home / name).is_dir():
+            shutil.copytree(home / name, folder / name)
+    with (
+        contextlib.closing(sqlite3.connect(home / SQLITE_FILE)) as source,
+        contextlib.closing(sqlite3.connect(folder / SQLITE_FILE)) as copy,
+    ):
+        source.backup(copy)
+
+
+def _restore_world(folder: Path, home: Path) -> None:
+    """What `_save_world` kept, in place of the app home's database, index and uploads (made fresh
+    by `app_under_test` a moment ago); the database a new file, as `_fresh_files` makes it."""
+    for name in ("index", "uploads"):
+        shutil.rmtree(home / name, ignore_errors=True)
+        if (folder / name).is_dir():
+            shutil.copytree(folder / name, home / name)
+    for leftover in (f"{SQLITE_FILE}-wal", f"{SQLITE_FILE}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(home / leftover)
+    shutil.copyfile(folder / SQLITE_FILE, home / "next.sqlite3")
+    os.replace(home / "next.sqlite3", home / SQLITE_FILE)
+
+
+def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
+    """What `build(make)` returns: built by the factories the first time in this process, copied
+    back afterwards (see `world_kept`)."""
+    settings = repr(sorted(app_config.items()))
+    kept_app = _KEPT_APPS.get(settings)
+    if not schema.get("template") or kept_app is None or kept_app.app is not app:
+        # PostgreSQL, or a database of the test's own: built each time (and refused alike if it
+        # holds what could not be kept, so that a world is written once for both databases)
+        world = build(factories.Factories())
+        _Worlds.flatten(world)
+        return world
+    key = (build, settings)
+    if key in _WORLDS.kept:
+        folder, flat = _WORLDS.kept[key]
+        # As between two tests: nothing of the app's points at the files replaced here.
+        app.extensions["search_store"].close()
+        app.extensions.clear()
+        app.extensions.update(kept_app.extensions)
+        db.session.remove()
+        db.engine.dispose()
+        _restore_world(folder, home)
+        return _Worlds.load(flat)
+    world = build(factories.Factories())
+    db.session.commit()
+    flat = _Worlds.flatten(world)
+    folder = home.parent / "worlds" / str(len(_WORLDS.kept))
+    _save_world(home, folder)
+    _WORLDS.kept[key] = (folder, flat)
+    return world
+
+
+@pytest.fixture
+def world_kept(app, app_config, _schema, _app_home):
+    """`world_kept(build)`: what `build(make)` returns, with the rows, index and uploads it made.
+
+    For a world that many tests build alike (one test per role, per page): the first test of a
+    process that asks for it builds it through the factories, and each later one gets the database
+    file, the index folder and the uploads as they were right after that build, copied back, and
+    the same world with its rows read again in its own session. On PostgreSQL, and for a test with
+    a database of its own, every test builds it. A test that changes its world changes its own copy
+    (tests/test_kept_app.py)."""
+    return functools.partial(keep_world, app=app, app_config=app_config, schema=_schema, home=_app_home)
 
 
 @pytest.fixture(autouse=True)

@@ -1,20 +1,24 @@
 """Each test gets an app as it was built, although the app is kept from one test to the next (one per
-set of settings, per process: tests/conftest.py `app_under_test`). Each test here takes an app
-twice, as two tests in a row would: what the first use leaves behind must not reach the second.
+set of settings, per process: tests/conftest.py `app_under_test`), and a world built once as it was
+built (`keep_world`). Each test here takes an app twice, as two tests in a row would: what the first
+use leaves behind must not reach the second.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
+from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.posts.models import Post, PostStatus
-from tests.conftest import app_under_test
+from app.posts.models import Comment, Post, PostStatus
+from tests.browser.helpers import staged_photo
+from tests.conftest import _database_url, app_under_test, keep_world
 from tests.factories import Factories
 
 BEFORE, AFTER = "چاله‌ی پیشین پر شد", "چراغ تازه روشن شد"
@@ -92,3 +96,69 @@ def test_an_app_whose_setting_changed_in_place_is_built_again(take):
         first.config["WTF_CSRF_HEADERS"].append("X-Left-Behind")
     with take() as second:
         assert second is not first and second.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
+
+
+def _world_with_a_photo(make) -> dict:
+    author = make.user()
+    post = make.post(PostStatus.PUBLISHED, author=author, title=BEFORE, photos=[staged_photo(author)])
+    return {
+        "post": post,
+        "comments": [make.comment(post)],
+        "ids": (post.id, author.id),
+        "visitor": AnonymousUserMixin(),
+    }
+
+
+def _files(app) -> list[str]:
+    return sorted(str(path) for path in Path(app.config["UPLOAD_DIR"]).rglob("*") if path.is_file())
+
+
+def _found(app, words: str) -> set[int]:
+    """The posts the search page lists for these words."""
+    page = app.test_client().get(f"/search?q={words}").get_data(as_text=True)
+    return {int(post_id) for post_id in re.findall(r'href="/posts/(\d+)"', page)}
+
+
+@pytest.mark.skipif(
+    (_database_url() or "sqlite").startswith("postgresql"), reason="on PostgreSQL every test builds its world"
+)
+def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(take, app_config, _schema, _app_home):
+    keep = functools.partial(keep_world, app_config=app_config, schema=_schema, home=_app_home)
+    with take() as first:
+        world = keep(_world_with_a_photo, first)  # built here
+        post_id, author_id = world["ids"]
+        photos = _files(first)
+        assert photos and _found(first, "چاله") == {post_id}
+        # What a test may do to its world: rows added and deleted, files removed, the index written.
+        added = Factories().post(PostStatus.PUBLISHED, title=AFTER).id
+        db.session.delete(world["comments"][0])
+        db.session.commit()
+        for photo in photos:
+            Path(photo).unlink()
+        assert _found(first, "چراغ") == {added}
+
+    with take() as second:
+        world = keep(_world_with_a_photo, second)  # copied back
+        assert world["ids"] == (post_id, author_id) and isinstance(world["visitor"], AnonymousUserMixin)
+        assert (world["post"].id, world["post"].author.id, world["post"].title) == (post_id, author_id, BEFORE)
+        assert world["post"] in db.session and world["comments"][0] in db.session
+        assert db.session.scalar(select(func.count(Post.id))) == 1
+        assert db.session.scalar(select(func.count(Comment.id))) == 1
+        assert _files(second) == photos
+        assert _found(second, "چاله") == {post_id} and _found(second, "چراغ") == set()
+        page = second.test_client().get(f"/posts/{post_id}").get_data(as_text=True)
+        photo = re.search(r'src="(/photos/\d+/(?:thumb|full))"', page)
+        assert photo
+        with second.test_client().get(photo.group(1)) as response:
+            assert response.status_code == 200 and response.mimetype == "image/jpeg"
+        # The world is this test's own: it goes on from there.
+        added = Factories().post(PostStatus.PUBLISHED, title=AFTER).id
+        assert added == post_id + 1 and _found(second, "چراغ") == {added}
+
+
+def test_a_world_with_something_that_cannot_be_kept_is_refused(take, app_config, _schema, _app_home):
+    def build(make):
+        return {"post": make.post(), "connection": db.engine}
+
+    with take() as app, pytest.raises(TypeError, match="not Engine"):
+        keep_world(build, app, app_config, _schema, _app_home)
