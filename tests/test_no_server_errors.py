@@ -60,7 +60,11 @@ ROLES = ["visitor", "resident", "moderator", "staff", "admin", "blocked resident
 
 
 @pytest.fixture
-def world(make):
+def world(world_kept):
+    return world_kept(_world)
+
+
+def _world(make):
     department = make.department()
     category = make.category(department=department)
     post = make.post(PostStatus.FORWARDED, category=category)

@@ -85,7 +85,11 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def city(make):
+def city(world_kept):
+    return world_kept(_city)
+
+
+def _city(make):
     """A small city where every kind of number shows: counts, decimals, times, ranks, distances."""
     department = make.department(slug="water", name_fa="آب و فاضلاب", name_en="Water and sewage")
     category = make.category(department=department, slug="leaks", name_fa="نشت آب", name_en="Leaks")

@@ -21,16 +21,17 @@ def api_key(make):
     return key, secret
 
 
+def bearer_for(user) -> dict:
+    """A new API token for that user, as the header that carries it."""
+    _token, secret = credentials.create_api_token(user, "tests")
+    db.session.commit()
+    return {"Authorization": f"Bearer {secret}"}
+
+
 @pytest.fixture
 def token_for(make):
     """token_for(user) -> a bearer header for that user."""
-
-    def issue(user) -> dict:
-        _token, secret = credentials.create_api_token(user, "tests")
-        db.session.commit()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return issue
+    return bearer_for
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from app.api import credentials
 from app.api.models import ApiToken
 from app.extensions import db
 from app.posts.models import PostKind, PostStatus
+from tests.api.conftest import bearer_for
 
 API = "/api/v1"
 
@@ -99,7 +100,11 @@ ROLES = ["visitor", "resident", "author", "moderator", "staff"]
 
 
 @pytest.fixture
-def callers(make, token_for):
+def callers(world_kept):
+    return world_kept(_callers)
+
+
+def _callers(make):
     department = make.department()
     author = make.user()
     people = {
@@ -108,7 +113,7 @@ def callers(make, token_for):
         "moderator": make.user(Role.MODERATOR),
         "staff": make.user(Role.STAFF, department=department),
     }
-    headers = {"visitor": {}} | {role: token_for(user) for role, user in people.items()}
+    headers = {"visitor": {}} | {role: bearer_for(user) for role, user in people.items()}
     category = make.category(department=department)
     return headers, author, category
 

@@ -25,8 +25,8 @@ def _visit(page: Page, path: str, name: str, language: str, axe, screenshot) -> 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_pages_a_visitor_sees(page: Page, make, axe, screenshot, base_url, language):
-    city = sample_city(make)
+def test_the_pages_a_visitor_sees(page: Page, world_kept, axe, screenshot, base_url, language):
+    city = world_kept(sample_city)
     use_language(page, base_url, language)
     for name, path in [
         ("home", "/"),
@@ -47,8 +47,8 @@ def test_the_pages_a_visitor_sees(page: Page, make, axe, screenshot, base_url, l
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_pages_a_resident_uses(page: Page, make, axe, screenshot, base_url, language):
-    city = sample_city(make)
+def test_the_pages_a_resident_uses(page: Page, world_kept, axe, screenshot, base_url, language):
+    city = world_kept(sample_city)
     use_language(page, base_url, language)
     sign_in(page, city["author"].email, language)
     for name, path in [
@@ -82,8 +82,8 @@ def test_the_pages_a_resident_uses(page: Page, make, axe, screenshot, base_url, 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_pages_a_moderator_uses(page: Page, make, axe, screenshot, base_url, language):
-    city = sample_city(make)
+def test_the_pages_a_moderator_uses(page: Page, world_kept, axe, screenshot, base_url, language):
+    city = world_kept(sample_city)
     use_language(page, base_url, language)
     sign_in(page, city["moderator"].email, language)
     _visit(page, "/moderation/", "moderation-queue", language, axe, screenshot)
@@ -92,10 +92,10 @@ def test_the_pages_a_moderator_uses(page: Page, make, axe, screenshot, base_url,
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_style_sheet_locks_the_orientation(page: Page, make, base_url, language):
+def test_no_style_sheet_locks_the_orientation(page: Page, world_kept, base_url, language):
     """axe's rule on the style sheets themselves, which the runs on every page leave out: here on a
     page with the site's sheets for the language and on the map, which adds Leaflet's."""
-    sample_city(make)
+    world_kept(sample_city)
     use_language(page, base_url, language)
     for path, sheets in [("/", {"bootstrap", "app.css"}), ("/map", {"bootstrap", "app.css", "leaflet.css"})]:
         page.goto(path)

@@ -23,15 +23,15 @@ def test_an_inline_style_is_refused_and_reported(page: Page, base_url, csp_viola
     csp_violations.clear()  # the violation was the point of this test
 
 
-def test_the_map_loads_leaflet_and_asks_for_tiles_without_a_violation(page: Page, make):
-    sample_city(make)
+def test_the_map_loads_leaflet_and_asks_for_tiles_without_a_violation(page: Page, world_kept):
+    world_kept(sample_city)
     page.goto("/map")
     expect(page.locator("[data-map]").first).to_have_attribute("data-map-ready", "true")
     settle(page)
 
 
-def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make):
-    city = sample_city(make)
+def test_moderation_and_statistics_pages_keep_to_the_policy(page: Page, make, world_kept):
+    city = world_kept(sample_city)
     moderator = make.user(Role.MODERATOR)
     sign_in(page, moderator.email)
     for path in ("/moderation/", "/moderation/flags", "/statistics", f"/posts/{city['pending'].id}"):

@@ -9,8 +9,8 @@ from app.posts.models import Post
 from tests.browser.helpers import overflow, sample_city, sign_in
 
 
-def test_the_language_switch_round_trips_and_keeps_the_page(page: Page, make, screenshot):
-    city = sample_city(make)
+def test_the_language_switch_round_trips_and_keeps_the_page(page: Page, world_kept, screenshot):
+    city = world_kept(sample_city)
     page.goto(f"/posts?category={city['roads'].id}")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("heading", level=1)).to_have_text("همه‌ی پست‌ها")
@@ -93,8 +93,8 @@ def test_with_no_javascript_coordinates_can_be_typed_and_menus_still_work(new_co
     expect(page.get_by_role("link", name="ورود")).to_be_visible()
 
 
-def test_with_no_javascript_votes_and_comments_reload_the_page(new_context, make):
-    city = sample_city(make)
+def test_with_no_javascript_votes_and_comments_reload_the_page(new_context, world_kept):
+    city = world_kept(sample_city)
     page = new_context(java_script_enabled=False).new_page()
     sign_in(page, city["neighbour"].email)
     page.goto(f"/posts/{city['pothole'].id}")
@@ -106,8 +106,8 @@ def test_with_no_javascript_votes_and_comments_reload_the_page(new_context, make
     expect(page.get_by_label("دیدگاه شما")).to_have_value("x")
 
 
-def test_keyboard_only_skip_link_vote_and_map_alternative(page: Page, make):
-    city = sample_city(make)
+def test_keyboard_only_skip_link_vote_and_map_alternative(page: Page, world_kept):
+    city = world_kept(sample_city)
     sign_in(page, city["neighbour"].email)
     page.goto(f"/posts/{city['pothole'].id}")
     page.keyboard.press("Tab")
@@ -132,8 +132,8 @@ def test_keyboard_only_skip_link_vote_and_map_alternative(page: Page, make):
     expect(page.get_by_role("status").filter(has_text="علامت برداشته شد.")).to_be_visible()
 
 
-def test_with_no_javascript_the_city_map_is_a_list(new_context, make, screenshot):
-    city = sample_city(make)
+def test_with_no_javascript_the_city_map_is_a_list(new_context, world_kept, screenshot):
+    city = world_kept(sample_city)
     page = new_context(java_script_enabled=False).new_page()
     page.goto("/map?kind=problem")
     expect(page.locator("[data-map=browse]")).to_be_hidden()

@@ -26,8 +26,8 @@ def top(page: Page, selector: str) -> float:
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_the_support_button_comes_under_the_title_before_the_comments(page: Page, make, screenshot, width):
-    city = sample_city(make)
+def test_the_support_button_comes_under_the_title_before_the_comments(page: Page, make, world_kept, screenshot, width):
+    city = world_kept(sample_city)
     for n in range(6):
         make.comment(city["pothole"], author=city["author"], body=f"دیدگاه شماره‌ی {n}: این چاله خطرناک است.")
     page.set_viewport_size({"width": width, "height": 844})
@@ -126,8 +126,8 @@ def test_without_the_devices_location_a_point_is_picked_on_the_map(page: Page, m
 
 
 @pytest.mark.parametrize("width", [390, 1000, 1280])
-def test_chart_labels_are_readable_on_phones_and_desktops(page: Page, make, screenshot, width):
-    sample_city(make)
+def test_chart_labels_are_readable_on_phones_and_desktops(page: Page, world_kept, screenshot, width):
+    world_kept(sample_city)
     page.set_viewport_size({"width": width, "height": 844})
     page.goto("/statistics")
     sizes = page.evaluate(
@@ -145,8 +145,8 @@ MAIN_PAGES = ["/", "/posts", "{post}", "/search?q=چاله", "/map", "/statistic
 
 
 @pytest.mark.parametrize("who", ["visitor", "resident"])
-def test_no_main_page_is_wider_than_a_phone(page: Page, make, who):
-    city = sample_city(make)
+def test_no_main_page_is_wider_than_a_phone(page: Page, world_kept, who):
+    city = world_kept(sample_city)
     if who == "resident":
         sign_in(page, city["neighbour"].email)
     wide = {}

@@ -78,7 +78,11 @@ PERSIAN = {
 
 
 @pytest.fixture
-def posts(make):
+def posts(world_kept):
+    return world_kept(_posts)
+
+
+def _posts(make):
     """The same report written in English and in Persian, each with a comment, one of each pending."""
     category = make.category()
     made = {}

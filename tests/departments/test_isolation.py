@@ -10,7 +10,11 @@ from app.posts.models import Post, PostStatus
 
 
 @pytest.fixture
-def world(make):
+def world(world_kept):
+    return world_kept(_world)
+
+
+def _world(make):
     ours, theirs = make.department(), make.department()
     post = make.post(PostStatus.FORWARDED, category=make.category(department=theirs))
     template = make.response_template(theirs, "acknowledge")

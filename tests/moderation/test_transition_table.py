@@ -52,7 +52,11 @@ def _expected(role: str, action: str, status: S) -> str:
 
 
 @pytest.fixture
-def world(make):
+def world(world_kept):
+    return world_kept(_world)
+
+
+def _world(make):
     department = make.department()
     category = make.category(department=department)
     author = make.user()
