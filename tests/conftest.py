@@ -552,9 +552,20 @@ def _restore_world(folder: Path, home: Path) -> None:
     os.replace(home / "next.sqlite3", home / SQLITE_FILE)
 
 
+def _nothing_made_yet() -> bool:
+    """No department, category, user or post yet: what every world of the factories starts with."""
+    from app.accounts.models import User
+    from app.departments.models import Department
+    from app.posts.models import Category, Post
+
+    return not any(db.session.scalar(sa.select(sa.exists().select_from(m))) for m in (Department, Category, User, Post))
+
+
 def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
     """What `build(make)` returns: built by the factories the first time in this process, copied
     back afterwards (see `world_kept`)."""
+    # Rows made before the world would be lost under its copy (or kept in it): the world comes first.
+    assert _nothing_made_yet(), "ask for the kept world before anything is made: rows made earlier would be lost"
     settings = repr(sorted(app_config.items()))
     kept_app = _KEPT_APPS.get(settings)
     if not schema.get("template") or kept_app is None or kept_app.app is not app:

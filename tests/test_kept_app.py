@@ -162,3 +162,10 @@ def test_a_world_with_something_that_cannot_be_kept_is_refused(take, app_config,
 
     with take() as app, pytest.raises(TypeError, match="not Engine"):
         keep_world(build, app, app_config, _schema, _app_home)
+
+
+def test_a_world_asked_for_after_rows_were_made_is_refused(take, app_config, _schema, _app_home):
+    with take() as app:
+        Factories().user()
+        with pytest.raises(AssertionError, match="before anything is made"):
+            keep_world(_world_with_a_photo, app, app_config, _schema, _app_home)
