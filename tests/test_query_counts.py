@@ -224,8 +224,7 @@ MAIN_PAGES = (
 )
 
 
-@pytest.mark.parametrize("role", [None, Role.RESIDENT, Role.MODERATOR, Role.STAFF, Role.ADMIN])
-def test_main_pages_run_no_sql_while_they_render(client, auth, make, role, sql_while_rendering):
+def _pages_world(make) -> dict:
     post = make.post(PostStatus.FORWARDED)
     original = make.post(title="پیاده‌روی شکسته در بلوار وکیل‌آباد")
     repeat = make.post(title="پیاده‌روی شکسته در بلوار وکیل‌آباد دوباره")
@@ -236,6 +235,13 @@ def test_main_pages_run_no_sql_while_they_render(client, auth, make, role, sql_w
     db.session.commit()
     top = make.comment(post)
     make.comment(post, parent=top)
+    return {"post": post, "repeat": repeat}
+
+
+@pytest.mark.parametrize("role", [None, Role.RESIDENT, Role.MODERATOR, Role.STAFF, Role.ADMIN])
+def test_main_pages_run_no_sql_while_they_render(client, auth, make, world_kept, role, sql_while_rendering):
+    world = world_kept(_pages_world)
+    post, repeat = world["post"], world["repeat"]
     if role is not None:
         user = make.user(role, department=post.department) if role is Role.STAFF else make.user(role)
         auth.login(user)
