@@ -19,6 +19,7 @@ import gc
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -527,7 +528,6 @@ def _save_world(home: Path, folder: Path) -> None:
     """The database, the index folder and the uploads of the app's home, as they are now, into
     `folder`: the database through SQLite's backup (whole and consistent, whatever connection is
     still open on it), the folders copied (nothing writes them between two factory calls)."""
-    folder.mkdir(parents=True)
     for name in ("index", "uploads"):
         if (home / name).is_dir():
             shutil.copytree(home / name, folder / name)
@@ -588,7 +588,7 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
     world = build(factories.Factories())
     db.session.commit()
     flat = _Worlds.flatten(world)
-    folder = home.parent / "worlds" / str(len(_WORLDS.kept))
+    folder = Path(tempfile.mkdtemp(prefix="world-", dir=home.parent))
     _save_world(home, folder)
     _WORLDS.kept[key] = (folder, flat)
     return world
