@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -485,7 +486,7 @@ class _Worlds:
     every later test that asks for the same one (see `world_kept`)."""
 
     def __init__(self) -> None:
-        self.kept: dict[tuple, tuple[Path, object]] = {}
+        self.kept: dict[tuple, tuple[Path, object, float]] = {}  # folder, world, when built
 
     @staticmethod
     def flatten(world):
@@ -553,12 +554,16 @@ def _restore_world(folder: Path, home: Path) -> None:
 
 
 def _nothing_made_yet() -> bool:
-    """No department, category, user or post yet: what every world of the factories starts with."""
-    from app.accounts.models import User
-    from app.departments.models import Department
-    from app.posts.models import Category, Post
+    """Every table as empty as the schema leaves it (the site's generation rows aside)."""
+    tables = [table for table in db.metadata.sorted_tables if table.name != "site_generation"]
+    return not any(db.session.execute(sa.select(*(sa.exists().select_from(table) for table in tables))).one())
 
-    return not any(db.session.scalar(sa.select(sa.exists().select_from(m))) for m in (Department, Category, User, Post))
+
+# A world is kept at most this long after its build, then built again: its rows are never much older
+# than a test's own would be (relative times such as "just now" read alike, time windows as a comment's
+# edit stay open), whatever the order and the pace of the tests that ask for it.
+WORLD_MAX_AGE = 30.0  # seconds
+_world_clock = time.monotonic
 
 
 def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
@@ -572,11 +577,12 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
         # PostgreSQL, or a database of the test's own: built each time (and refused alike if it
         # holds what could not be kept, so that a world is written once for both databases)
         world = build(factories.Factories())
+        db.session.commit()
         _Worlds.flatten(world)
         return world
     key = (build, settings)
-    if key in _WORLDS.kept:
-        folder, flat = _WORLDS.kept[key]
+    if key in _WORLDS.kept and _world_clock() - _WORLDS.kept[key][2] <= WORLD_MAX_AGE:
+        folder, flat, _built = _WORLDS.kept[key]
         # As between two tests: nothing of the app's points at the files replaced here.
         app.extensions["search_store"].close()
         app.extensions.clear()
@@ -585,12 +591,15 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
         db.engine.dispose()
         _restore_world(folder, home)
         return _Worlds.load(flat)
+    built = _world_clock()
     world = build(factories.Factories())
     db.session.commit()
     flat = _Worlds.flatten(world)
+    if key in _WORLDS.kept:
+        shutil.rmtree(_WORLDS.kept[key][0], ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="world-", dir=home.parent))
     _save_world(home, folder)
-    _WORLDS.kept[key] = (folder, flat)
+    _WORLDS.kept[key] = (folder, flat, built)
     return world
 
 
@@ -599,11 +608,12 @@ def world_kept(app, app_config, _schema, _app_home):
     """`world_kept(build)`: what `build(make)` returns, with the rows, index and uploads it made.
 
     For a world that many tests build alike (one test per role, per page): the first test of a
-    process that asks for it builds it through the factories, and each later one gets the database
-    file, the index folder and the uploads as they were right after that build, copied back, and
-    the same world with its rows read again in its own session. On PostgreSQL, and for a test with
-    a database of its own, every test builds it. A test that changes its world changes its own copy
-    (tests/test_kept_app.py)."""
+    process that asks for it builds it through the factories, and each later one (for up to
+    WORLD_MAX_AGE seconds after the build) gets the database file, the index folder and the uploads
+    as they were right after that build, copied back, and the same world with its rows read again in
+    its own session. On PostgreSQL, and for a test with a database of its own, every test builds it.
+    Ask for it first, before the test makes a row or a request: the copy replaces the database. A
+    test that changes its world changes its own copy (tests/test_kept_app.py)."""
     return functools.partial(keep_world, app=app, app_config=app_config, schema=_schema, home=_app_home)
 
 

@@ -11,15 +11,18 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
+from app.posts import photos
 from app.posts.models import Comment, Post, PostStatus
-from tests.browser.helpers import staged_photo
+from tests import conftest
 from tests.conftest import _database_url, app_under_test, keep_world
 from tests.factories import Factories
+from tests.posts.test_photos import Upload, image_bytes
 
 BEFORE, AFTER = "چاله‌ی پیشین پر شد", "چراغ تازه روشن شد"
 
@@ -98,15 +101,23 @@ def test_an_app_whose_setting_changed_in_place_is_built_again(take):
         assert second is not first and second.config["WTF_CSRF_HEADERS"] == ["X-CSRFToken", "X-CSRF-Token"]
 
 
+BUILDS: list[str] = []  # one entry for each time a world of this file is built
+
+
 def _world_with_a_photo(make) -> dict:
+    BUILDS.append("photo")
     author = make.user()
-    post = make.post(PostStatus.PUBLISHED, author=author, title=BEFORE, photos=[staged_photo(author)])
-    return {
-        "post": post,
-        "comments": [make.comment(post)],
-        "ids": (post.id, author.id),
-        "visitor": AnonymousUserMixin(),
-    }
+    with current_app.test_request_context():
+        staged, errors = photos.receive_uploads([Upload(image_bytes())], [], author, room=3)
+    assert errors == []
+    post = make.post(PostStatus.PUBLISHED, author=author, title=BEFORE, photos=staged)
+    comments = [make.comment(post)]
+    return {"post": post, "comments": comments, "ids": (post.id, author.id), "visitor": AnonymousUserMixin()}
+
+
+def _world_of_one_post(make) -> dict:
+    BUILDS.append("one post")
+    return {"post": make.post(PostStatus.PUBLISHED, title=BEFORE)}
 
 
 def _files(app) -> list[str]:
@@ -124,8 +135,10 @@ def _found(app, words: str) -> set[int]:
 )
 def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(take, app_config, _schema, _app_home):
     keep = functools.partial(keep_world, app_config=app_config, schema=_schema, home=_app_home)
+    BUILDS.clear()
     with take() as first:
         world = keep(_world_with_a_photo, first)  # built here
+        assert BUILDS == ["photo"]
         post_id, author_id = world["ids"]
         photos = _files(first)
         assert photos and _found(first, "چاله") == {post_id}
@@ -138,7 +151,8 @@ def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(ta
         assert _found(first, "چراغ") == {added}
 
     with take() as second:
-        world = keep(_world_with_a_photo, second)  # copied back
+        world = keep(_world_with_a_photo, second)  # copied back, not built again
+        assert BUILDS == ["photo"]
         assert world["ids"] == (post_id, author_id) and isinstance(world["visitor"], AnonymousUserMixin)
         assert (world["post"].id, world["post"].author.id, world["post"].title) == (post_id, author_id, BEFORE)
         assert world["post"] in db.session and world["comments"][0] in db.session
@@ -154,6 +168,29 @@ def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(ta
         # The world is this test's own: it goes on from there.
         added = Factories().post(PostStatus.PUBLISHED, title=AFTER).id
         assert added == post_id + 1 and _found(second, "چراغ") == {added}
+
+
+@pytest.mark.skipif(
+    (_database_url() or "sqlite").startswith("postgresql"), reason="on PostgreSQL every test builds its world"
+)
+def test_a_kept_world_is_built_again_once_it_is_older_than_its_limit(take, app_config, _schema, _app_home, monkeypatch):
+    keep = functools.partial(keep_world, app_config=app_config, schema=_schema, home=_app_home)
+    now = [1000.0]
+    monkeypatch.setattr(conftest, "_world_clock", lambda: now[0])
+    BUILDS.clear()
+    with take() as app:
+        keep(_world_of_one_post, app)
+    now[0] += conftest.WORLD_MAX_AGE
+    with take() as app:
+        keep(_world_of_one_post, app)  # just as old as it may be: copied back
+    assert BUILDS == ["one post"]
+    now[0] += 0.5
+    with take() as app:
+        world = keep(_world_of_one_post, app)  # older: built again, and kept from now on
+        assert world["post"].title == BEFORE and db.session.scalar(select(func.count(Post.id))) == 1
+    with take() as app:
+        keep(_world_of_one_post, app)
+    assert BUILDS == ["one post", "one post"]
 
 
 def test_a_world_with_something_that_cannot_be_kept_is_refused(take, app_config, _schema, _app_home):
