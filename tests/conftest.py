@@ -396,6 +396,13 @@ class _KeptApp:
         self.limiter_state = vars(limiter).copy()
         self.registries = _registries(app)
 
+    def reset_extensions(self) -> None:
+        """The app's extensions as it was built (the caches made when first used are gone), and its
+        index store closed, its memo forgotten."""
+        self.app.extensions.clear()
+        self.app.extensions.update(self.extensions)
+        self.app.extensions["search_store"].close()
+
     def reuse(self) -> Flask | None:
         """The app, reset; None if a test changed it for good."""
         app = self.app
@@ -403,13 +410,11 @@ class _KeptApp:
             return None
         app.config.clear()
         app.config.update(self.settings)
-        app.extensions.clear()
-        app.extensions.update(self.extensions)
+        self.reset_extensions()
         if dict(app.config) != self.settings_copy or _registries(app) != self.registries:
             self.app = None
             return None
         app._got_first_request = False  # Flask refuses set-up methods after it (a new app takes them)
-        app.extensions["search_store"].close()
         vars(limiter).update(self.limiter_state)  # another app built since then set the limiter up for itself
         if limiter.enabled:
             limiter.reset()
@@ -420,19 +425,22 @@ _KEPT_APPS: dict[str, _KeptApp] = {}  # by the settings they were built with, th
 _KEPT_AT_MOST = 12
 
 
-def _fresh_files(home: Path, schema: dict, fresh_sqlite: bool) -> None:
-    """An empty index and uploads folder, and (on SQLite) a new copy of the template database."""
+def _fresh_files(home: Path, database: Path | None, kept: Path | None = None) -> None:
+    """The index and uploads folders emptied (or as `kept` holds them), and on SQLite `database` (the
+    template, or a kept world's) copied in as the app's database."""
     for folder in ("index", "uploads"):
         shutil.rmtree(home / folder, ignore_errors=True)
-    if fresh_sqlite:
-        database = home / SQLITE_FILE
-        for leftover in (f"{database}-wal", f"{database}-shm"):
+        if kept is not None and (kept / folder).is_dir():
+            shutil.copytree(kept / folder, home / folder)
+    if database is not None:
+        target = home / SQLITE_FILE
+        for leftover in (f"{target}-wal", f"{target}-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(leftover)
         # a new file, not the old one overwritten: a connection still open on the old file (none
         # should be) would otherwise read a database changing under it
-        shutil.copyfile(schema["template"], home / "next.sqlite3")
-        os.replace(home / "next.sqlite3", database)
+        shutil.copyfile(database, home / "next.sqlite3")
+        os.replace(home / "next.sqlite3", target)
 
 
 @contextlib.contextmanager
@@ -442,7 +450,7 @@ def app_under_test(app_config: dict, schema: dict, home: Path) -> Iterator[Flask
     standard = _standard_config(home, schema)
     uses_home_database = app_config["SQLALCHEMY_DATABASE_URI"] == standard["SQLALCHEMY_DATABASE_URI"]
     fresh_sqlite = bool(schema.get("template")) and uses_home_database
-    _fresh_files(home, schema, fresh_sqlite)
+    _fresh_files(home, schema["template"] if fresh_sqlite else None)
     settings = repr(sorted(app_config.items()))
     kept = _KEPT_APPS.pop(settings, None) if uses_home_database else None
     app = kept.reuse() if kept else None
@@ -481,48 +489,43 @@ def app(app_config, _schema, _app_home):
         yield app
 
 
-class _Worlds:
-    """Worlds that tests build through the factories, built once per process and copied back for
-    every later test that asks for the same one (see `world_kept`)."""
-
-    def __init__(self) -> None:
-        self.kept: dict[tuple, tuple[Path, object, float]] = {}  # folder, world, when built
-
-    @staticmethod
-    def flatten(world):
-        """The world with each row replaced by its class and primary key (rows belong to one session)."""
-        if isinstance(world, dict):
-            return {key: _Worlds.flatten(value) for key, value in world.items()}
-        if isinstance(world, (list, tuple)):
-            return type(world)(_Worlds.flatten(value) for value in world)
-        state = inspect(world, raiseerr=False)
-        if state is not None and getattr(state, "mapper", None) is not None:
-            return _Row(type(world), state.identity)
-        if world is None or isinstance(world, (str, int, float, bool, date, datetime, enum.Enum, AnonymousUserMixin)):
-            return world
-        raise TypeError(f"a kept world holds rows, containers and plain values, not {type(world).__name__}")
-
-    @staticmethod
-    def load(flat):
-        """The world again, its rows read in the current session."""
-        if isinstance(flat, dict):
-            return {key: _Worlds.load(value) for key, value in flat.items()}
-        if isinstance(flat, (list, tuple)):
-            return type(flat)(_Worlds.load(value) for value in flat)
-        if isinstance(flat, _Row):
-            row = db.session.get(flat.model, flat.key)
-            assert row is not None, f"{flat.model.__name__} {flat.key} is missing from the kept world"
-            return row
-        return flat
+def _each_leaf(world, leaf):
+    """`world` with `leaf` applied to whatever is not a dict, a list or a tuple in it."""
+    if isinstance(world, dict):
+        return {key: _each_leaf(value, leaf) for key, value in world.items()}
+    if isinstance(world, (list, tuple)):
+        return type(world)(_each_leaf(value, leaf) for value in world)
+    return leaf(world)
 
 
 @dataclass(frozen=True)
 class _Row:
+    """A row of a kept world, by its class and primary key (rows belong to one session)."""
+
     model: type
     key: tuple
 
 
-_WORLDS = _Worlds()
+def _flat(value):
+    state = inspect(value, raiseerr=False)
+    if state is not None and getattr(state, "mapper", None) is not None:
+        return _Row(type(value), state.identity)
+    if value is None or isinstance(value, (str, int, float, bool, date, datetime, enum.Enum, AnonymousUserMixin)):
+        return value
+    raise TypeError(f"a kept world holds rows, containers and plain values, not {type(value).__name__}")
+
+
+def _loaded(value):
+    if not isinstance(value, _Row):
+        return value
+    row = db.session.get(value.model, value.key)
+    assert row is not None, f"{value.model.__name__} {value.key} is missing from the kept world"
+    return row
+
+
+# Worlds kept in this process (see `world_kept`): by build and settings, their folder, the world
+# with its rows flattened, and when they were built.
+_KEPT_WORLDS: dict[tuple, tuple[Path, object, float]] = {}
 
 
 def _save_world(home: Path, folder: Path) -> None:
@@ -537,20 +540,6 @@ def _save_world(home: Path, folder: Path) -> None:
         contextlib.closing(sqlite3.connect(folder / SQLITE_FILE)) as copy,
     ):
         source.backup(copy)
-
-
-def _restore_world(folder: Path, home: Path) -> None:
-    """What `_save_world` kept, in place of the app home's database, index and uploads (made fresh
-    by `app_under_test` a moment ago); the database a new file, as `_fresh_files` makes it."""
-    for name in ("index", "uploads"):
-        shutil.rmtree(home / name, ignore_errors=True)
-        if (folder / name).is_dir():
-            shutil.copytree(folder / name, home / name)
-    for leftover in (f"{SQLITE_FILE}-wal", f"{SQLITE_FILE}-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(home / leftover)
-    shutil.copyfile(folder / SQLITE_FILE, home / "next.sqlite3")
-    os.replace(home / "next.sqlite3", home / SQLITE_FILE)
 
 
 def _nothing_made_yet() -> bool:
@@ -578,28 +567,26 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
         # holds what could not be kept, so that a world is written once for both databases)
         world = build(factories.Factories())
         db.session.commit()
-        _Worlds.flatten(world)
+        _each_leaf(world, _flat)
         return world
     key = (build, settings)
-    if key in _WORLDS.kept and _world_clock() - _WORLDS.kept[key][2] <= WORLD_MAX_AGE:
-        folder, flat, _built = _WORLDS.kept[key]
+    if key in _KEPT_WORLDS and _world_clock() - _KEPT_WORLDS[key][2] <= WORLD_MAX_AGE:
+        folder, flat, _built = _KEPT_WORLDS[key]
         # As between two tests: nothing of the app's points at the files replaced here.
-        app.extensions["search_store"].close()
-        app.extensions.clear()
-        app.extensions.update(kept_app.extensions)
+        kept_app.reset_extensions()
         db.session.remove()
         db.engine.dispose()
-        _restore_world(folder, home)
-        return _Worlds.load(flat)
+        _fresh_files(home, folder / SQLITE_FILE, kept=folder)
+        return _each_leaf(flat, _loaded)
     built = _world_clock()
     world = build(factories.Factories())
     db.session.commit()
-    flat = _Worlds.flatten(world)
-    if key in _WORLDS.kept:
-        shutil.rmtree(_WORLDS.kept[key][0], ignore_errors=True)
+    flat = _each_leaf(world, _flat)
+    if key in _KEPT_WORLDS:
+        shutil.rmtree(_KEPT_WORLDS[key][0], ignore_errors=True)
     folder = Path(tempfile.mkdtemp(prefix="world-", dir=home.parent))
     _save_world(home, folder)
-    _WORLDS.kept[key] = (folder, flat, built)
+    _KEPT_WORLDS[key] = (folder, flat, built)
     return world
 
 

@@ -11,18 +11,16 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import current_app
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.posts import photos
 from app.posts.models import Comment, Post, PostStatus
 from tests import conftest
+from tests.browser.helpers import staged_photo
 from tests.conftest import _database_url, app_under_test, keep_world
 from tests.factories import Factories
-from tests.posts.test_photos import Upload, image_bytes
 
 BEFORE, AFTER = "چاله‌ی پیشین پر شد", "چراغ تازه روشن شد"
 
@@ -107,10 +105,7 @@ BUILDS: list[str] = []  # one entry for each time a world of this file is built
 def _world_with_a_photo(make) -> dict:
     BUILDS.append("photo")
     author = make.user()
-    with current_app.test_request_context():
-        staged, errors = photos.receive_uploads([Upload(image_bytes())], [], author, room=3)
-    assert errors == []
-    post = make.post(PostStatus.PUBLISHED, author=author, title=BEFORE, photos=staged)
+    post = make.post(PostStatus.PUBLISHED, author=author, title=BEFORE, photos=[staged_photo(author)])
     comments = [make.comment(post)]
     return {"post": post, "comments": comments, "ids": (post.id, author.id), "visitor": AnonymousUserMixin()}
 
@@ -140,14 +135,14 @@ def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(ta
         world = keep(_world_with_a_photo, first)  # built here
         assert BUILDS == ["photo"]
         post_id, author_id = world["ids"]
-        photos = _files(first)
-        assert photos and _found(first, "چاله") == {post_id}
+        photo_files = _files(first)
+        assert photo_files and _found(first, "چاله") == {post_id}
         # What a test may do to its world: rows added and deleted, files removed, the index written.
         added = Factories().post(PostStatus.PUBLISHED, title=AFTER).id
         db.session.delete(world["comments"][0])
         db.session.commit()
-        for photo in photos:
-            Path(photo).unlink()
+        for path in photo_files:
+            Path(path).unlink()
         assert _found(first, "چراغ") == {added}
 
     with take() as second:
@@ -158,7 +153,7 @@ def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(ta
         assert world["post"] in db.session and world["comments"][0] in db.session
         assert db.session.scalar(select(func.count(Post.id))) == 1
         assert db.session.scalar(select(func.count(Comment.id))) == 1
-        assert _files(second) == photos
+        assert _files(second) == photo_files
         assert _found(second, "چاله") == {post_id} and _found(second, "چراغ") == set()
         page = second.test_client().get(f"/posts/{post_id}").get_data(as_text=True)
         photo = re.search(r'src="(/photos/\d+/(?:thumb|full))"', page)

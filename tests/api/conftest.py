@@ -29,7 +29,7 @@ def bearer_for(user) -> dict:
 
 
 @pytest.fixture
-def token_for(make):
+def token_for(app):
     """token_for(user) -> a bearer header for that user."""
     return bearer_for
 
