@@ -43,7 +43,8 @@ def is_role_name(name: str) -> bool:
     """True when the name is or contains one of the site's role words, in Persian or English."""
     folded = _folded(name)
     squeezed = _SEPARATORS.sub("", folded)
-    if any(fragment in squeezed or fragment in squeezed.translate(_LEETSPEAK) for fragment in _FOLDED_FRAGMENTS):
+    spelt_out = squeezed.translate(_LEETSPEAK)
+    if any(fragment in squeezed or fragment in spelt_out for fragment in _FOLDED_FRAGMENTS):
         return True
     words = set(_SEPARATORS.split(folded)) | set(_SEPARATORS.split(folded.translate(_LEETSPEAK)))
     return not _FOLDED_WORDS.isdisjoint(words)
