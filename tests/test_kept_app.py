@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,17 @@ def _front_page_with_a_post(app, title: str) -> str:
 def take(app_config, _schema, _app_home):
     """app_under_test with this test's settings: each `with take() as app:` is what one test would get."""
     return functools.partial(app_under_test, app_config, _schema, _app_home)
+
+
+@pytest.fixture
+def own_worlds(monkeypatch):
+    """No world kept by the tests before, and none left for the tests after (nor their folders): the
+    builds a test counts are its own, and a world stamped by a test's clock goes with it."""
+    worlds: dict = {}
+    monkeypatch.setattr(conftest, "_KEPT_WORLDS", worlds)
+    yield
+    for folder, _flat, _built in worlds.values():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_settings_rows_files_caches_and_counts_do_not_reach_the_next_test(take):
@@ -128,7 +140,9 @@ def _found(app, words: str) -> set[int]:
 @pytest.mark.skipif(
     (_database_url() or "sqlite").startswith("postgresql"), reason="on PostgreSQL every test builds its world"
 )
-def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(take, app_config, _schema, _app_home):
+def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(
+    take, app_config, _schema, _app_home, own_worlds
+):
     keep = functools.partial(keep_world, app_config=app_config, schema=_schema, home=_app_home)
     BUILDS.clear()
     with take() as first:
@@ -168,7 +182,9 @@ def test_a_kept_world_comes_back_as_it_was_built_whatever_the_test_before_did(ta
 @pytest.mark.skipif(
     (_database_url() or "sqlite").startswith("postgresql"), reason="on PostgreSQL every test builds its world"
 )
-def test_a_kept_world_is_built_again_once_it_is_older_than_its_limit(take, app_config, _schema, _app_home, monkeypatch):
+def test_a_kept_world_is_built_again_once_it_is_older_than_its_limit(
+    take, app_config, _schema, _app_home, own_worlds, monkeypatch
+):
     keep = functools.partial(keep_world, app_config=app_config, schema=_schema, home=_app_home)
     now = [1000.0]
     monkeypatch.setattr(conftest, "_world_clock", lambda: now[0])
