@@ -31,7 +31,7 @@ import flask
 import pytest
 import sqlalchemy as sa
 from flask import Flask, has_app_context
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_login import AnonymousUserMixin
 from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, inspect, text
@@ -46,6 +46,7 @@ from app.extensions import db, limiter
 from app.search.pg.tables import create_tables as create_search_tables
 from app.search.pg.tables import drop_tables as drop_search_tables
 from app.search.pg.tables import metadata as search_tables
+from app.search.store import IndexStore
 from tests import factories
 
 SQLITE_FILE = "test.sqlite3"
@@ -295,10 +296,36 @@ class IsolatedClient(FlaskClient):
     database session, never the test's (which would hide stale caches and identity maps)."""
 
     def open(self, *args, **kwargs):
+        if has_app_context():
+            factories.index_what_factories_left()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.rollback()  # end the test's read snapshot: it sees what the request committed
         return response
+
+
+class IndexedRunner(FlaskCliRunner):
+    """A command sees what the factories made, in the index too (as after a request)."""
+
+    def invoke(self, *args, **kwargs):
+        if has_app_context():
+            factories.index_what_factories_left()
+        return super().invoke(*args, **kwargs)
+
+
+def _reading_the_index(read):
+    """IndexStore's way of reading the index, with the test's factories' rows checked first."""
+
+    @functools.wraps(read)
+    def reading(*args, **kwargs):
+        factories.index_read()
+        return read(*args, **kwargs)
+
+    return reading
+
+
+IndexStore._acquire = _reading_the_index(IndexStore._acquire)  # a searcher
+IndexStore.version = _reading_the_index(IndexStore.version)  # what memoized answers are keyed on
 
 
 def _identities(value) -> object:
@@ -457,6 +484,7 @@ def app_under_test(app_config: dict, schema: dict, home: Path) -> Iterator[Flask
     if app is None:
         app = create_app(app_config)
         app.test_client_class = IsolatedClient
+        app.test_cli_runner_class = IndexedRunner
         app.jinja_env.bytecode_cache = _TEMPLATE_CODE
         kept = _KeptApp(app) if uses_home_database else None
     if kept is not None:
@@ -567,6 +595,7 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
         # holds what could not be kept, so that a world is written once for both databases)
         world = build(factories.Factories())
         db.session.commit()
+        factories.index_what_factories_left()
         _each_leaf(world, _flat)
         return world
     key = (build, settings)
@@ -581,6 +610,7 @@ def keep_world(build, app: Flask, app_config: dict, schema: dict, home: Path):
     built = _world_clock()
     world = build(factories.Factories())
     db.session.commit()
+    factories.index_what_factories_left()  # the copy holds the index as the factories would write it
     flat = _each_leaf(world, _flat)
     if key in _KEPT_WORLDS:
         shutil.rmtree(_KEPT_WORLDS[key][0], ignore_errors=True)
@@ -612,6 +642,22 @@ def _clock_steps_hold_still(monkeypatch):
     The tests about the steps move the clock on themselves."""
     now = cache._now()
     monkeypatch.setattr(cache, "_now", lambda: now)
+
+
+@pytest.fixture(autouse=True)
+def factory_indexing():
+    """How the posts the factories make reach the search index (tests/factories.py `_indexed_once`):
+    left queued until the test's next request or command, or, with `factory_indexing.eager = True`,
+    written at the end of each factory call. A test that reads the index itself while the factories'
+    rows wait fails here, with where it read: it asks for `eager`."""
+    indexing = factories.INDEXING
+    indexing.eager, indexing.left, indexing.early_reads = False, False, []
+    yield indexing
+    early, indexing.early_reads, indexing.left = indexing.early_reads, [], False
+    assert not early, (
+        f"the search index was read {len(early)} time(s) before the factories' rows were written into it "
+        "(set factory_indexing.eager = True); first read:\n" + early[0]
+    )
 
 
 @pytest.fixture
@@ -664,6 +710,7 @@ def count_queries(app):
             if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
                 statements.append(statement)
 
+        factories.index_what_factories_left()  # the factories' work, not the block's
         event.listen(db.engine, "before_cursor_execute", record)
         try:
             yield statements

@@ -56,7 +56,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def site(app, app_config, make):
+def site(app, app_config, make, factory_indexing):
+    factory_indexing.eager = True  # the processes started here read the index and the queue
     make.post()  # the index exists
     db.session.commit()
     index_store().close()

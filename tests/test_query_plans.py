@@ -18,6 +18,7 @@ from app.moderation import workflow
 from app.notifications.models import Notification
 from app.posts.models import PostStatus
 from app.posts.post_page import load_post
+from tests.factories import index_what_factories_left
 
 # Tables whose rows grow with the city (small ones — categories, departments, open flags — may be read whole).
 GROWING = (
@@ -43,6 +44,7 @@ def _plans_of_every_select(client, url: str) -> list[tuple[str, list[str]]]:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
+    index_what_factories_left()  # the factories' work, not the page's
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         response = client.get(url)

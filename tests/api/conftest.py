@@ -35,8 +35,10 @@ def token_for(app):
 
 
 @pytest.fixture
-def live_server(app):
-    """The test's app on a real threaded HTTP server (for clients that speak HTTP, not WSGI)."""
+def live_server(app, factory_indexing):
+    """The test's app on a real threaded HTTP server (for clients that speak HTTP, not WSGI; they
+    read the index in the server's threads: each factory call writes it at once)."""
+    factory_indexing.eager = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # shutdown() waits for the loop to notice, up to one poll (0.5 s by default)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

@@ -151,8 +151,10 @@ def base_url(_server):
 
 
 @pytest.fixture(autouse=True)
-def live_server(app, _server):
-    """Serve this test's app on the session's real threaded HTTP server."""
+def live_server(app, _server, factory_indexing):
+    """Serve this test's app on the session's real threaded HTTP server (pages read the index in
+    the server's threads: each factory call writes it at once)."""
+    factory_indexing.eager = True
     _server[0].attach(app)
     yield _server[1]
     _server[0].detach()

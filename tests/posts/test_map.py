@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.posts.models import PostKind, PostStatus
+from tests.factories import index_what_factories_left
 
 HERE = {"latitude": 36.2880, "longitude": 59.6157}
 
@@ -23,6 +24,7 @@ def statements_on(table: str):
         if f"FROM {table}" in statement:
             seen.append(statement)
 
+    index_what_factories_left()  # the factories' work, not the block's
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         yield seen

@@ -48,6 +48,12 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(autouse=True)
+def _index_at_each_factory_call(factory_indexing):
+    """These tests read the index and its queue themselves: each factory call writes its posts in."""
+    factory_indexing.eager = True
+
+
+@pytest.fixture(autouse=True)
 def backend(request, app_config) -> str:
     """The search backend of this run of the test (set before the app is made)."""
     name = getattr(request, "param", "whoosh")

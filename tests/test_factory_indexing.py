@@ -1,0 +1,85 @@
+"""The posts the factories make reach the search index before anything of the app reads it
+(tests/factories.py `_indexed_once`): left queued until the test's next request or command, or at
+the end of each factory call for a test that asks for it; and a test that reads the index while they
+wait is told so, never served a stale index."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.posts.models import PostStatus
+from app.search.models import SearchQueue
+from app.search.store import index_store
+
+TITLE = "Broken streetlight on Sajjad Boulevard"
+
+
+def _queued() -> int:
+    db.session.rollback()  # what is committed, not the test's read snapshot
+    return db.session.scalar(select(func.count()).select_from(SearchQueue))
+
+
+def _indexed_ids() -> set[int]:
+    ix = index_store().open_index()  # not through a searcher: this looks without being counted as a read
+    if ix is None:
+        return set()
+    with ix.searcher() as searcher:
+        return {int(fields["id"]) for fields in searcher.all_stored_fields()}
+
+
+def test_the_factories_posts_wait_in_the_queue_and_a_request_writes_them_in_before_it_runs(client, make):
+    posts = [make.post(PostStatus.PUBLISHED, title=TITLE), make.post(PostStatus.PUBLISHED, title="Water main leak")]
+    assert _queued() > 0 and _indexed_ids() == set()
+    page = client.get("/search", query_string={"q": "streetlight"}).get_data(as_text=True)
+    assert re.findall(r'id="hit-(\d+)"', page) == [str(posts[0].id)]
+    assert _queued() == 0 and _indexed_ids() == {post.id for post in posts}
+
+
+def test_a_command_sees_the_factories_posts_in_the_index(runner, make):
+    make.post(PostStatus.PUBLISHED, title=TITLE)
+    result = runner.invoke(args=["search", "check"])
+    assert result.exit_code == 0, result.output
+    assert _queued() == 0 and len(_indexed_ids()) == 1
+
+
+def test_a_kept_worlds_copy_holds_its_posts_in_the_index(world_kept):
+    post_id = world_kept(_one_post)
+    assert _queued() == 0 and _indexed_ids() == {post_id}
+
+
+def _one_post(make) -> int:
+    return make.post(PostStatus.PUBLISHED, title=TITLE).id
+
+
+def test_reading_the_index_while_the_factories_posts_wait_is_reported_with_where_it_read(make, factory_indexing):
+    make.post(PostStatus.PUBLISHED, title=TITLE)
+    with index_store().searcher():
+        pass
+    index_store().version()
+    assert len(factory_indexing.early_reads) == 2
+    assert all("test_factory_indexing.py" in where for where in factory_indexing.early_reads)
+    factory_indexing.early_reads.clear()  # made on purpose here: this test must not fail for them
+
+
+def test_nothing_is_reported_once_the_app_itself_drained_the_queue(make, factory_indexing):
+    post = make.post(PostStatus.PUBLISHED, title=TITLE)
+    post.title = TITLE + " (corrected)"
+    db.session.commit()  # a commit of the app's own: it drains the queue after it, as in a request
+    with index_store().searcher():
+        pass
+    assert factory_indexing.early_reads == []
+    assert _indexed_ids() == {post.id}
+
+
+def test_eager_indexing_writes_each_factory_calls_posts_at_its_end(make, factory_indexing):
+    factory_indexing.eager = True
+    first = make.post(PostStatus.PUBLISHED, title=TITLE)
+    assert _queued() == 0 and _indexed_ids() == {first.id}
+    second = make.post(PostStatus.PENDING, title="Water main leak")
+    assert _queued() == 0 and _indexed_ids() == {first.id, second.id}
+    with index_store().searcher():
+        pass
+    assert factory_indexing.early_reads == []
