@@ -65,7 +65,8 @@ def _leave_the_queue_to_the_factory(session: Session) -> None:
 
 
 def _drain_from_the_test() -> None:
-    """The queue drained into the index from the test's own thread, as at the end of a request."""
+    """The queue drained into the index from the test's own thread, as at the end of a request.
+    (A test commits its own writes before it sends a request: on SQLite the request would wait on them.)"""
     if queue_has_rows():
         session = db.session()
         if session.in_transaction() and not (session.new or session.dirty or session.deleted):
