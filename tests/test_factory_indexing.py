@@ -1,30 +1,23 @@
-"""The posts the factories make reach the search index before anything of the app reads it
-(tests/factories.py `_indexed_once`): left queued until the test's next request or command, or at
-the end of each factory call for a test that asks for it; and a test that reads the index while they
-wait is told so, never served a stale index."""
+"""The posts the factories make reach the search index before the test's next request or command
+(tests/factories.py `_indexed_once`), or at the end of each factory call for a test that asks for
+it; and a test that opens a searcher on the index, or asks its version, while they wait is told so."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from sqlalchemy import func, select
 
 from app.extensions import db
 from app.posts.models import PostStatus
-from app.search.models import SearchQueue
 from app.search.store import index_store
+from tests.search.conftest import hit_ids
+from tests.search.conftest import queued as _queued
 
 TITLE = "Broken streetlight on Sajjad Boulevard"
 
 
-def _queued() -> int:
-    db.session.rollback()  # what is committed, not the test's read snapshot
-    return db.session.scalar(select(func.count()).select_from(SearchQueue))
-
-
 def _indexed_ids() -> set[int]:
-    ix = index_store().open_index()  # not through a searcher: this looks without being counted as a read
+    """As tests/search/conftest.py `indexed()`, without a searcher from the store: not counted as a read."""
+    ix = index_store().open_index()
     if ix is None:
         return set()
     with ix.searcher() as searcher:
@@ -35,7 +28,7 @@ def test_the_factories_posts_wait_in_the_queue_and_a_request_writes_them_in_befo
     posts = [make.post(PostStatus.PUBLISHED, title=TITLE), make.post(PostStatus.PUBLISHED, title="Water main leak")]
     assert _queued() > 0 and _indexed_ids() == set()
     page = client.get("/search", query_string={"q": "streetlight"}).get_data(as_text=True)
-    assert re.findall(r'id="hit-(\d+)"', page) == [str(posts[0].id)]
+    assert hit_ids(page) == [posts[0].id]
     assert _queued() == 0 and _indexed_ids() == {post.id for post in posts}
 
 
@@ -108,8 +101,8 @@ def test_rows_the_drain_could_not_write_still_count_as_left(client, make, factor
     assert factory_indexing.left and _queued() > 0
     with index_store().searcher():
         pass
-    assert len(factory_indexing.early_reads) == 1
-    factory_indexing.early_reads.clear()  # made on purpose here
+    with pytest.raises(AssertionError, match="read 1 time"):
+        factory_indexing.check()  # made on purpose here: reported, then forgotten
 
 
 def test_asking_for_eager_indexing_late_writes_what_the_factories_left(make, factory_indexing):

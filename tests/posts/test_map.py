@@ -6,30 +6,20 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.posts.models import PostKind, PostStatus
-from tests.factories import index_what_factories_left
 
 HERE = {"latitude": 36.2880, "longitude": 59.6157}
 
 
 @contextlib.contextmanager
-def statements_on(table: str):
-    """Collect the SQL statements that read the given table while the block runs."""
+def statements_on(count_queries, table: str):
+    """The SQL statements that read the given table while the block runs (the list is filled as it ends)."""
     seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if f"FROM {table}" in statement:
-            seen.append(statement)
-
-    index_what_factories_left()  # the factories' work, not the block's
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with count_queries() as statements:
         yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    seen.extend(statement for statement in statements if f"FROM {table}" in statement)
 
 
 CITY = "zoom=12&bbox=59.40,36.19,59.74,36.43"  # the map's first view: all of Mashhad
@@ -183,16 +173,16 @@ def test_see_it_on_the_map_finds_a_public_post_and_nothing_else(client, make):
         assert "focus" not in _markers(client, f"focus={nonsense}")
 
 
-def test_the_markers_take_two_queries_however_many_posts_there_are(client, make):
+def test_the_markers_take_two_queries_however_many_posts_there_are(client, make, count_queries):
     for _ in range(6):
         make.post(PostStatus.PUBLISHED, **HERE)
     make.post(PostStatus.PUBLISHED, latitude=36.35, longitude=59.50)  # alone: a pin
-    with statements_on("post") as statements:
+    with statements_on(count_queries, "post") as statements:
         data = _markers(client)
     assert data["total"] == 7 and len(data["pins"]) == 1
     assert len(statements) == 2  # the cells, then the posts alone in theirs
     assert not any("JOIN" in statement for statement in statements)  # no author or category rows
-    with statements_on("post") as statements:
+    with statements_on(count_queries, "post") as statements:
         assert len(_markers(client, STREET)["pins"]) == 6
     assert len(statements) == 1
 
@@ -237,12 +227,12 @@ def test_query_arguments_named_like_url_for_options_do_not_break_the_map(client)
         assert client.get(f"/map?{query}").status_code == 200, query
 
 
-def test_signed_in_people_get_the_same_markers_from_the_cache_until_a_vote(client, make, auth):
+def test_signed_in_people_get_the_same_markers_from_the_cache_until_a_vote(client, make, auth, count_queries):
     post = make.post(PostStatus.PUBLISHED, **HERE)
     resident = make.user()
     assert _markers(client, STREET)["pins"][0]["support"] == 0  # a visitor's request fills the cache
     auth.login(resident)
-    with statements_on("post") as statements:
+    with statements_on(count_queries, "post") as statements:
         assert _markers(client, STREET)["pins"][0]["support"] == 0
     assert statements == []  # the same public markers, not counted again
     make.supporters(post, 1)
