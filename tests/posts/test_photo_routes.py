@@ -218,10 +218,10 @@ def test_an_edit_cannot_go_past_three_photos(client, make, auth):
     assert len(post.photos) == 1
 
 
-def test_list_cards_show_a_thumbnail_without_one_query_per_post(client, make):
+def test_list_cards_show_a_thumbnail_without_one_query_per_post(client, make, count_queries):
     for _ in range(3):
         _post_with_photo(make)
-    with statements_on("photo") as statements:
+    with statements_on(count_queries, "photo") as statements:
         html = client.get("/posts").get_data(as_text=True)
     assert html.count('class="post-card-thumb"') == 3
     assert len(statements) == 1
