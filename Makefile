@@ -1,8 +1,8 @@
 # Two commands do all the set-up: `make run` serves the app, `make test` runs every test.
 # Debian's own Python 3.11 where it is there with its venv module, else the first python3 on PATH.
-# Debian builds it with profile-guided and link-time optimisation; pyenv's default build has neither:
-# the app's Python runs about a seventh faster on Debian's (docs/decisions/0034). `make test
-# PYTHON=python3` picks another; the environment is made again when the interpreter changes.
+# Debian builds it with profile-guided and link-time optimisation; pyenv's default build has neither,
+# and the tests that are mostly Python need 12-20 % less CPU on Debian's (docs/decisions/0034).
+# `make test PYTHON=python3` picks another; the environment is made again when it changes.
 PYTHON ?= $(shell /usr/bin/python3.11 -c 'import ensurepip, venv' 2>/dev/null && echo /usr/bin/python3.11 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
