@@ -14,12 +14,10 @@ export FLASK_APP := app
 # The virtual environment is brought up to date whenever setup.cfg (the dependency list) changes,
 # and made again from scratch when it was made by another interpreter (.installed names it).
 PYTHON_PATH := $(shell $(PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))')
-ifneq ($(PYTHON_PATH),$(shell cat $(VENV)/.installed 2>/dev/null))
-$(VENV)/.installed: FORCE
-endif
+OTHER_PYTHON := $(if $(filter $(PYTHON_PATH),$(shell cat $(VENV)/.installed 2>/dev/null)),,FORCE)
 
-$(VENV)/.installed: setup.cfg pyproject.toml
-	test "$$(cat $@ 2>/dev/null)" = "$(PYTHON_PATH)" || rm -rf $(VENV)
+$(VENV)/.installed: setup.cfg pyproject.toml $(OTHER_PYTHON)
+	$(if $(OTHER_PYTHON),rm -rf $(VENV))
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
